@@ -1,0 +1,103 @@
+"""Extraction: a neutral Document → a Report, by matching the official labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.errors import InputError
+from gongkai.extract import prose
+from gongkai.extract.context import Extraction
+from gongkai.extract.matching import core
+from gongkai.extract.rows import RowParts, split_row
+from gongkai.extract.tables import extract_table2, extract_table3, extract_table4, vocabulary
+from gongkai.formats import format_for_year
+from gongkai.model import Meta, Report, Section, Source
+from gongkai.readers.document import Document, Paragraph, Table
+
+_TABLE_OF_SECTION = {2: 2, 3: 3, 4: 4}
+
+
+def _row_marker(parts: RowParts) -> int | None:
+    """Rows that can only open one of the official tables."""
+    texts = [core(c.text) for c in parts.labels]
+    joined = "".join(texts)
+    if "第二十条" in joined or (texts and texts[0] == "信息内容"):
+        return 2
+    if "勾稽关系" in joined or "申请人情况" in joined or "本年新收政府信息公开申请" in joined:
+        return 3
+    if not parts.has_values and ("行政复议" in joined or "复议后起诉" in joined):
+        return 4
+    return None
+
+
+def _sort_rows(doc: Document, heading_at: dict[int, int]) -> dict[int, list[RowParts]]:
+    """Assign every table row to table 二, 三 or 四: by section, and by rows that open a table."""
+    out: dict[int, list[RowParts]] = {2: [], 3: [], 4: []}
+    section = 0
+    for index, block in enumerate(doc.blocks):
+        section = heading_at.get(index, section)
+        if not isinstance(block, Table):
+            continue
+        kind = _TABLE_OF_SECTION.get(section)
+        for r, row in enumerate(block.rows):
+            parts = split_row(row, r, block.index)
+            kind = _row_marker(parts) or kind
+            if kind:
+                out[kind].append(parts)
+    return out
+
+
+def _positional(doc: Document) -> bool:
+    return any(t.grid or t.layout in ("tab", "pipe") for t in doc.tables())
+
+
+def _sections(doc: Document, headings: list[prose.Heading]) -> list[Section]:
+    sections = []
+    for i, heading in enumerate(headings):
+        end = headings[i + 1].index if i + 1 < len(headings) else len(doc.blocks)
+        body = [b.text for b in doc.blocks[heading.index + 1:end] if isinstance(b, Paragraph)]
+        para = doc.blocks[heading.index]
+        source = Source(doc.path, line=para.line, page=para.page)  # type: ignore[union-attr]
+        sections.append(Section(heading.number, heading.text, heading.numbering, "\n".join(body), source))
+    return sections
+
+
+def extract(doc: Document) -> Report:
+    paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
+    fmt = vocabulary().formats[-1]  # every format has the same six sections
+    headings = prose.find_headings(paragraphs, fmt)
+    first_heading = headings[0].index if headings else len(doc.blocks)
+    front = [p for i, p in paragraphs if i < first_heading]
+    title, _ = prose.find_title(front, len(front))
+    agency, year = prose.parse_title(title) if title else (None, None)
+    ex = Extraction(doc.path)
+    rows = _sort_rows(doc, {h.index: h.number for h in headings})
+    if not headings and not any(rows.values()):
+        raise InputError(doc.path, "no annual report found (no section headings and no report tables)")
+    t2 = extract_table2(rows[2], ex)
+    extract_table3(rows[3], _positional(doc), ex)
+    extract_table4(rows[4], ex)
+    meta = Meta(year=year, agency=agency, title=title,
+                published=prose.find_date([p for _, p in paragraphs]),
+                template=_template(ex.cells), table2_formats=sorted(t2.formats))
+    meta.kind = "government" if agency and agency.rstrip().endswith("人民政府") else "department"
+    return Report(doc.path, meta, _sections(doc, headings), ex.cells, ex.merged_notes())
+
+
+def _template(cells: dict) -> str | None:
+    """Table 三's （六）其他处理 split into three rows means the 2021 format."""
+    if any(k.startswith("applications.other.") and k.count(".") == 3 for k in cells):
+        return "2021"
+    if any(k.startswith("applications.") for k in cells):
+        return "2019"
+    return None
+
+
+def parse_file(path: str | Path) -> Report:
+    from gongkai.readers import read_document
+
+    return extract(read_document(path))
+
+
+def expected_format(report: Report):
+    return format_for_year(report.meta.year)

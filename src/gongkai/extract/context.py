@@ -1,0 +1,51 @@
+"""What extraction builds up while it walks a document: cells, notes and their sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gongkai.extract.values import read_value
+from gongkai.model import Cell, Finding, Source
+from gongkai.readers.document import TextCell
+
+
+@dataclass(slots=True)
+class Extraction:
+    path: str
+    cells: dict[str, Cell] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)
+
+    def source(self, cell: TextCell | None, table: int, row: int) -> Source:
+        if cell is None:
+            return Source(self.path, table=table, row=row)
+        return Source(self.path, line=cell.line, column=cell.column, page=cell.page,
+                      table=table, row=row)
+
+    def note(self, code: str, cells: list[str] | None = None,
+             where: list[Source] | None = None, **params: object) -> None:
+        self.notes.append(Finding(code, dict(params), cells or [], where or []))
+
+    def merged_notes(self) -> list[Finding]:
+        """One finding per code and parameters, listing every cell and place it concerns."""
+        merged: dict[tuple[str, str], Finding] = {}
+        for note in self.notes:
+            key = (note.code, repr(sorted(note.params.items())))
+            if key in merged:
+                merged[key].cells.extend(c for c in note.cells if c not in merged[key].cells)
+                merged[key].where.extend(note.where)
+            else:
+                merged[key] = Finding(note.code, note.params, list(note.cells), list(note.where))
+        return list(merged.values())
+
+    def put(self, key: str, cell: TextCell | None, table: int, row: int,
+            label: str | None = None) -> None:
+        """Store one cell read from text; a cell that could not be placed is stored as null."""
+        source = self.source(cell, table, row)
+        if key in self.cells:
+            self.note("S212", [key], [self.cells[key].source, source], key=key)
+            return
+        if cell is None:
+            self.cells[key] = Cell(key, None, "", source, note="unplaced", label=label)
+            return
+        reading = read_value(cell.text)
+        self.cells[key] = Cell(key, reading.value, cell.text, source, reading.unit, reading.note, label)

@@ -1,0 +1,114 @@
+"""The prose of a report: its title, six section headings, and the printed date."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.extract.matching import core
+from gongkai.formats import Format
+from gongkai.labels import normalize_text
+from gongkai.readers.document import Paragraph
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_NUMERALS = "一二三四五六七八九十"
+_HEADING = re.compile(
+    r"^\s*(?P<num>第?[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六]\s)?\s*(?P<title>\S.*)$"
+)
+_SUB_NUMBERING = re.compile(r"^\s*[（(]")
+_TITLE_END = re.compile(r"(年度报告|工作报告|年报)\s*$")
+_YEAR = r"(?P<year>(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})"
+_AGENCY_FIRST = re.compile(rf"^(?P<agency>.*?)\s*(?:关于)?\s*{_YEAR}\s*年\s*度?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)")
+_YEAR_FIRST = re.compile(rf"^{_YEAR}\s*年\s*度?\s*(?P<agency>.*?)\s*(?:政府信息公开|政务公开|信息公开)")
+_DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
+
+
+@dataclass(slots=True)
+class Heading:
+    number: int  # which official section the title names
+    numbering: str  # as printed, e.g. 一、 or 4、
+    text: str
+    index: int  # position of the paragraph among the document's blocks
+
+
+def chinese_number(text: str) -> int:
+    """一 → 1, 十一 → 11, 二〇二三 → 2023 (digit by digit when there is no 十)."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return int("".join(str(_CN_DIGITS[c]) for c in text))
+
+
+def match_heading(text: str, fmt: Format) -> tuple[int, str] | None:
+    """(section number, printed numbering) when text is one of the six section headings."""
+    text = normalize_text(text).strip()
+    if _SUB_NUMBERING.match(text) or len(text) > 40:
+        return None
+    m = _HEADING.match(text)
+    if not m:
+        return None
+    title = core(m["title"]).rstrip(":")
+    numbering = (m["num"] or "").strip()
+    for section in fmt.sections:
+        names = [core(section.label), *(core(v) for v in section.variants)]
+        if title in names or (numbering and any(n in title and len(title) <= len(n) + 8 for n in names)):
+            return int(section.key), numbering
+    return None
+
+
+def expected_numbering(number: int) -> str:
+    return _NUMERALS[number - 1] + "、"
+
+
+def numbering_ok(printed: str, number: int) -> bool:
+    """The official style: 一、 … 六、 (a full stop instead of 、 is tolerated)."""
+    digits = printed.rstrip("、.．").strip().removeprefix("第")
+    return digits == _NUMERALS[number - 1]
+
+
+def find_headings(paragraphs: list[tuple[int, Paragraph]], fmt: Format) -> list[Heading]:
+    found: list[Heading] = []
+    seen: set[int] = set()
+    for index, para in paragraphs:
+        hit = match_heading(para.text, fmt)
+        if hit and hit[0] not in seen:
+            seen.add(hit[0])
+            found.append(Heading(hit[0], hit[1], para.text, index))
+    return found
+
+
+def find_title(paragraphs: list[Paragraph], limit: int) -> tuple[str | None, int]:
+    """The title: the first short lines, joined until they end like a report title."""
+    parts: list[str] = []
+    for i, para in enumerate(paragraphs[: min(limit, 4)]):
+        text = para.text.strip()
+        if len(text) > 60:
+            break
+        parts.append(text)
+        if _TITLE_END.search(text):
+            return "".join(parts), i + 1
+    return None, 0
+
+
+def parse_title(title: str) -> tuple[str | None, int | None]:
+    """(agency, year) from a title such as 高安市…管委会2023年政府信息公开工作年度报告."""
+    for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
+        m = pattern.match(title)
+        if m:
+            agency = m["agency"].strip(" \u3000：:") or None
+            return agency, chinese_number(m["year"])
+    return None, None
+
+
+def find_date(paragraphs: list[Paragraph]) -> str | None:
+    """The date printed at the end of the report, as YYYY-MM-DD."""
+    for para in reversed(paragraphs[-6:]):
+        m = _DATE.match(normalize_text(para.text))
+        if m:
+            y, mo, d = chinese_number(m["y"]), chinese_number(m["m"]), chinese_number(m["d"])
+            if 1 <= mo <= 12 and 1 <= d <= 31:
+                return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None

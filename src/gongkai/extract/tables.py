@@ -1,0 +1,370 @@
+"""Reading the three official tables out of a document's cell grids, by their labels."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gongkai.extract.context import Extraction
+from gongkai.extract.matching import LabelIndex, Match, core
+from gongkai.extract.rows import RowParts, fit
+from gongkai.formats import Block, Format, Label, all_formats
+from gongkai.readers.document import TextCell
+
+_PARENTHETICAL = re.compile(r"\(.*?\)")
+
+
+def _unique(labels: Iterable[Label]) -> list[Label]:
+    seen: dict[tuple[str, str | None], Label] = {}
+    for label in labels:
+        seen.setdefault((label.key, label.group), label)
+    return list(seen.values())
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    """The labels of every known format, for recognising any of their wordings."""
+
+    formats: list[Format]
+    t3_columns: LabelIndex = field(init=False)
+    t3_rows_all: LabelIndex = field(init=False)
+    t3_ungrouped: LabelIndex = field(init=False)
+    t3_groups: dict[str, str] = field(init=False)  # group core → group label
+    t3_by_group: dict[str, LabelIndex] = field(init=False)
+    t3_parts: set[str] = field(init=False)
+    t3_header_words: set[str] = field(init=False)
+    t4_columns: LabelIndex = field(init=False)
+    t4_groups: LabelIndex = field(init=False)
+    t4_parents: set[str] = field(init=False)
+    t2_rows: LabelIndex = field(init=False)
+    t2_columns: LabelIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        f = self.formats
+        rows = _unique(r for fmt in f for r in fmt.table3_rows)
+        self.t3_columns = LabelIndex(_unique(c for fmt in f for c in fmt.table3_columns))
+        self.t3_rows_all = LabelIndex(rows)
+        self.t3_ungrouped = LabelIndex([r for r in rows if r.group is None])
+        self.t3_groups = {core(r.group): r.group for r in rows if r.group}
+        self.t3_by_group = {g: LabelIndex([r for r in rows if r.group == label])
+                            for g, label in self.t3_groups.items()}
+        self.t3_parts = {core(r.part) for r in rows if r.part}
+        self.t3_header_words = ({core(c.group) for fmt in f for c in fmt.table3_columns if c.group}
+                                | {core(fmt.table3_corner) for fmt in f} | {"申请人情况"})
+        self.t4_columns = LabelIndex(_unique(c for fmt in f for c in fmt.table4_columns))
+        self.t4_groups = LabelIndex(_unique(g for fmt in f for g in fmt.table4_groups))
+        self.t4_parents = {core(g.group) for fmt in f for g in fmt.table4_groups if g.group}
+        self.t2_rows = LabelIndex([r for fmt in f for b in fmt.table2 for r in b.rows])
+        self.t2_columns = LabelIndex([c for fmt in f for b in fmt.table2 for c in b.columns])
+
+
+_VOCABULARY: Vocabulary | None = None
+
+
+def vocabulary() -> Vocabulary:
+    global _VOCABULARY
+    if _VOCABULARY is None:
+        _VOCABULARY = Vocabulary(list(all_formats().values()))
+    return _VOCABULARY
+
+
+def _note_variant(ex: Extraction, match: Match, cell: TextCell, table: int, row: int,
+                  key: str) -> None:
+    """A label in a non-official spelling is read, and said."""
+    if match.variant or not match.exact:
+        ex.note("S213", [key], [ex.source(cell, table, row)], printed=cell.text.replace("\n", ""),
+                official=match.label.label)
+
+
+# ── 表三 ─────────────────────────────────────────────────────────────────────
+
+@dataclass(slots=True)
+class _Table3State:
+    group: str | None = None  # core of the current group label (不予公开…)
+    pending: list[TextCell] = field(default_factory=list)  # a wrapped label awaiting its values
+
+
+def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
+                   fmt_columns: tuple[Label, ...]) -> list[str]:
+    """The applicant columns left to right, from the header labels."""
+    voc = vocabulary()
+    top: list[tuple[int, int, str]] = []  # (column position, order seen, key or group marker)
+    subs: list[str] = []
+    order = 0
+    for parts in header:
+        for cell in parts.labels:
+            match = voc.t3_columns.find(cell.text, fuzzy=False)
+            if match is None:
+                if core(cell.text) in voc.t3_header_words and "法人" in core(cell.text):
+                    top.append((cell.column or 0, order, "#group"))
+                    order += 1
+                continue
+            _note_variant(ex, match, cell, parts.table, parts.index, "applications.*." + match.label.key)
+            if match.label.group:
+                subs.append(match.label.key)
+            else:
+                top.append((cell.column or 0, order, match.label.key))
+            order += 1
+    top.sort(key=(lambda t: (t[0], t[1])) if positional else (lambda t: t[1]))
+    keys: list[str] = []
+    for _, _, key in top:
+        keys.extend(subs if key == "#group" else [key])
+    if "#group" not in [k for _, _, k in top]:
+        keys[1:1] = subs
+    official = [c.key for c in fmt_columns]
+    if sorted(keys) != sorted(official) or len(set(keys)) != len(keys):
+        where = [ex.source(p.labels[0] if p.labels else None, p.table, p.index) for p in header[:1]]
+        ex.note("S214", where=where, table="表三", found="、".join(keys) or "—")
+        return official
+    return keys
+
+
+def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> tuple[Label, TextCell] | None:
+    voc = vocabulary()
+    item: list[TextCell] = []
+    last_marker: TextCell | None = None
+    for cell in state.pending + parts.labels:
+        c = core(cell.text)
+        if c in voc.t3_parts:
+            state.group = None
+        elif c in voc.t3_groups:
+            state.group, last_marker = c, cell
+        else:
+            item.append(cell)
+    state.pending = []
+    if not item:
+        if last_marker is None:
+            return None
+        item = [last_marker]  # 2019: （六）其他处理 is a row of its own
+        state.group = None
+    text = "".join(cell.text for cell in item)
+    anchor = item[-1]
+    searches: list[tuple[LabelIndex, bool]] = []
+    if state.group:
+        searches.append((voc.t3_by_group[state.group], False))
+    searches += [(voc.t3_ungrouped, False), (voc.t3_rows_all, False)]
+    if state.group:
+        searches.append((voc.t3_by_group[state.group], True))
+    searches += [(voc.t3_ungrouped, True), (voc.t3_rows_all, True)]
+    for index, fuzzy in searches:
+        match = index.find(text, fuzzy=fuzzy)
+        if match:
+            state.group = core(match.label.group) if match.label.group else None
+            _note_variant(ex, match, anchor, parts.table, parts.index,
+                          f"applications.{match.label.key}.*")
+            return match.label, anchor
+    return None
+
+
+def _row_total_ok(columns: list[str]):
+    """Prefer the placement of a surplus cell under which 总计 = the sum of the others."""
+    if "total" not in columns:
+        return None
+
+    def ok(values: list) -> bool:
+        if any(v is None for v in values):
+            return False
+        t = columns.index("total")
+        return values[t] == sum(v for i, v in enumerate(values) if i != t)
+
+    return ok
+
+
+def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> None:
+    voc = vocabulary()
+    header: list[RowParts] = []
+    state = _Table3State()
+    columns: list[str] | None = None
+    fmt_columns = voc.formats[-1].table3_columns
+    for parts in rows:
+        if columns is None and not parts.has_values:
+            if any(voc.t3_columns.find(c.text, fuzzy=False) or core(c.text) in voc.t3_header_words
+                   for c in parts.labels):
+                header.append(parts)
+                continue
+        if not parts.has_values:
+            state.pending.extend(parts.labels)  # a group label, or a label wrapped onto its own row
+            continue
+        if columns is None:
+            columns = table3_columns(header, positional, ex, fmt_columns)
+        found = _table3_row_key(parts, state, ex)
+        if found is None:
+            where = [ex.source(parts.labels[0] if parts.labels else parts.values[0], parts.table, parts.index)]
+            ex.note("S210", where=where, table="表三",
+                    printed="".join(c.text for c in parts.labels).replace("\n", "") or "（无标签）")
+            continue
+        label, anchor = found
+        _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns))
+
+
+def _place(ex: Extraction, parts: RowParts, columns: list[str], prefix: str, prefer=None) -> None:
+    """Store a row's values under its column keys, saying what could not be placed."""
+    alignment = fit(parts.values, len(columns), prefer)
+    keys = [prefix + c for c in columns]
+    where = [ex.source(parts.values[0] if parts.values else None, parts.table, parts.index)]
+    if alignment.short:
+        ex.note("S215", keys, where, count=sum(1 for c in parts.values if c.text), expected=len(columns))
+    elif alignment.ambiguous:
+        ex.note("S216", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
+    elif alignment.extra:
+        ex.note("S211", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
+    for key, cell in zip(keys, alignment.cells, strict=True):
+        ex.put(key, cell, parts.table, parts.index)
+
+
+# ── 表四 ─────────────────────────────────────────────────────────────────────
+
+def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
+    voc = vocabulary()
+    leaves: list[str] = []
+    groups: list[str] = []
+    values: list[tuple[TextCell, RowParts]] = []
+    first: RowParts | None = None
+    for parts in rows:
+        first = first or parts
+        if parts.has_values and not parts.labels:
+            row_values = list(parts.values)
+            while row_values and not row_values[-1].text:
+                row_values.pop()
+            values.extend((c, parts) for c in row_values)
+            continue
+        for cell in parts.labels:
+            _table4_label(cell, parts, ex, voc, leaves, groups)
+    if first is None:
+        return
+    official_groups = [g.key for g in voc.formats[-1].table4_groups]
+    official_columns = [c.key for c in voc.formats[-1].table4_columns]
+    keys = _table4_keys(leaves, groups, official_groups, official_columns)
+    if keys is None:
+        ex.note("S214", where=[ex.source(None, first.table, first.index)], table="表四",
+                found="、".join(groups + leaves) or "—")
+        keys = [f"{g}.{c}" for g in official_groups for c in official_columns]
+    while len(values) > len(keys) and not values[0][0].text:
+        values.pop(0)
+    if len(values) != len(keys):
+        where = [ex.source(first.labels[0] if first.labels else None, first.table, first.index)]
+        ex.note("S215" if len(cells) < len(keys) else "S216", keys, where,
+                count=len(values), expected=len(keys))
+        for key in keys:
+            ex.put(key, None, first.table, first.index)
+        return
+    for key, (cell, parts) in zip(keys, values, strict=True):
+        ex.put(key, cell, parts.table, parts.index)
+
+
+def _table4_label(cell: TextCell, parts: RowParts, ex: Extraction, voc: Vocabulary,
+                  leaves: list[str], groups: list[str]) -> None:
+    text = _PARENTHETICAL.sub("", core(cell.text))
+    if text in voc.t4_parents:
+        return
+    group = voc.t4_groups.find(text, fuzzy=False)
+    if group:
+        groups.append(group.label.key)
+        return
+    column = voc.t4_columns.find(text)
+    if column:
+        _note_variant(ex, column, cell, parts.table, parts.index, "*." + column.label.key)
+        leaves.append(column.label.key)
+
+
+def _table4_keys(leaves: list[str], groups: list[str], official_groups: list[str],
+                 official_columns: list[str]) -> list[str] | None:
+    n = len(official_columns)
+    if sorted(groups) != sorted(official_groups):
+        return None
+    if len(leaves) == n:
+        leaves = leaves * len(groups)
+    if len(leaves) != n * len(groups):
+        return None
+    chunks = [leaves[i * n:(i + 1) * n] for i in range(len(groups))]
+    if any(sorted(chunk) != sorted(official_columns) for chunk in chunks):
+        return None
+    return [f"{g}.{c}" for g, chunk in zip(groups, chunks, strict=True) for c in chunk]
+
+
+# ── 表二 ─────────────────────────────────────────────────────────────────────
+
+@dataclass(slots=True)
+class Table2Result:
+    blocks: list[tuple[list[str], str]] = field(default_factory=list)  # (column keys, row key)
+    formats: set[str] = field(default_factory=set)
+
+
+def _formats_for(row_key: str, column_keys: list[str]) -> set[str]:
+    """The formats that have a block with exactly these columns for this row."""
+    out = set()
+    for fmt in vocabulary().formats:
+        for block in fmt.table2:
+            if ([c.key for c in block.columns] == column_keys
+                    and any(r.key == row_key for r in block.rows)):
+                out.add(fmt.id)
+    return out
+
+
+def _block_of(fmt: Format, row_key: str) -> Block | None:
+    return next((b for b in fmt.table2 if any(r.key == row_key for r in b.rows)), None)
+
+
+def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
+    voc = vocabulary()
+    result = Table2Result()
+    columns: list[str] | None = None
+    for parts in rows:
+        texts = [core(c.text) for c in parts.labels]
+        if any("第二十条" in t for t in texts) and not parts.has_values:
+            columns = None
+            continue
+        if texts and (texts[0] == "信息内容" or (not parts.has_values and _all_columns(parts, voc))):
+            columns = _table2_columns(parts, ex, voc)
+            continue
+        if not parts.labels:
+            continue
+        label_cell = parts.labels[0]
+        match = voc.t2_rows.find("".join(c.text for c in parts.labels))
+        if match is None or columns is None:
+            ex.note("S210", where=[ex.source(label_cell, parts.table, parts.index)], table="表二",
+                    printed="".join(c.text for c in parts.labels).replace("\n", ""))
+            continue
+        row_key = match.label.key
+        fmts = _formats_for(row_key, columns)
+        if not fmts:
+            ex.note("S217", where=[ex.source(label_cell, parts.table, parts.index)],
+                    printed=label_cell.text, columns="、".join(columns))
+            continue
+        result.formats |= fmts
+        official = [_label_in(f, row_key) for f in sorted(fmts)]
+        if core("".join(c.text for c in parts.labels)) not in {core(o) for o in official if o}:
+            ex.note("S213", [f"proactive.{row_key}.*"],
+                    [ex.source(label_cell, parts.table, parts.index)],
+                    printed=label_cell.text.replace("\n", ""), official=official[-1])
+        result.blocks.append((columns, row_key))
+        _place(ex, parts, columns, f"proactive.{row_key}.")
+    return result
+
+
+def _label_in(format_id: str, row_key: str) -> str | None:
+    from gongkai.formats import get_format
+
+    block = _block_of(get_format(format_id), row_key)
+    return next((r.label for r in block.rows if r.key == row_key), None) if block else None
+
+
+def _all_columns(parts: RowParts, voc: Vocabulary) -> bool:
+    return bool(parts.labels) and all(voc.t2_columns.find(c.text, fuzzy=False) for c in parts.labels)
+
+
+def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> list[str]:
+    keys = []
+    for cell in parts.labels:
+        if core(cell.text) == "信息内容":
+            continue
+        match = voc.t2_columns.find(cell.text)
+        if match is None:
+            ex.note("S210", where=[ex.source(cell, parts.table, parts.index)], table="表二",
+                    printed=cell.text.replace("\n", ""))
+            keys.append("?")
+            continue
+        _note_variant(ex, match, cell, parts.table, parts.index, f"proactive.*.{match.label.key}")
+        keys.append(match.label.key)
+    return keys

@@ -1,0 +1,53 @@
+"""Reading one cell's text as a number, without guessing."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.labels import normalize_text
+from gongkai.model import Number
+
+_NUMBER = re.compile(
+    r"^(?P<sign>[+\-−－﹣]?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|万|元|件|个|条|项|篇|次|人次|宗|份)?$"
+)
+_NONE_WORDS = {"无", "0件", "没有", "暂无"}
+_PLACEHOLDERS = {"-", "—", "——", "－", "/", "／", "\\", "–", "…", "...", "*", "×"}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True, frozen=True)
+class Reading:
+    value: Number | None
+    note: str | None = None  # none_word, blank, placeholder, unreadable, unit, signed
+    unit: str | None = None
+
+
+BLANK = Reading(None, "blank")
+
+
+def read_value(raw: str) -> Reading:
+    """无 is 0; blank is null; units and signs are kept as notes; anything else is unreadable."""
+    text = _SPACE.sub("", normalize_text(raw))
+    if not text:
+        return BLANK
+    if text in _NONE_WORDS:
+        return Reading(0, "none_word")
+    if text in _PLACEHOLDERS:
+        return Reading(None, "placeholder")
+    m = _NUMBER.match(text)
+    if not m:
+        return Reading(None, "unreadable")
+    digits = m["digits"].replace(",", "")
+    value: Number = float(digits + m["frac"]) if m["frac"] else int(digits)
+    sign = m["sign"]
+    if sign and sign != "+":
+        value = -value
+    note = "unit" if m["unit"] else ("signed" if sign else None)
+    return Reading(value, note, m["unit"])
+
+
+def is_value_text(raw: str) -> bool:
+    """Could this cell be a table value (as opposed to a label)?"""
+    reading = read_value(raw)
+    return reading.note != "unreadable"

@@ -1,0 +1,26 @@
+"""Readers: a file → the neutral Document. One module per file type, imported on demand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.errors import InputError
+from gongkai.readers.document import Document
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+SUFFIXES = TEXT_SUFFIXES
+
+
+def read_document(path: str | Path) -> Document:
+    """Read any supported file into a Document, or raise InputError naming the file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(str(path), "no such file")
+    if p.is_dir():
+        raise InputError(str(path), "is a folder, not a report file")
+    suffix = p.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        from gongkai.readers.text import read_text_file
+
+        return read_text_file(p)
+    raise InputError(str(path), f"unsupported file type {suffix!r}")

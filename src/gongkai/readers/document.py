@@ -1,0 +1,45 @@
+"""The neutral document every reader produces: paragraphs and cell grids in reading order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class TextCell:
+    text: str
+    line: int | None = None  # 1-based source line, for text files
+    column: int | None = None  # 0-based position in its row (grid column where grid=True)
+    page: int | None = None
+    span: int = 1  # columns covered, where the reader knows it
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    line: int | None = None
+    page: int | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    rows: list[list[TextCell]]
+    index: int = 0  # position among the document's tables
+    # True when cell.column is a true grid column (Word, HTML); False when cells merely
+    # follow each other in reading order (text extracted from Word or PDF).
+    grid: bool = False
+    layout: str = ""  # how the reader found it: cell-per-line, tab, pipe, docx, html…
+
+
+Block = Paragraph | Table
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    blocks: list[Block] = field(default_factory=list)
+    kind: str = "text"
+    encoding: str | None = None
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]

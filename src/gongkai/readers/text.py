@@ -1,0 +1,200 @@
+"""Reader for reports as plain text, in the layouts text extraction leaves behind.
+
+Layouts, detected line by line (never from the file name):
+- cell per line: each cell on its own line after a tab, blank lines between rows, a cell's
+  own line breaks as untabbed fragments (Word → text);
+- tab rows: one row per line, cells separated by tabs (PDF → text);
+- pipe rows: `| a | b |` with empty cells, as web pages flatten into text.
+Everything else is a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from pathlib import Path
+
+from gongkai.readers.document import Document, Paragraph, Table, TextCell
+from gongkai.readers.encoding import decode
+
+MAX_BYTES = 64 * 1024 * 1024  # far beyond any real report; bounds memory on hostile input
+
+
+class Kind(Enum):
+    BLANK = 0
+    TEXT = 1
+    TAB_CELL = 2  # "\tcell"
+    TAB_ROW = 3  # "a\tb\tc"
+    PIPE_ROW = 4  # "| a | b |"
+    PIPE_RULE = 5  # "|---|---|"
+    SKIP = 6  # page numbers and page breaks: ignored without ending a row
+
+
+_WORD_MARKS = re.compile(r"\[bookmark: [^\]]*\]")
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d{1,3})[\s\-—–－]*$")
+_HEADING_LIKE = re.compile(r"^\s*([一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*\S{4,}")
+_NUMERIC = re.compile(r"^[\s+\-−－]*[\d０-９][\d０-９,.，．\s]*[万元件个条项篇]*$")
+_BLANK_CHARS = " \u3000\xa0\r\f"
+_FRAGMENT_MAX = 6  # a broken header word between blank lines: 自 / 然 / 人
+_CONTINUATION_MAX = 30  # a wrapped cell line right under its cell
+
+
+def classify(line: str) -> Kind:
+    if "\t" not in line:
+        stripped = line.strip(_BLANK_CHARS)
+        if not stripped:
+            return Kind.BLANK
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
+        if _PAGE_NUMBER.match(stripped) and ("-" in stripped or "—" in stripped or "页" in stripped):
+            return Kind.SKIP
+        return Kind.TEXT
+    body = line.lstrip("\t")
+    if "\t" in body:
+        return Kind.TAB_ROW
+    return Kind.TAB_CELL if line.startswith("\t") else Kind.TAB_ROW
+
+
+def _clean(text: str) -> str:
+    return text.strip(" \t\u3000\xa0\r\f")
+
+
+class _Lines:
+    """The source lines with their kinds, and the readers of each layout."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.kinds = [classify(line) for line in lines]
+        self.tables: list[Table] = []
+
+    def next_content(self, i: int) -> int:
+        while i < len(self.lines) and self.kinds[i] in (Kind.BLANK, Kind.SKIP):
+            i += 1
+        return i
+
+    def is_fragment(self, i: int, limit: int) -> bool:
+        text = _clean(self.lines[i])
+        return (self.kinds[i] is Kind.TEXT and len(text) <= limit
+                and not _HEADING_LIKE.match(text) and not _NUMERIC.match(text))
+
+    def fragments_return_to_cells(self, i: int) -> bool:
+        """After a blank line: do short fragments lead back into the cell table?"""
+        while i < len(self.lines):
+            if self.kinds[i] is Kind.TAB_CELL:
+                return True
+            if self.kinds[i] in (Kind.BLANK, Kind.SKIP):
+                i += 1
+            elif self.is_fragment(i, _FRAGMENT_MAX):
+                i += 1
+            else:
+                return False
+        return False
+
+    def new_table(self, rows: list[list[TextCell]], layout: str) -> Table:
+        table = Table(rows=rows, index=len(self.tables), layout=layout)
+        self.tables.append(table)
+        return table
+
+    def read_cell_per_line(self, i: int) -> tuple[Table, int]:
+        rows: list[list[TextCell]] = []
+        row: list[TextCell] = []
+        joinable = False  # may the next untabbed line continue the last cell?
+        while i < len(self.lines):
+            kind = self.kinds[i]
+            if kind is Kind.TAB_CELL:
+                text = _clean(self.lines[i])
+                row.append(TextCell(text, line=i + 1, column=len(row)))
+                joinable = bool(text) and not _NUMERIC.match(text)
+                i += 1
+            elif kind is Kind.SKIP:
+                i += 1
+            elif kind is Kind.TEXT and row and joinable and self.is_fragment(i, _CONTINUATION_MAX):
+                row[-1].text += "\n" + _clean(self.lines[i])
+                i += 1
+            elif kind is Kind.BLANK:
+                j = self.next_content(i)
+                if (row and joinable and j < len(self.lines) and self.is_fragment(j, _FRAGMENT_MAX)
+                        and self.fragments_return_to_cells(j)):
+                    i = j  # a header word broken over blank lines: still the same cell
+                    continue
+                if row:
+                    rows.append(row)
+                    row = []
+                if j < len(self.lines) and self.kinds[j] is Kind.TAB_CELL:
+                    i = j
+                    continue
+                i = j
+                break
+            else:
+                break
+        if row:
+            rows.append(row)
+        return self.new_table(rows, "cell-per-line"), i
+
+    def read_tab_rows(self, i: int) -> tuple[Table, int]:
+        rows: list[list[TextCell]] = []
+        while i < len(self.lines):
+            kind = self.kinds[i]
+            if kind in (Kind.TAB_ROW, Kind.TAB_CELL):
+                cells = self.lines[i].split("\t")
+                rows.append([TextCell(_clean(t), line=i + 1, column=c) for c, t in enumerate(cells)])
+            elif kind is Kind.SKIP:
+                pass
+            elif kind is Kind.TEXT and self._inside(i, (Kind.TAB_ROW,)):
+                rows.append([TextCell(_clean(self.lines[i]), line=i + 1, column=0)])  # wrapped label
+            else:
+                break
+            i += 1
+        return self.new_table(rows, "tab"), i
+
+    def read_pipe_rows(self, i: int) -> tuple[Table, int]:
+        rows: list[list[TextCell]] = []
+        while i < len(self.lines) and self.kinds[i] in (Kind.PIPE_ROW, Kind.PIPE_RULE, Kind.SKIP):
+            if self.kinds[i] is Kind.PIPE_ROW:
+                inner = self.lines[i].strip(_BLANK_CHARS).removeprefix("|").removesuffix("|")
+                rows.append([TextCell(_clean(t), line=i + 1, column=c)
+                             for c, t in enumerate(inner.split("|"))])
+            i += 1
+        return self.new_table(rows, "pipe"), i
+
+    def _inside(self, i: int, kinds: tuple[Kind, ...]) -> bool:
+        """A short untabbed line between two rows of a tab table is a wrapped label."""
+        return (self.is_fragment(i, _CONTINUATION_MAX) and i + 1 < len(self.lines)
+                and self.kinds[i + 1] in kinds)
+
+
+def read_text(text: str, path: str, encoding: str | None = None) -> Document:
+    """Split decoded report text into paragraphs and tables."""
+    lines = [_WORD_MARKS.sub("", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    src = _Lines(lines)
+    doc = Document(path=path, kind="text", encoding=encoding)
+    readers = {Kind.TAB_CELL: src.read_cell_per_line, Kind.TAB_ROW: src.read_tab_rows,
+               Kind.PIPE_ROW: src.read_pipe_rows, Kind.PIPE_RULE: src.read_pipe_rows}
+    i = 0
+    while i < len(lines):
+        kind = src.kinds[i]
+        if kind in readers:
+            table, i = readers[kind](i)
+            if table.rows:
+                doc.blocks.append(table)
+        else:
+            if kind is Kind.TEXT:
+                doc.blocks.append(Paragraph(_clean(lines[i]), line=i + 1))
+            i += 1
+    return doc
+
+
+def read_text_file(path: str | Path) -> Document:
+    from gongkai.errors import InputError
+
+    name = str(path)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(name, f"file too large for a report ({size // (1024 * 1024)} MB)")
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(name, exc.strerror or str(exc)) from None
+    text, encoding = decode(data, name)
+    return read_text(text, name, encoding)
