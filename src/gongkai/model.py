@@ -70,6 +70,7 @@ class Meta:
     template: Literal["2019", "2021"] | None = None  # which official format table 三 follows
     published: str | None = None  # YYYY-MM-DD as printed at the end
     title: str | None = None
+    signature: str | None = None  # the agency as signed above the date, where printed
     kind: Literal["department", "government"] = "department"
     table2_formats: list[str] = field(default_factory=list)  # the formats whose wording table 二 uses
 

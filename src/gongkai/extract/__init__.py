@@ -77,8 +77,10 @@ def extract(doc: Document) -> Report:
     t2 = extract_table2(rows[2], ex)
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
-    meta = Meta(year=year, agency=agency, title=title,
-                published=prose.find_date([p for _, p in paragraphs]),
+    all_paragraphs = [p for _, p in paragraphs]
+    published, date_at = prose.find_date(all_paragraphs)
+    meta = Meta(year=year, agency=agency, title=title, published=published,
+                signature=prose.find_signature(all_paragraphs, date_at),
                 template=_template(ex.cells), table2_formats=sorted(t2.formats))
     meta.kind = "government" if agency and agency.rstrip().endswith("人民政府") else "department"
     return Report(doc.path, meta, _sections(doc, headings), ex.cells, ex.merged_notes())

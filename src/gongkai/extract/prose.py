@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from gongkai.extract.matching import core
 from gongkai.formats import Format
@@ -18,9 +19,12 @@ _HEADING = re.compile(
 _SUB_NUMBERING = re.compile(r"^\s*[（(]")
 _TITLE_END = re.compile(r"(年度报告|工作报告|年报)\s*$")
 _YEAR = r"(?P<year>(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})"
-_AGENCY_FIRST = re.compile(rf"^(?P<agency>.*?)\s*(?:关于)?\s*{_YEAR}\s*年\s*度?\s*(?:的)?\s*(?:政府信息公开|政务公开|信息公开)")
+_SUBJECT = r"(?:政府信息公开|政务公开|信息公开)"
+_AGENCY_FIRST = re.compile(rf"^(?P<agency>.*?)\s*(?:关于)?\s*{_YEAR}\s*年\s*度?\s*(?:的)?\s*{_SUBJECT}")
 _YEAR_FIRST = re.compile(rf"^{_YEAR}\s*年\s*度?\s*(?P<agency>.*?)\s*(?:政府信息公开|政务公开|信息公开)")
-_DATE = re.compile(r"^\s*(?P<y>\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日\s*$")
+_CN_DAY = r"\d{1,2}|[一二三四五六七八九十]{1,3}"
+_CN_YEAR = r"\d{4}|[〇零○一二三四五六七八九]{4}"
+_DATE = re.compile(rf"^\s*(?P<y>{_CN_YEAR})\s*年\s*(?P<m>{_CN_DAY})\s*月\s*(?P<d>{_CN_DAY})\s*日\s*$")
 
 
 @dataclass(slots=True)
@@ -103,12 +107,24 @@ def parse_title(title: str) -> tuple[str | None, int | None]:
     return None, None
 
 
-def find_date(paragraphs: list[Paragraph]) -> str | None:
-    """The date printed at the end of the report, as YYYY-MM-DD."""
-    for para in reversed(paragraphs[-6:]):
-        m = _DATE.match(normalize_text(para.text))
-        if m:
-            y, mo, d = chinese_number(m["y"]), chinese_number(m["m"]), chinese_number(m["d"])
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y:04d}-{mo:02d}-{d:02d}"
-    return None
+def find_date(paragraphs: list[Paragraph]) -> tuple[str | None, int | None]:
+    """The date printed at the end of the report (YYYY-MM-DD) and its paragraph's position."""
+    start = max(0, len(paragraphs) - 6)
+    for i in range(len(paragraphs) - 1, start - 1, -1):
+        m = _DATE.match(normalize_text(paragraphs[i].text))
+        if not m:
+            continue
+        try:
+            printed = date(chinese_number(m["y"]), chinese_number(m["m"]), chinese_number(m["d"]))
+        except ValueError:
+            continue  # 2月30日 and the like: not a date, so no date
+        return printed.isoformat(), i
+    return None, None
+
+
+def find_signature(paragraphs: list[Paragraph], date_at: int | None) -> str | None:
+    """The agency signed above the date, when a short line stands there."""
+    if date_at is None or date_at == 0:
+        return None
+    text = paragraphs[date_at - 1].text.strip()
+    return text if 2 < len(text) <= 40 and not re.search(r"[。，；：]", text) else None

@@ -120,7 +120,7 @@ def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
     return keys
 
 
-def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> tuple[Label, TextCell] | None:
+def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> Label | None:
     voc = vocabulary()
     item: list[TextCell] = []
     last_marker: TextCell | None = None
@@ -153,7 +153,7 @@ def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> tup
             state.group = core(match.label.group) if match.label.group else None
             _note_variant(ex, match, anchor, parts.table, parts.index,
                           f"applications.{match.label.key}.*")
-            return match.label, anchor
+            return match.label
     return None
 
 
@@ -178,23 +178,22 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
     columns: list[str] | None = None
     fmt_columns = voc.formats[-1].table3_columns
     for parts in rows:
-        if columns is None and not parts.has_values:
-            if any(voc.t3_columns.find(c.text, fuzzy=False) or core(c.text) in voc.t3_header_words
-                   for c in parts.labels):
-                header.append(parts)
-                continue
+        if columns is None and not parts.has_values and any(
+                voc.t3_columns.find(c.text, fuzzy=False) or core(c.text) in voc.t3_header_words
+                for c in parts.labels):
+            header.append(parts)
+            continue
         if not parts.has_values:
             state.pending.extend(parts.labels)  # a group label, or a label wrapped onto its own row
             continue
         if columns is None:
             columns = table3_columns(header, positional, ex, fmt_columns)
-        found = _table3_row_key(parts, state, ex)
-        if found is None:
+        label = _table3_row_key(parts, state, ex)
+        if label is None:
             where = [ex.source(parts.labels[0] if parts.labels else parts.values[0], parts.table, parts.index)]
             ex.note("S210", where=where, table="表三",
                     printed="".join(c.text for c in parts.labels).replace("\n", "") or "（无标签）")
             continue
-        label, anchor = found
         _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns))
 
 
@@ -244,7 +243,7 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
         values.pop(0)
     if len(values) != len(keys):
         where = [ex.source(first.labels[0] if first.labels else None, first.table, first.index)]
-        ex.note("S215" if len(cells) < len(keys) else "S216", keys, where,
+        ex.note("S215" if len(values) < len(keys) else "S216", keys, where,
                 count=len(values), expected=len(keys))
         for key in keys:
             ex.put(key, None, first.table, first.index)

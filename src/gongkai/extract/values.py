@@ -28,10 +28,10 @@ BLANK = Reading(None, "blank")
 
 def read_value(raw: str) -> Reading:
     """无 is 0; blank is null; units and signs are kept as notes; anything else is unreadable."""
-    text = _SPACE.sub("", normalize_text(raw))
+    text = _SPACE.sub(" ", normalize_text(raw)).strip()
     if not text:
         return BLANK
-    if text in _NONE_WORDS:
+    if text.replace(" ", "") in _NONE_WORDS:
         return Reading(0, "none_word")
     if text in _PLACEHOLDERS:
         return Reading(None, "placeholder")

@@ -34,7 +34,7 @@ class Block:
     rows: tuple[Label, ...]
     columns: tuple[Label, ...]
 
-    def keys(self) -> list[str]:
+    def cell_keys(self) -> list[str]:
         return [f"proactive.{r.key}.{c.key}" for r in self.rows for c in self.columns]
 
 
@@ -87,7 +87,7 @@ class Format:
         return [f"{g.key}.{c.key}" for g in self.table4_groups for c in self.table4_columns]
 
     def table2_keys(self) -> list[str]:
-        return [key for block in self.table2 for key in block.keys()]
+        return [key for block in self.table2 for key in block.cell_keys()]
 
     def bindings(self, variables: dict[str, str]) -> list[dict[str, str]]:
         """Every assignment of the named sets to the variables, in order."""

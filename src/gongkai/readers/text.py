@@ -83,9 +83,7 @@ class _Lines:
         while i < len(self.lines):
             if self.kinds[i] is Kind.TAB_CELL:
                 return True
-            if self.kinds[i] in (Kind.BLANK, Kind.SKIP):
-                i += 1
-            elif self.is_fragment(i, _FRAGMENT_MAX):
+            if self.kinds[i] in (Kind.BLANK, Kind.SKIP) or self.is_fragment(i, _FRAGMENT_MAX):
                 i += 1
             else:
                 return False

@@ -1,0 +1,63 @@
+"""Identities and bounds between cells, evaluated from the format's declarative description."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gongkai.checks.describe import describe, member
+from gongkai.formats import Format
+from gongkai.model import Finding, Number, Report
+
+
+def _terms(templates: tuple[str, ...], binding: dict[str, str], fmt: Format,
+           sum_over: dict[str, str]) -> list[str]:
+    keys: list[str] = []
+    for template in templates:
+        used = {v: s for v, s in sum_over.items() if "{" + v + "}" in template}
+        for extra in fmt.bindings(used) if used else [{}]:
+            keys.append(template.format(**binding, **extra))
+    return keys
+
+
+def _total(report: Report, keys: list[str]) -> Number | None:
+    values = [report.value(k) for k in keys]
+    if any(v is None for v in values):
+        return None
+    return sum(values)  # type: ignore[arg-type]
+
+
+def _expr(report: Report, keys: list[str]) -> str:
+    return " + ".join(str(report.value(k)) for k in keys) if len(keys) <= 6 else f"Σ{len(keys)}"
+
+
+def _close(a: Number, b: Number) -> bool:
+    return abs(a - b) < 1e-6
+
+
+def identity_findings(report: Report, fmt: Format) -> Iterator[Finding]:
+    for identity in fmt.identities:
+        for binding in fmt.bindings(identity.for_each):
+            left = _terms(identity.left, binding, fmt, identity.sum_over)
+            right = _terms(identity.right, binding, fmt, identity.sum_over)
+            lv, rv = _total(report, left), _total(report, right)
+            if lv is None or rv is None or _close(lv, rv):
+                continue
+            keys = left + right
+            label = " / ".join(member(identity.for_each[k], v) for k, v in binding.items())
+            yield Finding(identity.check, {
+                "name": identity.name, "binding": label, "left": lv, "right": rv,
+                "left_expr": _expr(report, left), "right_expr": _expr(report, right),
+                "diff": lv - rv}, keys, [report.cells[k].source for k in keys])
+
+
+def bound_findings(report: Report, fmt: Format) -> Iterator[Finding]:
+    for bound in fmt.bounds:
+        for binding in fmt.bindings(bound.for_each):
+            left, right = bound.left.format(**binding), bound.right.format(**binding)
+            lv, rv = report.value(left), report.value(right)
+            if lv is None or rv is None or lv >= rv:
+                continue
+            yield Finding(bound.check, {
+                "binding": " / ".join(member(bound.for_each[k], v) for k, v in binding.items()),
+                "left_label": describe(left), "left": lv, "right_label": describe(right), "right": rv},
+                [left, right], [report.cells[left].source, report.cells[right].source])

@@ -1,0 +1,108 @@
+"""The `gongkai` command. Heavy modules are imported inside the commands that use them."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from gongkai import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+
+def _dump(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"gongkai: {message}", err=True)
+    sys.exit(EXIT_INPUT)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gongkai")
+def main() -> None:
+    """gongkai (公开): read, check and write 政府信息公开工作年度报告."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for one JSON object per report per line.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
+@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
+              help="Show findings of this severity and above.")
+def check(paths: tuple[str, ...], output: str, lang: str, min_severity: str) -> None:
+    """Check reports (files or folders) against the official format and its arithmetic.
+
+    Exit code 0: no errors; 1: errors found; 2: an input could not be read.
+    """
+    from gongkai.commands.check import run_check
+
+    sys.exit(run_check(list(paths), output, lang, min_severity))
+
+
+@main.command()
+@click.argument("path")
+@click.option("--flat", "shape", flag_value="flat", help="The flat cell data of cell-keys.md.")
+@click.option("--json", "shape", flag_value="json", default=True,
+              help="The full model: meta, sections, every cell with raw text and source.")
+def parse(path: str, shape: str) -> None:
+    """Parse one report and print it as JSON."""
+    from dataclasses import asdict
+
+    from gongkai.inputs import read_report
+
+    outcome = read_report(path)
+    if outcome.report is None:
+        _fail(outcome.error or path)
+    data = outcome.report.flat() if shape == "flat" else asdict(outcome.report)  # type: ignore[union-attr]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, help="Output file: .csv, .xlsx, .parquet or .jsonl")
+def export(paths: tuple[str, ...], output: str) -> None:
+    """Export reports as a table: one row per report, one column per cell key."""
+    from gongkai.commands.export import run_export
+
+    sys.exit(run_export(list(paths), output))
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.argument("code", required=False)
+def rules(lang: str, output: str, code: str | None) -> None:
+    """List the catalogue of checks, or explain one: gongkai rules A101."""
+    from gongkai.checks.catalogue import rules as catalogue
+
+    entries = list(catalogue().values())
+    if code:
+        entries = [r for r in entries if r.code == code.upper()]
+        if not entries:
+            _fail(f"no check with code {code!r}; run `gongkai rules` for the list")
+    if output == "json":
+        for r in entries:
+            click.echo(_dump({"code": r.code, "severity": r.severity, "title": r.title[lang],
+                              "explain": r.explain[lang]}))
+        return
+    for r in entries:
+        click.echo(f"{r.code}  {r.severity:<7}  {r.title[lang]}")
+        if code:
+            click.echo(f"\n{r.explain[lang]}")
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the full report model (gongkai parse --json)."""
+    from gongkai.export.schema import report_schema
+
+    click.echo(json.dumps(report_schema(), ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""The bodies of the CLI commands, kept apart so `gongkai --help` imports none of them."""

@@ -1,0 +1,1 @@
+"""Writing parsed reports out: flat tables (CSV, XLSX, Parquet, JSONL) and the JSON Schema."""

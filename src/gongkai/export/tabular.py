@@ -1,0 +1,127 @@
+"""Flat tables of many reports: one row per report, one column per cell key of cell-keys.md.
+
+Every writer streams: rows are consumed one at a time (Parquet in batches of 1000), so a
+corpus of any size exports in flat memory. openpyxl and pyarrow are imported only by
+the writer that needs them, to keep `gongkai --help` fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from itertools import islice
+from pathlib import Path
+
+from gongkai.formats import all_formats
+
+META_COLUMNS = ("meta.year", "meta.agency", "meta.template", "meta.published")
+STRING_COLUMNS = frozenset({"file", "meta.agency", "meta.template", "meta.published"})
+PARQUET_BATCH = 1000
+
+Row = dict[str, object]
+
+
+@cache
+def _columns() -> tuple[str, ...]:
+    formats = list(all_formats().values())
+    keys: list[str] = []
+    # Table-major, then format order: a newer format's extra keys sit next to their table
+    # instead of after the older format's table 四.
+    for table_keys in ("table2_keys", "table3_keys", "table4_keys"):
+        for fmt in formats:
+            keys.extend(getattr(fmt, table_keys)())
+    return ("file", *META_COLUMNS, *dict.fromkeys(keys))
+
+
+def all_columns() -> list[str]:
+    """The fixed header: file, the metadata, then every cell key of every known format."""
+    return list(_columns())
+
+
+def _checked(rows: Iterable[Row]) -> Iterator[Row]:
+    """Pass rows through, refusing keys outside the contract rather than dropping them."""
+    known = frozenset(_columns())
+    for row in rows:
+        unknown = row.keys() - known
+        if unknown:
+            raise ValueError(f"row {row.get('file')!r} has keys outside cell-keys.md: "
+                             f"{', '.join(sorted(unknown))}")
+        yield row
+
+
+def _write_csv(rows: Iterable[Row], path: Path) -> int:
+    count = 0
+    # utf-8-sig: the BOM is what makes Excel read the file as UTF-8 instead of GBK.
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=_columns(), restval="")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            count += 1
+    return count
+
+
+def _write_xlsx(rows: Iterable[Row], path: Path) -> int:
+    from openpyxl import Workbook
+
+    columns = _columns()
+    workbook = Workbook(write_only=True)  # streams rows to disk instead of building a sheet
+    sheet = workbook.create_sheet("reports")
+    sheet.append(list(columns))
+    count = 0
+    for row in rows:
+        sheet.append([row.get(c) for c in columns])
+        count += 1
+    workbook.save(path)
+    return count
+
+
+def _write_parquet(rows: Iterable[Row], path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def arrow_type(column: str) -> pa.DataType:
+        if column in STRING_COLUMNS:
+            return pa.string()
+        # float64 holds every count exactly (below 2**53) and the 万元 decimals too.
+        return pa.int64() if column == "meta.year" else pa.float64()
+
+    schema = pa.schema([(c, arrow_type(c)) for c in _columns()])
+    count = 0
+    with pq.ParquetWriter(path, schema) as writer:
+        iterator = iter(rows)
+        while batch := list(islice(iterator, PARQUET_BATCH)):
+            # from_pylist fills the cells a report lacks with null.
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            count += len(batch)
+    return count
+
+
+def _write_jsonl(rows: Iterable[Row], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        for row in rows:
+            # allow_nan=False: a NaN would make the line invalid JSON; fail loudly instead.
+            out.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+            count += 1
+    return count
+
+
+WRITERS: dict[str, Callable[[Iterable[Row], Path], int]] = {
+    ".csv": _write_csv,
+    ".xlsx": _write_xlsx,
+    ".parquet": _write_parquet,
+    ".jsonl": _write_jsonl,
+}
+
+
+def write_reports(rows: Iterable[Row], path: str | Path) -> int:
+    """Write one row per report ({"file": ..., **report.flat()}) by suffix; return the count."""
+    path = Path(path)
+    writer = WRITERS.get(path.suffix.lower())
+    if writer is None:
+        raise ValueError(f"cannot write {path.name!r}: unsupported suffix "
+                         f"{path.suffix or '(none)'!r}; supported: {', '.join(WRITERS)}")
+    return writer(_checked(rows), path)

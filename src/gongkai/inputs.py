@@ -1,0 +1,49 @@
+"""Finding the report files a command was given, and reading each without tracebacks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from gongkai.errors import InputError
+from gongkai.model import Report
+
+# Suffixes picked up when a folder is given; a file named explicitly is read whatever its name.
+FOLDER_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
+
+
+def iter_files(paths: list[str]) -> Iterator[str]:
+    for path in paths:
+        p = Path(path)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs.sort()
+                for name in sorted(files):
+                    if Path(name).suffix.lower() in FOLDER_SUFFIXES:
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
+@dataclass(slots=True)
+class Outcome:
+    path: str
+    report: Report | None = None
+    error: str | None = None  # one line, naming the file
+
+
+def read_report(path: str) -> Outcome:
+    from gongkai.extract import parse_file
+
+    try:
+        return Outcome(path, report=parse_file(path))
+    except InputError as exc:
+        return Outcome(path, error=str(exc))
+    except RecursionError:
+        return Outcome(path, error=f"{path}: too deeply nested to read")
+    except Exception as exc:  # a bug must still not end the run with a traceback
+        if os.environ.get("GONGKAI_DEBUG"):
+            raise
+        return Outcome(path, error=f"{path}: internal error while reading ({type(exc).__name__}: {exc})")

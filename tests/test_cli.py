@@ -1,0 +1,102 @@
+"""The command line: outputs, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from tests.conftest import SEEDS
+
+from gongkai.cli import main
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_check_folder_exit_1_when_errors() -> None:
+    result = run("check", str(SEEDS))
+    assert result.exit_code == 1
+    assert "A101" in result.output and "报告 5" in result.output
+
+
+def test_check_clean_report_exit_0() -> None:
+    result = run("check", str(SEEDS / "001_205d0fb765df4a20.txt"))
+    assert result.exit_code == 0, result.output
+
+
+def test_check_json_lines() -> None:
+    result = run("check", str(SEEDS), "--format", "json")
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert len(lines) == 5
+    for line in lines:
+        assert set(line) == {"file", "meta", "findings"}
+        for f in line["findings"]:
+            assert set(f) == {"code", "severity", "message", "cells", "where"}
+
+
+def test_check_english_messages() -> None:
+    result = run("check", str(SEEDS / "004_c82a2c402dd56cf8.txt"), "--lang", "en", "--format", "json")
+    messages = [f["message"] for f in json.loads(result.output)["findings"]]
+    assert any(m.startswith("Table 3, column") for m in messages)
+
+
+def test_parse_flat_and_full() -> None:
+    flat = json.loads(run("parse", str(SEEDS / "003_e01440b0bdeabe39.txt"), "--flat").output)
+    assert flat["meta.published"] == "2022-01-29" and flat["proactive.licensing.change"] is None
+    full = json.loads(run("parse", str(SEEDS / "003_e01440b0bdeabe39.txt"), "--json").output)
+    cell = full["cells"]["proactive.licensing.previous"]
+    assert cell["raw"] == "无" and cell["value"] == 0 and cell["source"]["line"] == 46
+    assert [s["number"] for s in full["sections"]] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\xff\x10" * 300])
+def test_unreadable_input_exit_2_one_line(tmp_path, content: bytes) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if line.startswith("gongkai:")]
+    assert len(errors) == 1 and str(path) in errors[0]
+    assert "Traceback" not in result.output
+
+
+def test_missing_file_and_misuse_exit_2() -> None:
+    assert CliRunner().invoke(main, ["parse", "/no/such/report.txt"]).exit_code == 2
+    assert CliRunner().invoke(main, ["check"]).exit_code == 2
+    assert CliRunner().invoke(main, ["check", "--format", "yaml", str(SEEDS)]).exit_code == 2
+
+
+def test_rules_lists_every_code_and_explains_one() -> None:
+    from gongkai.checks.catalogue import rules
+
+    listing = run("rules").output
+    assert all(code in listing for code in rules())
+    assert "勾稽" in run("rules", "A101").output
+    assert run("rules", "Z999").exit_code == 2
+
+
+def test_every_finding_code_used_in_code_is_in_the_catalogue() -> None:
+    import re
+    from pathlib import Path
+
+    from gongkai.checks.catalogue import rules
+
+    src = Path(__file__).resolve().parent.parent / "src" / "gongkai"
+    used = set()
+    for path in src.rglob("*.py"):
+        used |= set(re.findall(r'"([ASFDPW]\d{3})"', path.read_text(encoding="utf-8")))
+    for path in (src / "formats").glob("*.toml"):
+        used |= set(re.findall(r'check = "([ASFDPW]\d{3})"', path.read_text(encoding="utf-8")))
+    assert used <= set(rules()), used - set(rules())
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = ("import sys; from gongkai.cli import main\n"
+            "heavy = {'rich', 'pydantic', 'openpyxl', 'pyarrow', 'charset_normalizer'} & set(sys.modules)\n"
+            "print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
