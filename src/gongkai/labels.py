@@ -17,6 +17,8 @@ _PUNCT = str.maketrans({"、": ".", "，": ",", "：": ":", "“": "", "”": ""
 
 def normalize_text(text: str) -> str:
     """NFKC plus the radicals NFKC misses; keeps spacing."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 

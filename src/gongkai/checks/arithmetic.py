@@ -19,6 +19,23 @@ def _terms(templates: tuple[str, ...], binding: dict[str, str], fmt: Format,
     return keys
 
 
+_EXPANDED: dict[tuple[str, int], list[tuple[str, list[str], list[str]]]] = {}
+
+
+def _expanded(fmt: Format, index: int) -> list[tuple[str, list[str], list[str]]]:
+    """(binding label, left keys, right keys) for every binding of one identity; computed once."""
+    cached = _EXPANDED.get((fmt.id, index))
+    if cached is None:
+        identity = fmt.identities[index]
+        cached = []
+        for binding in fmt.bindings(identity.for_each):
+            label = " / ".join(member(identity.for_each[k], v) for k, v in binding.items())
+            cached.append((label, _terms(identity.left, binding, fmt, identity.sum_over),
+                           _terms(identity.right, binding, fmt, identity.sum_over)))
+        _EXPANDED[(fmt.id, index)] = cached
+    return cached
+
+
 def _total(report: Report, keys: list[str]) -> Number | None:
     values = [report.value(k) for k in keys]
     if any(v is None for v in values):
@@ -35,15 +52,12 @@ def _close(a: Number, b: Number) -> bool:
 
 
 def identity_findings(report: Report, fmt: Format) -> Iterator[Finding]:
-    for identity in fmt.identities:
-        for binding in fmt.bindings(identity.for_each):
-            left = _terms(identity.left, binding, fmt, identity.sum_over)
-            right = _terms(identity.right, binding, fmt, identity.sum_over)
+    for index, identity in enumerate(fmt.identities):
+        for label, left, right in _expanded(fmt, index):
             lv, rv = _total(report, left), _total(report, right)
             if lv is None or rv is None or _close(lv, rv):
                 continue
             keys = left + right
-            label = " / ".join(member(identity.for_each[k], v) for k, v in binding.items())
             yield Finding(identity.check, {
                 "name": identity.name, "binding": label, "left": lv, "right": rv,
                 "left_expr": _expr(report, left), "right_expr": _expr(report, right),

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from gongkai.checks.describe import describe
 from gongkai.formats import Format
-from gongkai.labels import normalize_text
 from gongkai.model import Finding, Report
 
 _COUNT = r"(?P<n>\d+)\s*(?:件|条|个|份|宗|次|项)"
@@ -51,8 +50,9 @@ def fees_quoted(text: str) -> list[Quote]:
 
 
 def _overview(report: Report) -> str:
+    # No NFKC needed: \d, int() and float() read full-width digits as they are.
     section = report.section(1)
-    return normalize_text(section.text) if section else ""
+    return section.text if section else ""
 
 
 def application_findings(report: Report) -> Iterator[Finding]:
@@ -90,7 +90,7 @@ def document_findings(report: Report) -> Iterator[Finding]:
 
 
 def fee_findings(report: Report) -> Iterator[Finding]:
-    sections = {s.number: normalize_text(s.text) for s in report.sections}
+    sections = {s.number: s.text for s in report.sections}
     elsewhere = [q for n, t in sections.items() if n != 6 for q in fees_quoted(t)]
     in_six = fees_quoted(sections.get(6, ""))
     charged = [q for q in elsewhere if q.value > 0]

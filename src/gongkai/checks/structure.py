@@ -73,12 +73,17 @@ def cell_findings(report: Report, fmt: Format) -> Iterator[Finding]:
     signed_ok = set().union(*(f.signed_columns for f in all_formats().values()))
     for c in cells:
         column = c.key.rsplit(".", 1)[-1]
-        params = {"label": describe(c.key), "raw": c.raw.replace("\n", "")}
+        codes = []
         if c.note == "unreadable":
-            yield Finding("S207", params, [c.key], [c.source])
+            codes.append("S207")
         elif c.note == "unit":
-            yield Finding("S209", {**params, "unit": c.unit, "value": c.value}, [c.key], [c.source])
+            codes.append("S209")
         if isinstance(c.value, float) and not c.value.is_integer() and column not in decimal_ok:
-            yield Finding("S219", params, [c.key], [c.source])
+            codes.append("S219")
         if c.value is not None and c.value < 0 and column not in signed_ok:
-            yield Finding("W603", params, [c.key], [c.source])
+            codes.append("W603")
+        for code in codes:  # rare: build the message parameters only for a finding
+            params = {"label": describe(c.key), "raw": c.raw.replace("\n", "")}
+            if code == "S209":
+                params |= {"unit": c.unit, "value": c.value}
+            yield Finding(code, params, [c.key], [c.source])

@@ -18,8 +18,7 @@ class Extraction:
     def source(self, cell: TextCell | None, table: int, row: int) -> Source:
         if cell is None:
             return Source(self.path, table=table, row=row)
-        return Source(self.path, line=cell.line, column=cell.column, page=cell.page,
-                      table=table, row=row)
+        return Source(self.path, cell.line, cell.column, cell.page, table, row)
 
     def note(self, code: str, cells: list[str] | None = None,
              where: list[Source] | None = None, **params: object) -> None:

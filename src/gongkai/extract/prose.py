@@ -48,6 +48,8 @@ def chinese_number(text: str) -> int:
 
 def match_heading(text: str, fmt: Format) -> tuple[int, str] | None:
     """(section number, printed numbering) when text is one of the six section headings."""
+    if len(text) > 60:
+        return None
     text = normalize_text(text).strip()
     if _SUB_NUMBERING.match(text) or len(text) > 40:
         return None

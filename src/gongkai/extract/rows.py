@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.extract.values import read_value
 from gongkai.readers.document import TextCell
@@ -11,6 +12,7 @@ from gongkai.readers.document import TextCell
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+@lru_cache(maxsize=8192)
 def is_label(text: str) -> bool:
     """Labels carry words; values are numbers, 无, blanks, dashes or unreadable scraps."""
     return bool(text) and bool(_CJK.search(text)) and read_value(text).note == "unreadable"
@@ -22,10 +24,7 @@ class RowParts:
     table: int
     labels: list[TextCell] = field(default_factory=list)
     values: list[TextCell] = field(default_factory=list)
-
-    @property
-    def has_values(self) -> bool:
-        return any(c.text for c in self.values)
+    has_values: bool = False
 
 
 def split_row(row: list[TextCell], index: int, table: int) -> RowParts:
@@ -35,7 +34,8 @@ def split_row(row: list[TextCell], index: int, table: int) -> RowParts:
         if is_label(cell.text):
             last = i
     labels = [c for c in row[: last + 1] if c.text]
-    return RowParts(index, table, labels, list(row[last + 1:]))
+    values = row[last + 1:]
+    return RowParts(index, table, labels, values, any(c.text for c in values))
 
 
 @dataclass(slots=True)

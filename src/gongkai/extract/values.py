@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.labels import normalize_text
 from gongkai.model import Number
@@ -26,6 +27,7 @@ class Reading:
 BLANK = Reading(None, "blank")
 
 
+@lru_cache(maxsize=8192)
 def read_value(raw: str) -> Reading:
     """无 is 0; blank is null; units and signs are kept as notes; anything else is unreadable."""
     text = _SPACE.sub(" ", normalize_text(raw)).strip()

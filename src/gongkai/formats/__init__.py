@@ -81,19 +81,33 @@ class Format:
     decimal_columns: frozenset[str]
 
     def table3_keys(self) -> list[str]:
-        return [f"applications.{r.key}.{c.key}" for r in self.table3_rows for c in self.table3_columns]
+        return list(_keys(self)[3])
 
     def table4_keys(self) -> list[str]:
-        return [f"{g.key}.{c.key}" for g in self.table4_groups for c in self.table4_columns]
+        return list(_keys(self)[4])
 
     def table2_keys(self) -> list[str]:
-        return [key for block in self.table2 for key in block.cell_keys()]
+        return list(_keys(self)[2])
 
     def bindings(self, variables: dict[str, str]) -> list[dict[str, str]]:
         """Every assignment of the named sets to the variables, in order."""
         names = list(variables)
         values = [self.sets[variables[n]] for n in names]
         return [dict(zip(names, combo, strict=True)) for combo in product(*values)]
+
+
+_KEYS: dict[str, dict[int, tuple[str, ...]]] = {}
+
+
+def _keys(fmt: Format) -> dict[int, tuple[str, ...]]:
+    """The cell keys of each table of a format, computed once (formats never change)."""
+    if fmt.id not in _KEYS:
+        _KEYS[fmt.id] = {
+            2: tuple(key for block in fmt.table2 for key in block.cell_keys()),
+            3: tuple(f"applications.{r.key}.{c.key}" for r in fmt.table3_rows for c in fmt.table3_columns),
+            4: tuple(f"{g.key}.{c.key}" for g in fmt.table4_groups for c in fmt.table4_columns),
+        }
+    return _KEYS[fmt.id]
 
 
 def _labels(items: list[dict]) -> tuple[Label, ...]:

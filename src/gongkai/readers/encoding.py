@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 from gongkai.errors import InputError
 
@@ -13,7 +14,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-_CONTROL_OK = {"\t", "\n", "\r", "\f", "\v"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")  # control characters no text file holds
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -32,7 +33,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def _looks_binary(text: str) -> bool:
     sample = text[:20000]
-    bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in _CONTROL_OK)
+    bad = len(_CONTROL.findall(sample))
     return "\x00" in sample or bad > max(3, len(sample) // 200)
 
 

@@ -41,23 +41,26 @@ _CONTINUATION_MAX = 30  # a wrapped cell line right under its cell
 
 
 def classify(line: str) -> Kind:
-    if "\t" not in line:
-        stripped = line.strip(_BLANK_CHARS)
-        if not stripped:
-            return Kind.BLANK
-        if stripped.startswith("|") and stripped.count("|") >= 2:
-            return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
-        if _PAGE_NUMBER.match(stripped) and ("-" in stripped or "—" in stripped or "页" in stripped):
-            return Kind.SKIP
-        return Kind.TEXT
-    body = line.lstrip("\t")
-    if "\t" in body:
-        return Kind.TAB_ROW
-    return Kind.TAB_CELL if line.startswith("\t") else Kind.TAB_ROW
+    if "\t" in line:
+        if "\t" in line.lstrip("\t"):
+            return Kind.TAB_ROW
+        return Kind.TAB_CELL if line[0] == "\t" else Kind.TAB_ROW
+    stripped = line.strip(_BLANK_CHARS)
+    if not stripped:
+        return Kind.BLANK
+    if stripped[0] == "|" and stripped.count("|") >= 2:
+        return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
+    if len(stripped) <= 16 and _PAGE_NUMBER.match(stripped) and (
+            "-" in stripped or "—" in stripped or "页" in stripped):
+        return Kind.SKIP
+    return Kind.TEXT
+
+
+_CELL_STRIP = " \t\u3000\xa0\r\f"
 
 
 def _clean(text: str) -> str:
-    return text.strip(" \t\u3000\xa0\r\f")
+    return text.strip(_CELL_STRIP)
 
 
 class _Lines:
@@ -98,11 +101,12 @@ class _Lines:
         rows: list[list[TextCell]] = []
         row: list[TextCell] = []
         joinable = False  # may the next untabbed line continue the last cell?
-        while i < len(self.lines):
-            kind = self.kinds[i]
+        lines, kinds, n = self.lines, self.kinds, len(self.lines)
+        while i < n:
+            kind = kinds[i]
             if kind is Kind.TAB_CELL:
-                text = _clean(self.lines[i])
-                row.append(TextCell(text, line=i + 1, column=len(row)))
+                text = lines[i].strip(_CELL_STRIP)
+                row.append(TextCell(text, i + 1, len(row)))
                 joinable = bool(text) and not _NUMERIC.match(text)
                 i += 1
             elif kind is Kind.SKIP:
@@ -164,7 +168,9 @@ class _Lines:
 
 def read_text(text: str, path: str, encoding: str | None = None) -> Document:
     """Split decoded report text into paragraphs and tables."""
-    lines = [_WORD_MARKS.sub("", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    if "[bookmark" in text:
+        text = _WORD_MARKS.sub("", text)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     src = _Lines(lines)
     doc = Document(path=path, kind="text", encoding=encoding)
     readers = {Kind.TAB_CELL: src.read_cell_per_line, Kind.TAB_ROW: src.read_tab_rows,
