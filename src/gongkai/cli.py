@@ -34,14 +34,16 @@ def main() -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
 @click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
               help="Show findings of this severity and above.")
-def check(paths: tuple[str, ...], output: str, lang: str, min_severity: str) -> None:
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (unreadable input still exits 2).")
+def check(paths: tuple[str, ...], output: str, lang: str, min_severity: str, exit_zero: bool) -> None:
     """Check reports (files or folders) against the official format and its arithmetic.
 
     Exit code 0: no errors; 1: errors found; 2: an input could not be read.
     """
     from gongkai.commands.check import run_check
 
-    sys.exit(run_check(list(paths), output, lang, min_severity))
+    code = run_check(list(paths), output, lang, min_severity)
+    sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 
 @main.command()
