@@ -100,3 +100,32 @@ def test_help_imports_nothing_heavy() -> None:
             "print(sorted(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet", ".jsonl"])
+def test_export_one_row_per_report(tmp_path, suffix: str) -> None:
+    out = tmp_path / f"reports{suffix}"
+    result = CliRunner().invoke(main, ["export", str(SEEDS), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    if suffix == ".csv":
+        import csv
+
+        with out.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert len(rows) == 5
+        row = next(r for r in rows if r["file"].endswith("002_8183807e426b0491.txt"))
+        assert row["proactive.procurement.amount"] == "2500" and row["meta.agency"] == "高新区(近海镇)"
+    elif suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(out)
+        assert table.num_rows == 5
+        assert table.column("applications.new.total").to_pylist().count(2.0) == 1
+    elif suffix == ".jsonl":
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        assert len(lines) == 5 and lines[3]["proactive.licensing.change"] is None
+
+
+def test_export_unknown_suffix_exit_2(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["export", str(SEEDS), "-o", str(tmp_path / "x.xls")])
+    assert result.exit_code == 2 and "x.xls" in result.output
