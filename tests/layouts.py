@@ -50,6 +50,8 @@ class Quirks:
     blanks: bool = False  # blank (None) cells written with stray spaces instead of nothing
     fullwidth_digits: bool = False  # ０１２ for some values
     duplicate_cell: bool = False  # a row carries one extra copy of its first or last value
+    duplicate_tables: tuple[int, ...] = (2, 3, 4)  # the tables whose rows duplicate_cell touches
+    duplicate_rate: float = 0.4  # the share of (unambiguous) rows that get the extra cell
     upheld_typo: bool = False  # 结果维护 for 结果维持 (seeds 000 and 003)
     halfwidth_brackets: bool = False  # (一) instead of （一） in labels
     seed: int = 0
@@ -139,10 +141,11 @@ class _Renderer:
             text = text.translate(_FULL_WIDTH)
         return text
 
-    def values(self, keys: list[str], identity=None) -> Row:
+    def values(self, keys: list[str], table: int, identity=None) -> Row:
         raw = [self.report.get(k) for k in keys]
         cells = [GridCell(self.value(v), VALUE) for v in raw]
-        if self.quirks.duplicate_cell and self.rng.random() < 0.4:
+        q = self.quirks
+        if q.duplicate_cell and table in q.duplicate_tables and self.rng.random() < q.duplicate_rate:
             at_start = self.rng.random() < 0.5
             if duplicate_is_unambiguous(raw, at_start, identity):
                 copy = GridCell(cells[0].text if at_start else cells[-1].text, VALUE)
@@ -165,7 +168,7 @@ class _Renderer:
                 if self.quirks.broken_headers and len(label) == 2 and self.rng.random() < 0.5:
                     label = label[0] + " " * self.rng.randint(1, 4) + label[1]  # 规    章
                 row = [GridCell(label, LABEL)]
-                row += self.values([f"proactive.{r.key}.{c.key}" for c in block.columns])
+                row += self.values([f"proactive.{r.key}.{c.key}" for c in block.columns], 2)
                 row[-1].span += max(0, width - len(row))
                 rows.append(row)
         return Grid(rows, width)
@@ -216,7 +219,7 @@ class _Renderer:
                         group_seen.add(r.group)
                         row.append(GridCell(self.label(r.group), LABEL))
                     row.append(GridCell(self.label(r.label), LABEL))
-            row += self.values([f"applications.{r.key}.{c.key}" for c in columns],
+            row += self.values([f"applications.{r.key}.{c.key}" for c in columns], 3,
                                _sum_identity(total))
             rows.append(row)
         return Grid(rows, width)
@@ -242,7 +245,7 @@ class _Renderer:
                     top.append(GridCell(self.label(g.group), LABEL, span))
                 second.append(GridCell(self.label(g.label, header=True), LABEL, n))
                 third += [GridCell(self.label(c.label, header=True), LABEL) for c in columns]
-        data = self.values([f"{g.key}.{c.key}" for g in groups for c in columns])
+        data = self.values([f"{g.key}.{c.key}" for g in groups for c in columns], 4)
         return Grid([top, second, third, data], width)
 
     # ── layouts ──

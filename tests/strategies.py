@@ -16,7 +16,6 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from gongkai.formats import Format, all_formats
-
 from layouts import Quirks
 
 FORMAT_IDS = tuple(all_formats())
