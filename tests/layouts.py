@@ -47,7 +47,9 @@ class Quirks:
 
     broken_headers: bool = False  # header words over lines: 商业\n企业, 自\n\n然\n\n人, 规    章
     none_word: bool = False  # 无 written for some zeros
-    blanks: bool = False  # blank (None) cells written with stray spaces instead of nothing
+    # Blank cells are the report's None values (see strategies.blanked); with `blanks` some of
+    # them are written with stray spaces (" ", "\u3000") instead of nothing.
+    blanks: bool = False
     fullwidth_digits: bool = False  # ０１２ for some values
     duplicate_cell: bool = False  # a row carries one extra copy of its first or last value
     duplicate_tables: tuple[int, ...] = (2, 3, 4)  # the tables whose rows duplicate_cell touches
@@ -56,14 +58,10 @@ class Quirks:
     halfwidth_brackets: bool = False  # (一) instead of （一） in labels
     seed: int = 0
 
-    def any(self) -> bool:
-        return any((self.broken_headers, self.none_word, self.blanks, self.fullwidth_digits,
-                    self.duplicate_cell, self.upheld_typo, self.halfwidth_brackets))
-
 
 # ── The neutral grid: rows of cells with column spans ───────────────────────
 
-LABEL, VALUE, CONT, PAD = "label", "value", "cont", "pad"
+LABEL, VALUE, CONT = "label", "value", "cont"
 
 
 @dataclass(slots=True)

@@ -40,7 +40,7 @@ def _sort_rows(doc: Document, heading_at: dict[int, int]) -> dict[int, list[RowP
             continue
         kind = _TABLE_OF_SECTION.get(section)
         for r, row in enumerate(block.rows):
-            parts = split_row(row, r, block.index)
+            parts = split_row(row, r, block.index, block.grid)
             kind = _row_marker(parts) or kind
             if kind:
                 out[kind].append(parts)

@@ -25,9 +25,10 @@ class RowParts:
     labels: list[TextCell] = field(default_factory=list)
     values: list[TextCell] = field(default_factory=list)
     has_values: bool = False
+    grid: bool = False  # cell.column is a true grid column (Word, HTML, Excel)
 
 
-def split_row(row: list[TextCell], index: int, table: int) -> RowParts:
+def split_row(row: list[TextCell], index: int, table: int, grid: bool = False) -> RowParts:
     """Labels are the worded cells; values are the cells after the last label."""
     last = -1
     for i, cell in enumerate(row):
@@ -35,7 +36,7 @@ def split_row(row: list[TextCell], index: int, table: int) -> RowParts:
             last = i
     labels = [c for c in row[: last + 1] if c.text]
     values = row[last + 1:]
-    return RowParts(index, table, labels, values, any(c.text for c in values))
+    return RowParts(index, table, labels, values, any(c.text for c in values), grid)
 
 
 @dataclass(slots=True)

@@ -34,6 +34,7 @@ class Vocabulary:
     t3_by_group: dict[str, LabelIndex] = field(init=False)
     t3_parts: set[str] = field(init=False)
     t3_header_words: set[str] = field(init=False)
+    t3_column_groups: set[str] = field(init=False)  # 法人或其他组织: a header over sub-columns
     t4_columns: LabelIndex = field(init=False)
     t4_groups: LabelIndex = field(init=False)
     t4_parents: set[str] = field(init=False)
@@ -50,6 +51,7 @@ class Vocabulary:
         self.t3_by_group = {g: LabelIndex([r for r in rows if r.group == label])
                             for g, label in self.t3_groups.items()}
         self.t3_parts = {core(r.part) for r in rows if r.part}
+        self.t3_column_groups = {core(c.group) for fmt in f for c in fmt.table3_columns if c.group}
         self.t3_header_words = ({core(c.group) for fmt in f for c in fmt.table3_columns if c.group}
                                 | {core(fmt.table3_corner) for fmt in f} | {"申请人情况"})
         self.t4_columns = LabelIndex(_unique(c for fmt in f for c in fmt.table4_columns))
@@ -85,21 +87,27 @@ class _Table3State:
     pending: list[TextCell] = field(default_factory=list)  # a wrapped label awaiting its values
 
 
+Spans = dict[str, tuple[int, int]]  # column key → the grid columns its header covers
+
+
 def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
-                   fmt_columns: tuple[Label, ...]) -> list[str]:
-    """The applicant columns left to right, from the header labels."""
+                   fmt_columns: tuple[Label, ...]) -> tuple[list[str], Spans | None]:
+    """The applicant columns left to right, from the header labels; their grid spans on a grid."""
     voc = vocabulary()
     top: list[tuple[int, int, str]] = []  # (column position, order seen, key or group marker)
     subs: list[str] = []
+    spans: Spans = {}
     order = 0
     for parts in header:
         for cell in parts.labels:
             match = voc.t3_columns.find(cell.text, fuzzy=False)
             if match is None:
-                if core(cell.text) in voc.t3_header_words and "法人" in core(cell.text):
+                if core(cell.text) in voc.t3_column_groups:
                     top.append((cell.column or 0, order, "#group"))
                     order += 1
                 continue
+            if cell.column is not None:
+                spans[match.label.key] = (cell.column, cell.column + cell.span)
             _note_variant(ex, match, cell, parts.table, parts.index, "applications.*." + match.label.key)
             if match.label.group:
                 subs.append(match.label.key)
@@ -116,8 +124,9 @@ def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
     if sorted(keys) != sorted(official) or len(set(keys)) != len(keys):
         where = [ex.source(p.labels[0] if p.labels else None, p.table, p.index) for p in header[:1]]
         ex.note("S214", where=where, table="表三", found="、".join(keys) or "—")
-        return official
-    return keys
+        return official, None
+    grid = all(p.grid for p in header) and len(spans) == len(keys)
+    return keys, spans if grid else None
 
 
 def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> Label | None:
@@ -176,6 +185,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
     header: list[RowParts] = []
     state = _Table3State()
     columns: list[str] | None = None
+    spans: Spans | None = None
     fmt_columns = voc.formats[-1].table3_columns
     for parts in rows:
         if columns is None and not parts.has_values and any(
@@ -187,18 +197,40 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
             state.pending.extend(parts.labels)  # a group label, or a label wrapped onto its own row
             continue
         if columns is None:
-            columns = table3_columns(header, positional, ex, fmt_columns)
+            columns, spans = table3_columns(header, positional, ex, fmt_columns)
         label = _table3_row_key(parts, state, ex)
         if label is None:
             where = [ex.source(parts.labels[0] if parts.labels else parts.values[0], parts.table, parts.index)]
             ex.note("S210", where=where, table="表三",
                     printed="".join(c.text for c in parts.labels).replace("\n", "") or "（无标签）")
             continue
-        _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns))
+        _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns), spans)
 
 
-def _place(ex: Extraction, parts: RowParts, columns: list[str], prefix: str, prefer=None) -> None:
+def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, prefix: str) -> None:
+    """On a true grid a value belongs to the header whose columns it stands under."""
+    for key, (start, end) in spans.items():
+        inside = [c for c in parts.values
+                  if c.column is not None and c.column < end and c.column + c.span > start]
+        filled = [c for c in inside if c.text]
+        if len(filled) > 1:
+            where = [ex.source(c, parts.table, parts.index) for c in filled]
+            ex.note("S216", [prefix + key], where, count=len(filled), expected=1)
+            ex.put(prefix + key, None, parts.table, parts.index)
+        elif filled or inside:
+            ex.put(prefix + key, (filled or inside)[0], parts.table, parts.index)
+        else:
+            where = [ex.source(parts.labels[-1] if parts.labels else None, parts.table, parts.index)]
+            ex.note("S215", [prefix + key], where, count=0, expected=1)
+            ex.put(prefix + key, None, parts.table, parts.index)
+
+
+def _place(ex: Extraction, parts: RowParts, columns: list[str], prefix: str, prefer=None,
+           spans: Spans | None = None) -> None:
     """Store a row's values under its column keys, saying what could not be placed."""
+    if spans is not None and parts.grid:
+        _place_on_grid(ex, parts, spans, prefix)
+        return
     alignment = fit(parts.values, len(columns), prefer)
     keys = [prefix + c for c in columns]
     where = [ex.source(parts.values[0] if parts.values else None, parts.table, parts.index)]
@@ -309,13 +341,14 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
     voc = vocabulary()
     result = Table2Result()
     columns: list[str] | None = None
+    spans: Spans | None = None
     for parts in rows:
         texts = [core(c.text) for c in parts.labels]
         if any("第二十条" in t for t in texts) and not parts.has_values:
             columns = None
             continue
         if texts and (texts[0] == "信息内容" or (not parts.has_values and _all_columns(parts, voc))):
-            columns = _table2_columns(parts, ex, voc)
+            columns, spans = _table2_columns(parts, ex, voc)
             continue
         if not parts.labels:
             continue
@@ -338,7 +371,7 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
                     [ex.source(label_cell, parts.table, parts.index)],
                     printed=label_cell.text.replace("\n", ""), official=official[-1])
         result.blocks.append((columns, row_key))
-        _place(ex, parts, columns, f"proactive.{row_key}.")
+        _place(ex, parts, columns, f"proactive.{row_key}.", spans=spans)
     return result
 
 
@@ -353,8 +386,9 @@ def _all_columns(parts: RowParts, voc: Vocabulary) -> bool:
     return bool(parts.labels) and all(voc.t2_columns.find(c.text, fuzzy=False) for c in parts.labels)
 
 
-def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> list[str]:
+def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> tuple[list[str], Spans | None]:
     keys = []
+    spans: Spans = {}
     for cell in parts.labels:
         if core(cell.text) == "信息内容":
             continue
@@ -366,4 +400,7 @@ def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> list[st
             continue
         _note_variant(ex, match, cell, parts.table, parts.index, f"proactive.*.{match.label.key}")
         keys.append(match.label.key)
-    return keys
+        if cell.column is not None:
+            spans[match.label.key] = (cell.column, cell.column + cell.span)
+    grid = parts.grid and len(spans) == len(keys) and "?" not in keys
+    return keys, spans if grid else None
