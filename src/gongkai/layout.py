@@ -70,16 +70,20 @@ def _spans(count: int, width: int) -> list[int]:
 
 
 def _block_for(report: Report | None, primary: Format, article: str) -> tuple[Block, list[str]] | None:
-    """The wording of an article the report uses (or the primary format's), and its rows."""
+    """The wording of an article the report uses most (ties: the primary format's), and its rows."""
+    own = next((b for b in primary.table2 if b.article == article), None)
     versions = [b for f in all_formats().values() for b in f.table2 if b.article == article]
+    best: tuple[int, Block, list[str]] | None = None
     if report is not None:
         for block in versions:
+            hits = sum(k in report.cells for k in block.cell_keys())
             rows = [r.key for r in block.rows
                     if any(f"proactive.{r.key}.{c.key}" in report.cells for c in block.columns)]
-            if rows:
-                return block, rows
-    block = next((b for b in primary.table2 if b.article == article), None)
-    return (block, [r.key for r in block.rows]) if block else None
+            if hits and (best is None or hits > best[0] or (hits == best[0] and block is own)):
+                best = (hits, block, rows)
+    if best is not None:
+        return best[1], best[2]
+    return (own, [r.key for r in own.rows]) if own else None
 
 
 def table2(primary: Format, report: Report | None = None) -> TableLayout:

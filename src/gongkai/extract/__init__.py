@@ -15,6 +15,7 @@ from gongkai.model import Meta, Report, Section, Source
 from gongkai.readers.document import Document, Paragraph, Table
 
 _TABLE_OF_SECTION = {2: 2, 3: 3, 4: 4}
+_POSITIONAL = {"tab", "pipe"}  # layouts whose field positions follow the columns
 
 
 def _row_marker(parts: RowParts) -> int | None:
@@ -40,7 +41,7 @@ def _sort_rows(doc: Document, heading_at: dict[int, int]) -> dict[int, list[RowP
             continue
         kind = _TABLE_OF_SECTION.get(section)
         for r, row in enumerate(block.rows):
-            parts = split_row(row, r, block.index, block.grid)
+            parts = split_row(row, r, block.index, block.grid, block.layout in _POSITIONAL)
             kind = _row_marker(parts) or kind
             if kind:
                 out[kind].append(parts)

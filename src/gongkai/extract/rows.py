@@ -26,9 +26,11 @@ class RowParts:
     values: list[TextCell] = field(default_factory=list)
     has_values: bool = False
     grid: bool = False  # cell.column is a true grid column (Word, HTML, Excel)
+    positional: bool = False  # cell.column roughly tells the column (tab and pipe rows, grids)
 
 
-def split_row(row: list[TextCell], index: int, table: int, grid: bool = False) -> RowParts:
+def split_row(row: list[TextCell], index: int, table: int, grid: bool = False,
+              positional: bool = False) -> RowParts:
     """Labels are the worded cells; values are the cells after the last label."""
     last = -1
     for i, cell in enumerate(row):
@@ -36,7 +38,7 @@ def split_row(row: list[TextCell], index: int, table: int, grid: bool = False) -
             last = i
     labels = [c for c in row[: last + 1] if c.text]
     values = row[last + 1:]
-    return RowParts(index, table, labels, values, any(c.text for c in values), grid)
+    return RowParts(index, table, labels, values, any(c.text for c in values), grid, positional or grid)
 
 
 @dataclass(slots=True)
@@ -47,33 +49,53 @@ class Alignment:
     short: bool = False  # fewer cells than columns
 
 
-def align(values: list[TextCell], ncols: int) -> list[list[TextCell]] | list[TextCell]:
-    """Trim blank cells at the ends beyond ncols; return the exact fit, or the candidates."""
-    cells = list(values)
+def _strip_blank_ends(cells: list[TextCell], ncols: int) -> list[TextCell]:
+    cells = list(cells)
     while len(cells) > ncols and not cells[-1].text:
         cells.pop()
     while len(cells) > ncols and not cells[0].text:
         cells.pop(0)
-    if len(cells) <= ncols:
-        return cells
+    return cells
+
+
+def candidates(values: list[TextCell], ncols: int) -> tuple[list[list[TextCell]], int]:
+    """The ways the values could sit under ncols columns, and how many non-blank cells are surplus.
+
+    Blank cells beyond ncols may be spacers at either end: every window whose outside is blank
+    is a candidate. Non-blank surplus (a merged cell repeated, a stray cell) sits at one end.
+    """
+    n = len(values)
+    if n <= ncols:
+        return [list(values)], 0
+    blank = [not c.text for c in values]
+    windows = [values[i:i + ncols] for i in range(n - ncols + 1)
+               if all(blank[:i]) and all(blank[i + ncols:])]
+    if windows:
+        return windows, 0
+    cells = _strip_blank_ends(values, ncols)
     surplus = len(cells) - ncols
-    # A merged cell repeated, or a stray cell: the surplus sits at one end or the other.
-    return [cells[surplus:], cells[:ncols]]
+    return [cells[surplus:], cells[:ncols]], surplus
 
 
-def fit(values: list[TextCell], ncols: int, prefer=None) -> Alignment:
-    """Place the values of a row under ncols columns, or say why not."""
-    result = align(values, ncols)
-    if result and isinstance(result[0], list):
-        candidates: list[list[TextCell]] = result  # type: ignore[assignment]
-        readings = [[read_value(c.text).value for c in cand] for cand in candidates]
-        if all(r == readings[0] for r in readings):
-            return Alignment(list(candidates[0]), extra=len(values) - ncols)
-        chosen = [cand for cand, r in zip(candidates, readings, strict=True) if prefer and prefer(r)]
-        if len(chosen) == 1:
-            return Alignment(list(chosen[0]), extra=len(values) - ncols)
-        return Alignment([None] * ncols, extra=len(values) - ncols, ambiguous=True)
-    cells: list[TextCell] = result  # type: ignore[assignment]
-    if len(cells) < ncols:
+def fit(values: list[TextCell], ncols: int, prefer=None, positions: list[int] | None = None) -> Alignment:
+    """Place the values of a row under ncols columns, or say why not: never a silent shift.
+
+    Where several placements are possible, the only one under which the row's total holds wins,
+    else the only one standing exactly under the header's positions.
+    """
+    options, extra = candidates(values, ncols)
+    if len(options[0]) < ncols:
         return Alignment([None] * ncols, short=True)
-    return Alignment(list(cells))
+    if len(options) == 1:
+        return Alignment(list(options[0]), extra=extra)
+    readings = [[read_value(c.text).value for c in option] for option in options]
+    if all(r == readings[0] for r in readings):
+        return Alignment(list(options[0]), extra=extra)
+    chosen = [o for o, r in zip(options, readings, strict=True) if prefer and prefer(r)]
+    if len(chosen) == 1:
+        return Alignment(list(chosen[0]), extra=extra)
+    if positions is not None:
+        under = [o for o in options if [c.column for c in o] == positions]
+        if len(under) == 1:
+            return Alignment(list(under[0]), extra=extra)
+    return Alignment([None] * ncols, extra=max(extra, len(values) - ncols), ambiguous=True)

@@ -125,11 +125,20 @@ def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
         where = [ex.source(p.labels[0] if p.labels else None, p.table, p.index) for p in header[:1]]
         ex.note("S214", where=where, table="表三", found="、".join(keys) or "—")
         return official, None
-    grid = all(p.grid for p in header) and len(spans) == len(keys)
-    return keys, spans if grid else None
+    positional = all(p.positional for p in header) and len(spans) == len(keys)
+    return keys, spans if positional else None
 
 
-def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> Label | None:
+def _opens_group(parts: RowParts | None, group: str) -> bool:
+    """Does this row carry an item of the group (so the row before was the group's heading)?"""
+    if parts is None:
+        return False
+    index = vocabulary().t3_by_group[group]
+    return any(index.find(c.text, fuzzy=False) for c in parts.labels)
+
+
+def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction,
+                    following: RowParts | None = None) -> Label | None:
     voc = vocabulary()
     item: list[TextCell] = []
     last_marker: TextCell | None = None
@@ -143,8 +152,8 @@ def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction) -> Lab
             item.append(cell)
     state.pending = []
     if not item:
-        if last_marker is None:
-            return None
+        if last_marker is None or (not parts.has_values and _opens_group(following, state.group or "")):
+            return None  # a group heading on a row of its own
         item = [last_marker]  # 2019: （六）其他处理 is a row of its own
         state.group = None
     text = "".join(cell.text for cell in item)
@@ -187,24 +196,29 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
     columns: list[str] | None = None
     spans: Spans | None = None
     fmt_columns = voc.formats[-1].table3_columns
-    for parts in rows:
+    for i, parts in enumerate(rows):
         if columns is None and not parts.has_values and any(
                 voc.t3_columns.find(c.text, fuzzy=False) or core(c.text) in voc.t3_header_words
                 for c in parts.labels):
             header.append(parts)
             continue
-        if not parts.has_values:
+        if not parts.values:
             state.pending.extend(parts.labels)  # a group label, or a label wrapped onto its own row
             continue
         if columns is None:
             columns, spans = table3_columns(header, positional, ex, fmt_columns)
-        label = _table3_row_key(parts, state, ex)
+        label = _table3_row_key(parts, state, ex, rows[i + 1] if i + 1 < len(rows) else None)
+        if label is None and not parts.has_values and all(
+                core(c.text) in voc.t3_groups or core(c.text) in voc.t3_parts for c in parts.labels):
+            continue
         if label is None:
             where = [ex.source(parts.labels[0] if parts.labels else parts.values[0], parts.table, parts.index)]
             ex.note("S210", where=where, table="表三",
                     printed="".join(c.text for c in parts.labels).replace("\n", "") or "（无标签）")
             continue
-        _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns), spans)
+        # Positions are no tie-break here: nested labels make spacer cells come and go in flow text.
+        _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns), spans,
+               use_positions=False)
 
 
 def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, prefix: str) -> None:
@@ -226,12 +240,14 @@ def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, prefix: str) -
 
 
 def _place(ex: Extraction, parts: RowParts, columns: list[str], prefix: str, prefer=None,
-           spans: Spans | None = None) -> None:
+           spans: Spans | None = None, use_positions: bool = True) -> None:
     """Store a row's values under its column keys, saying what could not be placed."""
     if spans is not None and parts.grid:
         _place_on_grid(ex, parts, spans, prefix)
         return
-    alignment = fit(parts.values, len(columns), prefer)
+    positions = ([spans[c][0] for c in columns]
+                 if spans is not None and parts.positional and use_positions else None)
+    alignment = fit(parts.values, len(columns), prefer, positions)
     keys = [prefix + c for c in columns]
     where = [ex.source(parts.values[0] if parts.values else None, parts.table, parts.index)]
     if alignment.short:
@@ -250,18 +266,19 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
     voc = vocabulary()
     leaves: list[str] = []
     groups: list[str] = []
-    values: list[tuple[TextCell, RowParts]] = []
+    leaf_columns: list[int | None] = []
+    values: list[TextCell] = []
+    row_of: dict[int, RowParts] = {}  # id(cell) → its row, for the sources
     first: RowParts | None = None
     for parts in rows:
         first = first or parts
-        if parts.has_values and not parts.labels:
-            row_values = list(parts.values)
-            while row_values and not row_values[-1].text:
-                row_values.pop()
-            values.extend((c, parts) for c in row_values)
+        if parts.values and not parts.labels:
+            values.extend(parts.values)
+            row_of.update((id(c), parts) for c in parts.values)
             continue
         for cell in parts.labels:
-            _table4_label(cell, parts, ex, voc, leaves, groups)
+            if _table4_label(cell, parts, ex, voc, leaves, groups):
+                leaf_columns.append(cell.column if parts.positional else None)
     if first is None:
         return
     official_groups = [g.key for g in voc.formats[-1].table4_groups]
@@ -271,32 +288,35 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
         ex.note("S214", where=[ex.source(None, first.table, first.index)], table="表四",
                 found="、".join(groups + leaves) or "—")
         keys = [f"{g}.{c}" for g in official_groups for c in official_columns]
-    while len(values) > len(keys) and not values[0][0].text:
-        values.pop(0)
-    if len(values) != len(keys):
-        where = [ex.source(first.labels[0] if first.labels else None, first.table, first.index)]
-        ex.note("S215" if len(values) < len(keys) else "S216", keys, where,
-                count=len(values), expected=len(keys))
-        for key in keys:
-            ex.put(key, None, first.table, first.index)
-        return
-    for key, (cell, parts) in zip(keys, values, strict=True):
+    positions = leaf_columns if len(leaf_columns) == len(keys) and None not in leaf_columns else None
+    alignment = fit(values, len(keys), positions=positions)  # type: ignore[arg-type]
+    where = [ex.source(values[0] if values else None, first.table, first.index)]
+    if alignment.short or alignment.ambiguous:
+        ex.note("S215" if alignment.short else "S216", keys, where,
+                count=sum(1 for c in values if c.text), expected=len(keys))
+    elif alignment.extra:
+        ex.note("S211", keys, where, count=len(keys) + alignment.extra, expected=len(keys))
+    for key, cell in zip(keys, alignment.cells, strict=True):
+        parts = row_of[id(cell)] if cell is not None else first
         ex.put(key, cell, parts.table, parts.index)
 
 
 def _table4_label(cell: TextCell, parts: RowParts, ex: Extraction, voc: Vocabulary,
-                  leaves: list[str], groups: list[str]) -> None:
+                  leaves: list[str], groups: list[str]) -> bool:
+    """Record a header label of table 四; True when it is a leaf (a column over values)."""
     text = _PARENTHETICAL.sub("", core(cell.text))
     if text in voc.t4_parents:
-        return
+        return False
     group = voc.t4_groups.find(text, fuzzy=False)
     if group:
         groups.append(group.label.key)
-        return
+        return False
     column = voc.t4_columns.find(text)
     if column:
         _note_variant(ex, column, cell, parts.table, parts.index, "*." + column.label.key)
         leaves.append(column.label.key)
+        return True
+    return False
 
 
 def _table4_keys(leaves: list[str], groups: list[str], official_groups: list[str],
@@ -402,5 +422,5 @@ def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> tuple[l
         keys.append(match.label.key)
         if cell.column is not None:
             spans[match.label.key] = (cell.column, cell.column + cell.span)
-    grid = parts.grid and len(spans) == len(keys) and "?" not in keys
-    return keys, spans if grid else None
+    positional = parts.positional and len(spans) == len(keys) and "?" not in keys
+    return keys, spans if positional else None

@@ -8,7 +8,15 @@ from gongkai.errors import InputError
 from gongkai.readers.document import Document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
-SUFFIXES = TEXT_SUFFIXES
+# suffix → (module, function): imported only when a file of that kind is read
+READERS = {
+    ".docx": ("gongkai.readers.docx", "read_docx_file"),
+    ".doc": ("gongkai.readers.docx", "read_doc_file"),
+    ".html": ("gongkai.readers.html", "read_html_file"),
+    ".htm": ("gongkai.readers.html", "read_html_file"),
+    ".xlsx": ("gongkai.readers.xlsx", "read_xlsx_file"),
+}
+SUFFIXES = TEXT_SUFFIXES | set(READERS)
 
 
 def read_document(path: str | Path) -> Document:
@@ -23,4 +31,11 @@ def read_document(path: str | Path) -> Document:
         from gongkai.readers.text import read_text_file
 
         return read_text_file(p)
+    if suffix in READERS:
+        from importlib import import_module
+
+        module, function = READERS[suffix]
+        doc: Document = getattr(import_module(module), function)(p)
+        doc.path = str(path)
+        return doc
     raise InputError(str(path), f"unsupported file type {suffix!r}")

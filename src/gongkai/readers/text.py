@@ -31,6 +31,7 @@ class Kind(Enum):
 
 
 _WORD_MARKS = re.compile(r"\[bookmark: [^\]]*\]")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d{1,3})[\s\-—–－]*$")
 _HEADING_LIKE = re.compile(r"^\s*([一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*\S{4,}")
@@ -158,7 +159,10 @@ class _Lines:
                 rows.append([TextCell(_clean(t), line=i + 1, column=c)
                              for c, t in enumerate(inner.split("|"))])
             i += 1
-        return self.new_table(rows, "pipe"), i
+        table = self.new_table(rows, "pipe")
+        # A pipe table whose rows all have the same number of cells is a true grid (Markdown).
+        table.grid = len({len(r) for r in rows}) == 1 and len(rows) > 1
+        return table, i
 
     def _inside(self, i: int, kinds: tuple[Kind, ...]) -> bool:
         """A short untabbed line between two rows of a tab table is a wrapped label."""
@@ -184,7 +188,7 @@ def read_text(text: str, path: str, encoding: str | None = None) -> Document:
                 doc.blocks.append(table)
         else:
             if kind is Kind.TEXT:
-                doc.blocks.append(Paragraph(_clean(lines[i]), line=i + 1))
+                doc.blocks.append(Paragraph(_MARKDOWN_HEADING.sub("", _clean(lines[i])), line=i + 1))
             i += 1
     return doc
 
