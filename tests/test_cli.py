@@ -8,9 +8,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from tests.conftest import SEEDS
 
 from gongkai.cli import main
+from support import SEEDS
 
 
 def run(*args: str):

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.conftest import SEEDS, SHARED, seed_names
 
 from gongkai.checks import run_checks
 from gongkai.extract import parse_file
+from support import SEEDS, SHARED, seed_names
 
 
 @pytest.mark.parametrize("name", seed_names())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from tests.conftest import SEEDS
 
 from gongkai.errors import InputError
 from gongkai.extract import extract, parse_file
 from gongkai.readers.document import Table
 from gongkai.readers.encoding import decode
 from gongkai.readers.text import read_text
+from support import SEEDS
 
 SEED_004 = (SEEDS / "004_c82a2c402dd56cf8.txt").read_text(encoding="utf-8")
 TRUTH_004 = parse_file(SEEDS / "004_c82a2c402dd56cf8.txt").flat()

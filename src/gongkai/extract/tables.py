@@ -101,6 +101,9 @@ def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
     for parts in header:
         for cell in parts.labels:
             match = voc.t3_columns.find(cell.text, fuzzy=False)
+            words = cell.text.split()
+            if match is None and len(words) > 1 and core(" ".join(words[:-1])) in voc.t3_column_groups:
+                match = voc.t3_columns.find(words[-1], fuzzy=False)  # 「法人或其他组织 商业企业」
             if match is None:
                 if core(cell.text) in voc.t3_column_groups:
                     top.append((cell.column or 0, order, "#group"))
@@ -197,6 +200,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
     spans: Spans | None = None
     fmt_columns = voc.formats[-1].table3_columns
     for i, parts in enumerate(rows):
+        _regrid(parts, spans)
         if columns is None and not parts.has_values and any(
                 voc.t3_columns.find(c.text, fuzzy=False) or core(c.text) in voc.t3_header_words
                 for c in parts.labels):
@@ -207,6 +211,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
             continue
         if columns is None:
             columns, spans = table3_columns(header, positional, ex, fmt_columns)
+            _regrid(parts, spans)
         label = _table3_row_key(parts, state, ex, rows[i + 1] if i + 1 < len(rows) else None)
         if label is None and not parts.has_values and all(
                 core(c.text) in voc.t3_groups or core(c.text) in voc.t3_parts for c in parts.labels):
@@ -219,6 +224,18 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
         # Positions are no tie-break here: nested labels make spacer cells come and go in flow text.
         _place(ex, parts, columns, f"applications.{label.key}.", _row_total_ok(columns), spans,
                use_positions=False)
+
+
+def _regrid(parts: RowParts, spans: Spans | None) -> None:
+    """On a grid, worded cells standing under value columns are values (「十二」 typed as a number)."""
+    if spans is None or not parts.grid:
+        return
+    start = min(s for s, _ in spans.values())
+    moved = [c for c in parts.labels if c.column is not None and c.column >= start]
+    if moved:
+        parts.labels = [c for c in parts.labels if c not in moved]
+        parts.values = sorted(moved + parts.values, key=lambda c: c.column or 0)
+        parts.has_values = True
 
 
 def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, prefix: str) -> None:
@@ -272,6 +289,9 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
     first: RowParts | None = None
     for parts in rows:
         first = first or parts
+        if parts.grid and parts.labels and not any(_is_table4_label(c, voc) for c in parts.labels):
+            parts.values = sorted(parts.labels + parts.values, key=lambda c: c.column or 0)
+            parts.labels = []
         if parts.values and not parts.labels:
             values.extend(parts.values)
             row_of.update((id(c), parts) for c in parts.values)
@@ -301,15 +321,33 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
         ex.put(key, cell, parts.table, parts.index)
 
 
+def _is_table4_label(cell: TextCell, voc: Vocabulary, words: bool = True) -> bool:
+    text = _PARENTHETICAL.sub("", core(cell.text))
+    if (text in voc.t4_parents or voc.t4_groups.find(text, fuzzy=False) is not None
+            or voc.t4_columns.find(text) is not None):
+        return True
+    parts = cell.text.split()
+    return words and len(parts) > 1 and any(_is_table4_label(TextCell(w), voc, False) for w in parts)
+
+
 def _table4_label(cell: TextCell, parts: RowParts, ex: Extraction, voc: Vocabulary,
                   leaves: list[str], groups: list[str]) -> bool:
     """Record a header label of table 四; True when it is a leaf (a column over values)."""
     text = _PARENTHETICAL.sub("", core(cell.text))
+    words = cell.text.split()
+    # 「行政诉讼 复议后起诉 结果维持」: a stacked header joined on one line
+    if len(words) > 1 and not _is_table4_label(cell, voc, words=False):
+        leaf = False
+        for word in words:
+            leaf = _table4_label(TextCell(word, cell.line, cell.column, cell.page), parts, ex, voc,
+                                 leaves, groups) or leaf
+        return leaf
     if text in voc.t4_parents:
         return False
     group = voc.t4_groups.find(text, fuzzy=False)
     if group:
-        groups.append(group.label.key)
+        if not groups or groups[-1] != group.label.key:  # a joined header repeats its group per column
+            groups.append(group.label.key)
         return False
     column = voc.t4_columns.find(text)
     if column:
@@ -370,6 +408,7 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
         if texts and (texts[0] == "信息内容" or (not parts.has_values and _all_columns(parts, voc))):
             columns, spans = _table2_columns(parts, ex, voc)
             continue
+        _regrid(parts, spans)
         if not parts.labels:
             continue
         label_cell = parts.labels[0]

@@ -1,8 +1,8 @@
+"""Paths and helpers shared by the tests (a plain module: import it as `support`)."""
+
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "seeds"
@@ -11,8 +11,3 @@ SHARED = ROOT.parent / "shared"
 
 def seed_names() -> list[str]:
     return sorted(p.name.removesuffix(".truth.json") for p in SEEDS.glob("*.truth.json"))
-
-
-@pytest.fixture
-def seeds_dir() -> Path:
-    return SEEDS
