@@ -129,3 +129,34 @@ def test_export_one_row_per_report(tmp_path, suffix: str) -> None:
 def test_export_unknown_suffix_exit_2(tmp_path) -> None:
     result = CliRunner().invoke(main, ["export", str(SEEDS), "-o", str(tmp_path / "x.xls")])
     assert result.exit_code == 2 and "x.xls" in result.output
+
+
+def test_template_then_build_from_the_workbook(tmp_path) -> None:
+    book = tmp_path / "年报填报.xlsx"
+    assert CliRunner().invoke(main, ["template", "--format", "2021", "-o", str(book)]).exit_code == 0
+    result = CliRunner().invoke(main, ["build", str(book), "-o", str(tmp_path / "年报.docx")])
+    # A blank workbook has only warnings (blank cells, no year): they are printed, the file written.
+    assert result.exit_code == 0 and "S206" in result.output and "F303" in result.output
+    assert (tmp_path / "年报.docx").exists()
+
+
+def test_build_refuses_a_report_with_errors_unless_forced(tmp_path) -> None:
+    seed = str(SEEDS / "004_c82a2c402dd56cf8.txt")
+    out = tmp_path / "年报.docx"
+    refused = CliRunner().invoke(main, ["build", seed, "-o", str(out)])
+    assert refused.exit_code == 1 and "A101" in refused.output and not out.exists()
+    forced = CliRunner().invoke(main, ["build", seed, "-o", str(out), "--force"])
+    assert forced.exit_code == 0 and out.exists()
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".html", ".md", ".xlsx"])
+def test_build_every_output_of_a_clean_report(tmp_path, suffix: str) -> None:
+    out = tmp_path / f"年报{suffix}"
+    result = CliRunner().invoke(main, ["build", str(SEEDS / "001_205d0fb765df4a20.txt"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert run("parse", str(out), "--flat").exit_code == 0
+
+
+def test_build_unknown_output_is_misuse(tmp_path) -> None:
+    result = CliRunner().invoke(main, ["build", str(SEEDS / "001_205d0fb765df4a20.txt"), "-o", str(tmp_path / "x.pdf")])
+    assert result.exit_code == 2

@@ -99,6 +99,32 @@ def rules(lang: str, output: str, code: str | None) -> None:
 
 
 @main.command()
+@click.argument("source")
+@click.option("-o", "--output", required=True, help="Output file: .html, .md, .xlsx (or .docx).")
+@click.option("--force", is_flag=True, help="Write the report even when the checks find errors.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the findings.")
+def build(source: str, output: str, force: bool, lang: str) -> None:
+    """Write a report in the official layout, after running every check on it.
+
+    SOURCE is any report gongkai reads: a filled-in workbook, a Word file, a web page, text.
+    """
+    from gongkai.commands.build import run_build
+
+    sys.exit(run_build(source, output, force, lang))
+
+
+@main.command()
+@click.option("--format", "format_id", type=click.Choice(["2019", "2021"]), default="2021",
+              help="Official format of the workbook.")
+@click.option("-o", "--output", required=True, help="The workbook to write (.xlsx).")
+def template(format_id: str, output: str) -> None:
+    """Write the fill-in workbook of an official format (年报填报.xlsx)."""
+    from gongkai.commands.build import run_template
+
+    sys.exit(run_template(format_id, output))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""
     from gongkai.export.schema import report_schema

@@ -1,0 +1,69 @@
+"""`gongkai build` and `gongkai template`: write a report in the official layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from gongkai.checks import has_errors, run_checks
+from gongkai.checks.catalogue import render
+from gongkai.inputs import read_report
+
+# output suffix → (module, function(report, path))
+WRITERS = {
+    ".html": ("gongkai.writers.html", "write_html"),
+    ".htm": ("gongkai.writers.html", "write_html"),
+    ".md": ("gongkai.writers.markdown", "write_markdown"),
+    ".xlsx": ("gongkai.writers.xlsx", "write_workbook"),
+    ".docx": ("gongkai.writers.docx", "write_docx"),
+}
+
+
+def writer_for(output: str):
+    from importlib import import_module
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in WRITERS:
+        raise click.UsageError(f"{output}: cannot write {suffix or 'files without a suffix'}; "
+                               f"supported: {', '.join(sorted(WRITERS))}")
+    module, function = WRITERS[suffix]
+    return getattr(import_module(module), function)
+
+
+def run_build(source: str, output: str, force: bool, lang: str) -> int:
+    write = writer_for(output)
+    outcome = read_report(source)
+    if outcome.report is None:
+        click.echo(f"gongkai: {outcome.error}", err=True)
+        return 2
+    findings = run_checks(outcome.report)
+    for finding in findings:
+        item = render(finding, lang)
+        click.echo(f"{item['severity']:<7} {item['code']}  {item['message']}", err=True)
+    if has_errors(findings) and not force:
+        click.echo(f"gongkai: {source}: the report has errors; nothing written (use --force to write it anyway)",
+                   err=True)
+        return 1
+    try:
+        write(outcome.report, output)
+    except OSError as exc:
+        click.echo(f"gongkai: {output}: {exc.strerror or exc}", err=True)
+        return 2
+    click.echo(f"written: {output}", err=True)
+    return 0
+
+
+def run_template(format_id: str, output: str) -> int:
+    from gongkai.formats import get_format
+    from gongkai.writers.xlsx import write_template
+
+    if Path(output).suffix.lower() != ".xlsx":
+        raise click.UsageError(f"{output}: the fill-in template is an Excel workbook (.xlsx)")
+    try:
+        write_template(get_format(format_id), output)
+    except OSError as exc:
+        click.echo(f"gongkai: {output}: {exc.strerror or exc}", err=True)
+        return 2
+    click.echo(f"written: {output}", err=True)
+    return 0

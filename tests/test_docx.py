@@ -1,0 +1,104 @@
+"""Word files: the blank official template, seeds through the writer and back, bad files."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gongkai.errors import InputError
+from gongkai.extract import extract, parse_file
+from gongkai.formats import get_format
+from gongkai.readers import read_document
+from gongkai.writers.docx import write_docx
+from support import SEEDS, SHARED, seed_names
+
+TEMPLATE = SHARED / "fixtures" / "real" / "blank-template-2021.docx"
+
+
+@pytest.mark.skipif(not TEMPLATE.exists(), reason="shared/ not beside the checkout")
+def test_blank_template_reads_as_2021_with_every_cell_blank() -> None:
+    flat = parse_file(TEMPLATE).flat()
+    fmt = get_format("2021")
+    assert flat.pop("meta.template") == "2021"
+    assert set(flat) == set(fmt.table2_keys() + fmt.table3_keys() + fmt.table4_keys())
+    assert all(v is None for v in flat.values())
+
+
+@pytest.mark.parametrize("name", seed_names())
+def test_seed_through_word_and_back(tmp_path: Path, name: str) -> None:
+    report = parse_file(SEEDS / f"{name}.txt")
+    out = tmp_path / "report.docx"
+    write_docx(report, out)
+    again = extract(read_document(out))
+    assert again.flat() == report.flat()
+    texts = {s.number: s.text for s in again.sections}
+    for section in report.sections:
+        if section.number < 6 or report.meta.published:  # 六 gains the signature when none was printed
+            assert texts[section.number] == section.text
+
+
+def test_written_tables_use_merged_cells_like_the_template(tmp_path: Path) -> None:
+    out = tmp_path / "report.docx"
+    write_docx(parse_file(SEEDS / "004_c82a2c402dd56cf8.txt"), out)
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert xml.count("<w:tbl>") == 3
+    assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
+    assert '<w:vMerge w:val="restart"/>' in xml and '<w:gridSpan w:val="7"/>' in xml
+
+
+def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_not_a_zip(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not a zip"):
+        read_document(_bad(tmp_path, "a.docx", b"plain text, not a Word file"))
+
+
+def test_password_protected_or_legacy(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="password-protected or legacy"):
+        read_document(_bad(tmp_path, "a.docx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600))
+
+
+def test_zip_bomb_is_refused(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("word/media/bomb.bin", b"\0" * (300 * 1024 * 1024))
+    with pytest.raises(InputError, match="zip bomb"):
+        read_document(_bad(tmp_path, "bomb.docx", buffer.getvalue()))
+
+
+def test_corrupt_document_xml(tmp_path: Path) -> None:
+    good = tmp_path / "good.docx"
+    write_docx(parse_file(SEEDS / "001_205d0fb765df4a20.txt"), good)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(buffer, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            dst.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
+    with pytest.raises(InputError, match="corrupt"):
+        read_document(_bad(tmp_path, "corrupt.docx", buffer.getvalue()))
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.docx"
+    write_docx(parse_file(SEEDS / "001_205d0fb765df4a20.txt"), good)
+    with pytest.raises(InputError):
+        read_document(_bad(tmp_path, "cut.docx", good.read_bytes()[:3000]))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_written_report_opens_in_libreoffice(tmp_path: Path) -> None:
+    out = tmp_path / "report.docx"
+    write_docx(parse_file(SEEDS / "004_c82a2c402dd56cf8.txt"), out)
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(out)], check=True, timeout=180)
+    assert (tmp_path / "report.pdf").stat().st_size > 10_000
