@@ -30,8 +30,6 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
 
-MAX_BYTES = 64 * 1024 * 1024  # as for text files: far beyond any real report
-
 _BLOCK = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup",
@@ -434,12 +432,6 @@ def read_html(data: bytes | str, path: str) -> Document:
 
 
 def read_html_file(path: str | Path) -> Document:
-    name = str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file too large for a report ({size // (1024 * 1024)} MB)")
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(name, exc.strerror or str(exc)) from None
-    return read_html(data, name)
+    from gongkai.readers.files import read_bytes
+
+    return read_html(read_bytes(path), str(path))

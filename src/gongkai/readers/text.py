@@ -17,8 +17,6 @@ from pathlib import Path
 from gongkai.readers.document import Document, Paragraph, Table, TextCell
 from gongkai.readers.encoding import decode
 
-MAX_BYTES = 64 * 1024 * 1024  # far beyond any real report; bounds memory on hostile input
-
 
 class Kind(Enum):
     BLANK = 0
@@ -194,15 +192,7 @@ def read_text(text: str, path: str, encoding: str | None = None) -> Document:
 
 
 def read_text_file(path: str | Path) -> Document:
-    from gongkai.errors import InputError
+    from gongkai.readers.files import read_bytes
 
-    name = str(path)
-    try:
-        size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file too large for a report ({size // (1024 * 1024)} MB)")
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise InputError(name, exc.strerror or str(exc)) from None
-    text, encoding = decode(data, name)
-    return read_text(text, name, encoding)
+    text, encoding = decode(read_bytes(path), str(path))
+    return read_text(text, str(path), encoding)

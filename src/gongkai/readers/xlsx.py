@@ -30,6 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.errors import InputError
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
+from gongkai.readers.files import read_bytes
 from gongkai.writers.xlsx import (
     KEY_FORMAT,
     KEY_META,
@@ -39,7 +40,6 @@ from gongkai.writers.xlsx import (
     SECTION_OF_TABLE,
 )
 
-MAX_BYTES = 64 * 1024 * 1024  # far beyond any real report; bounds memory on hostile input
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted workbooks and old .xls files
 ZIP_MAGIC = b"PK\x03\x04"
 TITLE_TAIL = "政府信息公开工作年度报告"
@@ -72,13 +72,7 @@ def read_xlsx_file(path: str | Path) -> Document:
 def _load(path: Path) -> tuple[Workbook, Workbook]:
     """The workbook twice: with its formulas, and with the values Excel cached for them."""
     name = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, f"file too large for a report ({size // (1024 * 1024)} MB)")
-        data = path.read_bytes()
-    except OSError as e:
-        raise InputError(name, f"cannot read file ({e.strerror or e})") from e
+    data = read_bytes(path)
     if not data:
         raise InputError(name, "empty file")
     if data.startswith(OLE2_MAGIC):
