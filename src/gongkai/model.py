@@ -24,20 +24,6 @@ class Source:
     table: int | None = None  # 0-based index of the table in the document
     row: int | None = None  # 0-based row within that table
 
-    def describe(self) -> str:
-        parts = [self.file]
-        if self.page is not None:
-            parts.append(f"page {self.page}")
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.table is not None:
-            parts.append(f"table {self.table + 1}")
-        if self.row is not None:
-            parts.append(f"row {self.row + 1}")
-        if self.column is not None:
-            parts.append(f"col {self.column + 1}")
-        return ":".join(parts[:1]) + (" " + ", ".join(parts[1:]) if len(parts) > 1 else "")
-
 
 @dataclass(slots=True)
 class Cell:
@@ -49,7 +35,6 @@ class Cell:
     source: Source
     unit: str | None = None  # a unit typed into the cell (万, 元, 件…)
     note: str | None = None  # why the value is what it is: none_word, blank, unreadable, …
-    label: str | None = None  # the row/column label as printed, where it differs from the official one
 
 
 @dataclass(slots=True)

@@ -10,7 +10,6 @@ from gongkai.extract.context import Extraction
 from gongkai.extract.matching import core
 from gongkai.extract.rows import RowParts, split_row
 from gongkai.extract.tables import extract_table2, extract_table3, extract_table4, vocabulary
-from gongkai.formats import format_for_year
 from gongkai.model import Meta, Report, Section, Source
 from gongkai.readers.document import Document, Paragraph, Table
 
@@ -69,7 +68,7 @@ def extract(doc: Document) -> Report:
     headings = prose.find_headings(paragraphs, fmt)
     first_heading = headings[0].index if headings else len(doc.blocks)
     front = [p for i, p in paragraphs if i < first_heading]
-    title, _ = prose.find_title(front, len(front))
+    title = prose.find_title(front)
     agency, year = prose.parse_title(title) if title else (None, None)
     ex = Extraction(doc.path)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
@@ -101,6 +100,3 @@ def parse_file(path: str | Path) -> Report:
 
     return extract(read_document(path))
 
-
-def expected_format(report: Report):
-    return format_for_year(report.meta.year)

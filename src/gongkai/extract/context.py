@@ -36,15 +36,14 @@ class Extraction:
                 merged[key] = Finding(note.code, note.params, list(note.cells), list(note.where))
         return list(merged.values())
 
-    def put(self, key: str, cell: TextCell | None, table: int, row: int,
-            label: str | None = None) -> None:
+    def put(self, key: str, cell: TextCell | None, table: int, row: int) -> None:
         """Store one cell read from text; a cell that could not be placed is stored as null."""
         source = self.source(cell, table, row)
         if key in self.cells:
             self.note("S212", [key], [self.cells[key].source, source], key=key)
             return
         if cell is None:
-            self.cells[key] = Cell(key, None, "", source, note="unplaced", label=label)
+            self.cells[key] = Cell(key, None, "", source, note="unplaced")
             return
         reading = read_value(cell.text)
-        self.cells[key] = Cell(key, reading.value, cell.text, source, reading.unit, reading.note, label)
+        self.cells[key] = Cell(key, reading.value, cell.text, source, reading.unit, reading.note)

@@ -86,17 +86,17 @@ def find_headings(paragraphs: list[tuple[int, Paragraph]], fmt: Format) -> list[
     return found
 
 
-def find_title(paragraphs: list[Paragraph], limit: int) -> tuple[str | None, int]:
+def find_title(paragraphs: list[Paragraph]) -> str | None:
     """The title: the first short lines, joined until they end like a report title."""
     parts: list[str] = []
-    for i, para in enumerate(paragraphs[: min(limit, 4)]):
+    for para in paragraphs[:4]:
         text = para.text.strip()
         if len(text) > 60:
             break
         parts.append(text)
         if _TITLE_END.search(text):
-            return "".join(parts), i + 1
-    return None, 0
+            return "".join(parts)
+    return None
 
 
 def parse_title(title: str) -> tuple[str | None, int | None]:

@@ -48,8 +48,3 @@ def read_value(raw: str) -> Reading:
     note = "unit" if m["unit"] else ("signed" if sign else None)
     return Reading(value, note, m["unit"])
 
-
-def is_value_text(raw: str) -> bool:
-    """Could this cell be a table value (as opposed to a label)?"""
-    reading = read_value(raw)
-    return reading.note != "unreadable"
