@@ -22,10 +22,7 @@ ones the format data does not hold (the 信息内容 corner of table 二, the se
 from __future__ import annotations
 
 import random
-import tomllib
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from gongkai.formats import Format, all_formats
 
@@ -33,7 +30,7 @@ LAYOUTS = ("cell-per-line", "tab", "pipe")
 
 # Not in the format data: the top-left header cell of every table 二 block, and the numerals of
 # the six section headings (the official numbering style 一、… 六、).
-TABLE2_CORNER = "信息内容"
+TABLE2_CORNER = next(iter(all_formats().values())).table2_header
 NUMERALS = "一二三四五六七八九十"
 
 _FULL_WIDTH = str.maketrans("0123456789.-", "０１２３４５６７８９．－")
@@ -80,19 +77,8 @@ class Grid:
     width: int
 
 
-@cache
-def _raw_format(format_id: str) -> dict:
-    """The TOML data of a format, for the few labels the Format dataclass does not carry."""
-    for entry in resources.files("gongkai.formats").iterdir():
-        if entry.name.endswith(".toml"):
-            data = tomllib.loads(entry.read_text(encoding="utf-8"))
-            if data["id"] == format_id:
-                return data
-    raise KeyError(format_id)
-
-
 def applicant_header(fmt: Format) -> str:
-    return _raw_format(fmt.id)["table3"]["applicant_header"]
+    return fmt.table3_applicants
 
 
 class _Renderer:

@@ -101,7 +101,7 @@ def table2(primary: Format, report: Report | None = None) -> TableLayout:
         block, rows = found
         spans = _spans(len(block.columns), 3)
         layout.add(article, row, 0, colspan=4, header=True)
-        layout.add("信息内容", row + 1, 0, header=True)
+        layout.add(primary.table2_header, row + 1, 0, header=True)
         col = 1
         for column, span in zip(block.columns, spans, strict=True):
             layout.add(column.label, row + 1, col, colspan=span, header=True)
@@ -125,7 +125,7 @@ def table3(fmt: Format) -> TableLayout:
     ncols = LABEL_COLUMNS_T3 + len(columns)
     layout = TableLayout("三", "收到和处理政府信息公开申请情况", 3 + len(fmt.table3_rows), ncols)
     layout.add(fmt.table3_corner, 0, 0, rowspan=3, colspan=LABEL_COLUMNS_T3, header=True)
-    layout.add("申请人情况", 0, LABEL_COLUMNS_T3, colspan=len(columns), header=True)
+    layout.add(fmt.table3_applicants, 0, LABEL_COLUMNS_T3, colspan=len(columns), header=True)
     col = LABEL_COLUMNS_T3
     grouped = [c for c in columns if c.group]
     for column in columns:

@@ -9,7 +9,14 @@ from gongkai.extract import prose
 from gongkai.extract.context import Extraction
 from gongkai.extract.matching import core
 from gongkai.extract.rows import RowParts, split_row
-from gongkai.extract.tables import extract_table2, extract_table3, extract_table4, vocabulary
+from gongkai.extract.tables import (
+    extract_table2,
+    extract_table3,
+    extract_table4,
+    is_article,
+    is_table4_group,
+    vocabulary,
+)
 from gongkai.model import Meta, Report, Section, Source
 from gongkai.readers.document import Document, Paragraph, Table
 
@@ -18,14 +25,14 @@ _POSITIONAL = {"tab", "pipe"}  # layouts whose field positions follow the column
 
 
 def _row_marker(parts: RowParts) -> int | None:
-    """Rows that can only open one of the official tables."""
+    """Rows that can only open one of the official tables, known by the formats' labels."""
+    voc = vocabulary()
     texts = [core(c.text) for c in parts.labels]
-    joined = "".join(texts)
-    if "第二十条" in joined or (texts and texts[0] == "信息内容"):
+    if any(is_article(t, voc) for t in texts) or (texts and texts[0] in voc.t2_headers):
         return 2
-    if "勾稽关系" in joined or "申请人情况" in joined or "本年新收政府信息公开申请" in joined:
+    if any(t in voc.t3_header_words or t in voc.t3_opening for t in texts):
         return 3
-    if not parts.has_values and ("行政复议" in joined or "复议后起诉" in joined):
+    if not parts.has_values and any(is_table4_group(c, voc) for c in parts.labels):
         return 4
     return None
 

@@ -35,6 +35,9 @@ class Vocabulary:
     t3_parts: set[str] = field(init=False)
     t3_header_words: set[str] = field(init=False)
     t3_column_groups: set[str] = field(init=False)  # 法人或其他组织: a header over sub-columns
+    t3_opening: set[str] = field(init=False)  # the first row label (一、本年新收…)
+    t2_articles: set[str] = field(init=False)  # 第二十条第（一）项 …
+    t2_headers: set[str] = field(init=False)  # 信息内容
     t4_columns: LabelIndex = field(init=False)
     t4_groups: LabelIndex = field(init=False)
     t4_parents: set[str] = field(init=False)
@@ -53,7 +56,11 @@ class Vocabulary:
         self.t3_parts = {core(r.part) for r in rows if r.part}
         self.t3_column_groups = {core(c.group) for fmt in f for c in fmt.table3_columns if c.group}
         self.t3_header_words = ({core(c.group) for fmt in f for c in fmt.table3_columns if c.group}
-                                | {core(fmt.table3_corner) for fmt in f} | {"申请人情况"})
+                                | {core(fmt.table3_corner) for fmt in f}
+                                | {core(fmt.table3_applicants) for fmt in f})
+        self.t3_opening = {core(fmt.table3_rows[0].label) for fmt in f}
+        self.t2_articles = {core(b.article) for fmt in f for b in fmt.table2}
+        self.t2_headers = {core(fmt.table2_header) for fmt in f}
         self.t4_columns = LabelIndex(_unique(c for fmt in f for c in fmt.table4_columns))
         self.t4_groups = LabelIndex(_unique(g for fmt in f for g in fmt.table4_groups))
         self.t4_parents = {core(g.group) for fmt in f for g in fmt.table4_groups if g.group}
@@ -321,6 +328,20 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
         ex.put(key, cell, parts.table, parts.index)
 
 
+def is_article(text: str, voc: Vocabulary) -> bool:
+    """Does this normalised label name an article of table 二 (第二十条第（一）项…)?"""
+    return any(article in text for article in voc.t2_articles)
+
+
+def is_table4_group(cell: TextCell, voc: Vocabulary) -> bool:
+    """A group label of table 四 (行政复议, 行政诉讼, 复议后起诉…), also inside a joined header."""
+    for word in [cell.text, *cell.text.split()]:
+        text = _PARENTHETICAL.sub("", core(word))
+        if text in voc.t4_parents or voc.t4_groups.find(text, fuzzy=False):
+            return True
+    return False
+
+
 def _is_table4_label(cell: TextCell, voc: Vocabulary, words: bool = True) -> bool:
     text = _PARENTHETICAL.sub("", core(cell.text))
     if (text in voc.t4_parents or voc.t4_groups.find(text, fuzzy=False) is not None
@@ -402,10 +423,10 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
     spans: Spans | None = None
     for parts in rows:
         texts = [core(c.text) for c in parts.labels]
-        if any("第二十条" in t for t in texts) and not parts.has_values:
+        if any(is_article(t, voc) for t in texts) and not parts.has_values:
             columns = None
             continue
-        if texts and (texts[0] == "信息内容" or (not parts.has_values and _all_columns(parts, voc))):
+        if texts and (texts[0] in voc.t2_headers or (not parts.has_values and _all_columns(parts, voc))):
             columns, spans = _table2_columns(parts, ex, voc)
             continue
         _regrid(parts, spans)
@@ -449,7 +470,7 @@ def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> tuple[l
     keys = []
     spans: Spans = {}
     for cell in parts.labels:
-        if core(cell.text) == "信息内容":
+        if core(cell.text) in voc.t2_headers:
             continue
         match = voc.t2_columns.find(cell.text)
         if match is None:

@@ -69,9 +69,11 @@ class Format:
     last_year: int | None
     sections: tuple[Label, ...]
     table2: tuple[Block, ...]
+    table2_header: str  # 信息内容: over the row labels of each block
     table3_columns: tuple[Label, ...]
     table3_rows: tuple[Label, ...]
     table3_corner: str
+    table3_applicants: str  # 申请人情况: over the applicant columns
     table4_groups: tuple[Label, ...]
     table4_columns: tuple[Label, ...]
     sets: dict[str, tuple[str, ...]]
@@ -128,9 +130,11 @@ def _parse(data: dict) -> Format:
         sections=tuple(_section(s) for s in data["sections"]),
         table2=tuple(Block(b["article"], _labels(b["rows"]), _labels(b["columns"]))
                      for b in data["table2"]),
+        table2_header=data["table2_header"],
         table3_columns=_labels(data["table3"]["columns"]),
         table3_rows=_labels(data["table3"]["rows"]),
         table3_corner=data["table3"]["corner"],
+        table3_applicants=data["table3"]["applicant_header"],
         table4_groups=_labels(data["table4"]["groups"]),
         table4_columns=_labels(data["table4"]["columns"]),
         sets={name: tuple(values) for name, values in data["sets"].items()},
