@@ -28,11 +28,11 @@ def _row_marker(parts: RowParts) -> int | None:
     """Rows that can only open one of the official tables, known by the formats' labels."""
     voc = vocabulary()
     texts = [core(c.text) for c in parts.labels]
-    if any(is_article(t, voc) for t in texts) or (texts and texts[0] in voc.t2_headers):
+    if any(is_article(t) for t in texts) or (texts and texts[0] in voc.t2_headers):
         return 2
     if any(t in voc.t3_header_words or t in voc.t3_opening for t in texts):
         return 3
-    if not parts.has_values and any(is_table4_group(c, voc) for c in parts.labels):
+    if not parts.has_values and any(is_table4_group(c) for c in parts.labels):
         return 4
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.extract.context import Extraction
 from gongkai.extract.matching import LabelIndex, Match, core
@@ -328,18 +329,29 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
         ex.put(key, cell, parts.table, parts.index)
 
 
-def is_article(text: str, voc: Vocabulary) -> bool:
+@lru_cache(maxsize=8192)
+def _article(text: str) -> bool:
+    return any(article in text for article in vocabulary().t2_articles)
+
+
+def is_article(text: str) -> bool:
     """Does this normalised label name an article of table 二 (第二十条第（一）项…)?"""
-    return any(article in text for article in voc.t2_articles)
+    return _article(text)
 
 
-def is_table4_group(cell: TextCell, voc: Vocabulary) -> bool:
-    """A group label of table 四 (行政复议, 行政诉讼, 复议后起诉…), also inside a joined header."""
-    for word in [cell.text, *cell.text.split()]:
-        text = _PARENTHETICAL.sub("", core(word))
-        if text in voc.t4_parents or voc.t4_groups.find(text, fuzzy=False):
+@lru_cache(maxsize=8192)
+def _table4_group(text: str) -> bool:
+    voc = vocabulary()
+    for word in [text, *text.split()]:
+        label = _PARENTHETICAL.sub("", core(word))
+        if label in voc.t4_parents or voc.t4_groups.find(label, fuzzy=False):
             return True
     return False
+
+
+def is_table4_group(cell: TextCell) -> bool:
+    """A group label of table 四 (行政复议, 行政诉讼, 复议后起诉…), also inside a joined header."""
+    return _table4_group(cell.text)
 
 
 def _is_table4_label(cell: TextCell, voc: Vocabulary, words: bool = True) -> bool:
@@ -423,7 +435,7 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
     spans: Spans | None = None
     for parts in rows:
         texts = [core(c.text) for c in parts.labels]
-        if any(is_article(t, voc) for t in texts) and not parts.has_values:
+        if any(is_article(t) for t in texts) and not parts.has_values:
             columns = None
             continue
         if texts and (texts[0] in voc.t2_headers or (not parts.has_values and _all_columns(parts, voc))):
