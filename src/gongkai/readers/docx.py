@@ -8,8 +8,6 @@ reader's cell-per-line layout, with its true grid column.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
@@ -113,23 +111,10 @@ def read_docx_file(path: str | Path) -> Document:
 
 
 def read_doc_file(path: str | Path) -> Document:
-    """Legacy .doc: converted to .docx by LibreOffice headless, with its own profile."""
-    name = str(path)
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise InputError(name, "legacy .doc needs LibreOffice (soffice) to convert it; install it "
-                               "or save the file as .docx")
+    """Legacy .doc: converted to .docx by LibreOffice headless, then read as .docx."""
+    from gongkai.office import convert
+
     with tempfile.TemporaryDirectory() as tmp:
-        profile = Path(tmp, "profile").as_uri()
-        cmd = [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx",
-               "--outdir", tmp, name]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=120, check=False)
-        except subprocess.TimeoutExpired:
-            raise InputError(name, "LibreOffice took too long to convert the .doc") from None
-        converted = Path(tmp, Path(name).stem + ".docx")
-        if not converted.exists():
-            raise InputError(name, "LibreOffice could not convert this .doc (corrupt or protected?)")
-        doc = read_docx_file(converted)
-    doc.path = name
+        doc = read_docx_file(convert(path, "docx", tmp, "reading a legacy .doc"))
+    doc.path = str(path)
     return doc

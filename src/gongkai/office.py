@@ -1,0 +1,39 @@
+"""LibreOffice headless conversions (.doc → .docx for reading, .docx → .pdf for writing).
+
+Each conversion gets its own throwaway profile: two soffice processes sharing one profile
+block each other, and a user's open LibreOffice would swallow the request.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from gongkai.errors import InputError
+
+TIMEOUT_SECONDS = 180
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(source: str | Path, target: str, outdir: str | Path, why: str) -> Path:
+    """Convert `source` to the `target` suffix (e.g. "pdf") in `outdir`; InputError names `source`."""
+    name = str(source)
+    soffice = soffice_path()
+    if soffice is None:
+        raise InputError(name, f"{why} needs LibreOffice (soffice); install it (Debian: libreoffice-writer-nogui)")
+    with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as profile:
+        cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+               "--convert-to", target, "--outdir", str(outdir), name]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+        except subprocess.TimeoutExpired:
+            raise InputError(name, f"LibreOffice took longer than {TIMEOUT_SECONDS} s to convert it") from None
+    converted = Path(outdir, Path(name).stem + "." + target.split(":")[0])
+    if not converted.exists():
+        raise InputError(name, f"LibreOffice could not convert it to .{target} (corrupt or protected?)")
+    return converted
