@@ -106,6 +106,6 @@ def test_written_report_opens_in_libreoffice(tmp_path: Path) -> None:
                           check=True).stdout
     flat = "".join(text.split())
     # labels in wide cells: narrow header cells (商业 / 企业) wrap one character per line
-    for label in ("申请人情况", "自然人", "本年新收政府信息公开申请数量", "上年结转政府信息公开申请数量",
-                  "信息内容", "行政复议", "行政诉讼", "结转下年度继续办理", "规章", "行政许可"):
+    for label in ("申请人情况", "自然人", "总计", "（一）予以公开", "信息内容", "行政复议", "行政诉讼", "规章",
+                  "行政许可", "二、主动公开政府信息情况", "四、政府信息公开行政复议、行政诉讼情况"):
         assert label in flat, label
