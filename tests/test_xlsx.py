@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from gongkai.checks import run_checks
 from gongkai.errors import InputError
 from gongkai.extract import extract, parse_file
 from gongkai.formats import Format, all_formats, get_format
-from gongkai.layout import value_text
-from gongkai.model import Cell, Meta, Report, Section, Source
+from gongkai.labels import SECTION_NUMERALS
+from gongkai.model import Report
 from gongkai.readers.xlsx import read_xlsx_file
+from gongkai.serialized import report_from_flat
 from gongkai.writers.xlsx import (
     INFO_SHEET,
     KEY_FORMAT,
@@ -30,11 +30,11 @@ from gongkai.writers.xlsx import (
     write_template,
     write_workbook,
 )
+from strategies import consistent_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
 FORMAT_IDS = list(all_formats())
-NUMERALS = "一二三四五六"
 
 
 def read(path: Path) -> Report:
@@ -132,7 +132,7 @@ def test_blank_template_sheets_and_keys(format_id: str, tmp_path: Path):
                                                                 "litigation_direct", "litigation_after_review")
             } == set(data_keys(fmt))
     headings = [wb[PROSE_SHEET].cell(2 + i, 1).value for i in range(6)]
-    assert headings == [NUMERALS[int(s.key) - 1] + "、" + s.label for s in fmt.sections]
+    assert headings == [SECTION_NUMERALS[int(s.key) - 1] + "、" + s.label for s in fmt.sections]
 
 
 # ── (c) formulas ────────────────────────────────────────────────────────────
@@ -419,7 +419,7 @@ def test_foreign_workbook_one_sheet(tmp_path: Path):
     ws = wb.active
     lines = ["某县财政局2023年政府信息公开工作年度报告"]
     for s in fmt.sections:
-        lines += [NUMERALS[int(s.key) - 1] + "、" + s.label, f"第{s.key}部分的正文。"]
+        lines += [SECTION_NUMERALS[int(s.key) - 1] + "、" + s.label, f"第{s.key}部分的正文。"]
     for line in lines[:9]:  # up to the heading of section 四
         ws.append([line])
     thin = Side(style="thin")
@@ -448,72 +448,18 @@ def test_foreign_workbook_one_sheet(tmp_path: Path):
 
 # ── (g) random consistent reports ──────────────────────────────────────────
 
-def make_report(flat: dict, prose: dict[int, list[str]] | None = None) -> Report:
-    """A Report from the flat form of cell-keys.md (plus prose by section number)."""
-    meta = Meta(year=flat.get("meta.year"), agency=flat.get("meta.agency"),
-                template=flat.get("meta.template"), published=flat.get("meta.published"))
-    fmt = get_format(str(meta.template))
-    cells = {k: Cell(k, v, value_text(v), Source("generated")) for k, v in flat.items()
-             if not k.startswith("meta.") and k != "prose"}
-    texts = {int(s.key): list((prose or {}).get(int(s.key), [])) for s in fmt.sections}
-    if meta.published:  # the date printed at the end is the last line of section 六, as extraction reads it
-        y, m, d = (int(part) for part in meta.published.split("-"))
-        texts[max(texts)].append(f"{y}年{m}月{d}日")
-    sections = [Section(n, NUMERALS[n - 1] + "、" + s.label, NUMERALS[n - 1] + "、", "\n".join(texts[n]),
-                        Source("generated")) for s in fmt.sections if (n := int(s.key))]
-    return Report("generated", meta, sections, cells)
-
-
-def _own_strategy(format_id: str):
-    """Reports in which every identity holds, for when tests/strategies.py is not usable."""
-    @st.composite
-    def reports(draw):
-        fmt = get_format(format_id)
-        n = st.integers(0, 500)
-        flat: dict[str, object] = {"meta.year": draw(st.integers(fmt.first_year, fmt.first_year + 4)),
-                                   "meta.agency": "某县" + draw(st.sampled_from(["财政局", "人民政府"])),
-                                   "meta.template": fmt.id}
-        for key in fmt.table2_keys():
-            flat[key] = draw(n)
-        parts, results = fmt.sets["applicant_parts"], fmt.sets["result_rows"]
-        for c in parts:
-            for r in results:
-                flat[f"applications.{r}.{c}"] = draw(n)
-            total = sum(flat[f"applications.{r}.{c}"] for r in results)
-            forward = draw(n)
-            over = draw(st.integers(0, total + forward))
-            flat |= {f"applications.total.{c}": total, f"applications.carried_forward.{c}": forward,
-                     f"applications.carried_over.{c}": over, f"applications.new.{c}": total + forward - over}
-        for r in fmt.table3_rows:
-            flat[f"applications.{r.key}.total"] = sum(flat[f"applications.{r.key}.{c}"] for c in parts)
-        for g in fmt.table4_groups:
-            values = [draw(n) for _ in fmt.sets["appeal_parts"]]
-            flat |= {f"{g.key}.{p}": v for p, v in zip(fmt.sets["appeal_parts"], values, strict=True)}
-            flat[f"{g.key}.total"] = sum(values)
-        return flat
-
-    return reports()
-
-
-def reports(format_id: str):
-    """tests/strategies.consistent_reports where it is usable, else the small one above."""
-    try:
-        from strategies import consistent_reports
-
-        return consistent_reports(template=format_id)
-    except Exception:  # the shared strategies may be mid-edit: the test then uses its own
-        return _own_strategy(format_id)
-
-
+def make_report(flat: dict) -> Report:
+    """A Report from the flat form of cell-keys.md, prose included, as `gongkai build report.json` makes it."""
+    return report_from_flat(flat, "generated")
 
 
 @pytest.mark.parametrize("format_id", FORMAT_IDS)
 def test_random_reports_round_trip(format_id: str, tmp_path_factory: pytest.TempPathFactory):
     @settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow],
               phases=list(Phase))
-    @given(flat=reports(format_id))
+    @given(flat=consistent_reports(template=format_id))
     def check(flat: dict):
-        report = make_report(flat, flat.get("prose"))
+        report = make_report(flat)
         out = tmp_path_factory.mktemp("random") / "random.xlsx"
         write_workbook(report, out)
         again = read(out)

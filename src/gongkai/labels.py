@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+SECTION_NUMERALS = "一二三四五六七八九十"  # the official numbering of sections: 一、… 六、
+
 # CJK radicals that NFKC leaves alone but broken PDF text layers use for the full character.
 _RADICALS = str.maketrans({"⺠": "民", "⻓": "长", "⻔": "门", "⾏": "行", "⼈": "人", "⺟": "母",
                            "⻅": "见", "⻚": "页", "⻋": "车", "⻢": "马", "⻛": "风", "⻄": "西"})

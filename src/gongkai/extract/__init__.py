@@ -58,10 +58,11 @@ def _positional(doc: Document) -> bool:
     return any(t.grid or t.layout in ("tab", "pipe") for t in doc.tables())
 
 
-def _sections(doc: Document, headings: list[prose.Heading]) -> list[Section]:
+def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | None) -> list[Section]:
+    """Each heading's paragraphs up to the next heading; the closing (signature, date) is not prose."""
     sections = []
     for i, heading in enumerate(headings):
-        end = headings[i + 1].index if i + 1 < len(headings) else len(doc.blocks)
+        end = headings[i + 1].index if i + 1 < len(headings) else (closing_at or len(doc.blocks))
         body = [b.text for b in doc.blocks[heading.index + 1:end] if isinstance(b, Paragraph)]
         para = doc.blocks[heading.index]
         source = Source(doc.path, line=para.line, page=para.page)  # type: ignore[union-attr]
@@ -84,13 +85,14 @@ def extract(doc: Document) -> Report:
     t2 = extract_table2(rows[2], ex)
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
-    all_paragraphs = [p for _, p in paragraphs]
-    published, date_at = prose.find_date(all_paragraphs)
-    meta = Meta(year=year, agency=agency, title=title, published=published,
-                signature=prose.find_signature(all_paragraphs, date_at),
+    # The closing (signature, date) follows the last heading; a heading is never a signature.
+    tail = [(i, p) for i, p in paragraphs if not headings or i > headings[-1].index]
+    closing = prose.find_closing([p for _, p in tail], agency)
+    closing_at = tail[closing.start][0] if closing.start is not None else None
+    meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
                 template=_template(ex.cells), table2_formats=sorted(t2.formats))
     meta.kind = "government" if agency and agency.rstrip().endswith("人民政府") else "department"
-    return Report(doc.path, meta, _sections(doc, headings), ex.cells, ex.merged_notes())
+    return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())
 
 
 def _template(cells: dict) -> str | None:
@@ -103,6 +105,10 @@ def _template(cells: dict) -> str | None:
 
 
 def parse_file(path: str | Path) -> Report:
+    if Path(path).suffix.lower() == ".json":  # our own model or flat data: already a report
+        from gongkai.serialized import read_json_report
+
+        return read_json_report(path)
     from gongkai.readers import read_document
 
     return extract(read_document(path))

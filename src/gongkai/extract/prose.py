@@ -8,11 +8,10 @@ from datetime import date
 
 from gongkai.extract.matching import core
 from gongkai.formats import Format
-from gongkai.labels import normalize_text
+from gongkai.labels import SECTION_NUMERALS, normalize_text
 from gongkai.readers.document import Paragraph
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
-_NUMERALS = "一二三四五六七八九十"
 _HEADING = re.compile(
     r"^\s*(?P<num>第?[一二三四五六七八九十]{1,2}\s*[、.．]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六]\s)?\s*(?P<title>\S.*)$"
 )
@@ -66,13 +65,13 @@ def match_heading(text: str, fmt: Format) -> tuple[int, str] | None:
 
 
 def expected_numbering(number: int) -> str:
-    return _NUMERALS[number - 1] + "、"
+    return SECTION_NUMERALS[number - 1] + "、"
 
 
 def numbering_ok(printed: str, number: int) -> bool:
     """The official style: 一、 … 六、 (a full stop instead of 、 is tolerated)."""
     digits = printed.rstrip("、.．").strip().removeprefix("第")
-    return digits == _NUMERALS[number - 1]
+    return digits == SECTION_NUMERALS[number - 1]
 
 
 def find_headings(paragraphs: list[tuple[int, Paragraph]], fmt: Format) -> list[Heading]:
@@ -124,9 +123,44 @@ def find_date(paragraphs: list[Paragraph]) -> tuple[str | None, int | None]:
     return None, None
 
 
+# How agency names end: a lone closing line that ends so, with no sentence punctuation, is a signature.
+_AGENCY_END = re.compile(r"(局|委员会|委|政府|办公室|办|中心|管委会|厅|院|署|所|站|处|队|会|公司|部|室|组)$")
+_SENTENCE = re.compile(r"[。，；：,;:！？!?]")
+
+
+def _signature_like(text: str, agency: str | None) -> bool:
+    text = text.strip()
+    if not 2 < len(text) <= 40 or _SENTENCE.search(text):
+        return False
+    return bool(agency and core(agency) in core(text)) or bool(_AGENCY_END.search(text))
+
+
 def find_signature(paragraphs: list[Paragraph], date_at: int | None) -> str | None:
     """The agency signed above the date, when a short line stands there."""
     if date_at is None or date_at == 0:
         return None
     text = paragraphs[date_at - 1].text.strip()
-    return text if 2 < len(text) <= 40 and not re.search(r"[。，；：]", text) else None
+    return text if 2 < len(text) <= 40 and not _SENTENCE.search(text) else None
+
+
+@dataclass(slots=True)
+class Closing:
+    """The signature and date that end a report, and where they start among the paragraphs."""
+
+    published: str | None
+    signature: str | None
+    start: int | None  # index of the first closing paragraph, when the closing ends the document
+
+
+def find_closing(paragraphs: list[Paragraph], agency: str | None) -> Closing:
+    """Date and signature at the end; a signature line alone counts when it names an agency."""
+    published, date_at = find_date(paragraphs)
+    signature = find_signature(paragraphs, date_at)
+    last = len(paragraphs) - 1
+    if date_at is not None:
+        at_end = date_at == last
+        start = (date_at - 1 if signature else date_at) if at_end else None
+        return Closing(published, signature, start)
+    if last >= 1 and _signature_like(paragraphs[last].text, agency):
+        return Closing(None, paragraphs[last].text.strip(), last)
+    return Closing(None, None, None)

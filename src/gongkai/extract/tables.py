@@ -236,7 +236,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
 
 def _regrid(parts: RowParts, spans: Spans | None) -> None:
     """On a grid, worded cells standing under value columns are values (「十二」 typed as a number)."""
-    if spans is None or not parts.grid:
+    if not spans or not parts.grid:  # a damaged header can leave no column spans at all
         return
     start = min(s for s, _ in spans.values())
     moved = [c for c in parts.labels if c.column is not None and c.column >= start]

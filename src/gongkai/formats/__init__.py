@@ -91,6 +91,13 @@ class Format:
     def table2_keys(self) -> list[str]:
         return list(_keys(self)[2])
 
+    def totals(self) -> dict[str, tuple[str, ...]]:
+        """Each total cell → the cells it is the sum of, from every identity `one key = sum over a set`.
+
+        A key defined by two identities keeps the first; a definition that would make a cycle is skipped.
+        """
+        return _totals(self)
+
     def bindings(self, variables: dict[str, str]) -> list[dict[str, str]]:
         """Every assignment of the named sets to the variables, in order."""
         names = list(variables)
@@ -110,6 +117,37 @@ def _keys(fmt: Format) -> dict[int, tuple[str, ...]]:
             4: tuple(f"{g.key}.{c.key}" for g in fmt.table4_groups for c in fmt.table4_columns),
         }
     return _KEYS[fmt.id]
+
+
+_TOTALS: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def _totals(fmt: Format) -> dict[str, tuple[str, ...]]:
+    if fmt.id in _TOTALS:
+        return _TOTALS[fmt.id]
+    out: dict[str, tuple[str, ...]] = {}
+    for identity in fmt.identities:
+        if len(identity.left) != 1 or len(identity.right) != 1 or not identity.sum_over:
+            continue
+        for binding in fmt.bindings(identity.for_each):
+            left = identity.left[0].format(**binding)
+            parts = tuple(identity.right[0].format(**binding, **inner) for inner in fmt.bindings(identity.sum_over))
+            if left not in out and not _reaches(out, parts, left):
+                out[left] = parts
+    _TOTALS[fmt.id] = out
+    return out
+
+
+def _reaches(totals: dict[str, tuple[str, ...]], start: tuple[str, ...], target: str) -> bool:
+    stack, seen = list(start), set()
+    while stack:
+        key = stack.pop()
+        if key == target:
+            return True
+        if key not in seen:
+            seen.add(key)
+            stack.extend(totals.get(key, ()))
+    return False
 
 
 def _labels(items: list[dict]) -> tuple[Label, ...]:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from gongkai.labels import SECTION_NUMERALS
 from gongkai.layout import LayoutCell, TableLayout, layouts, report_format
 from gongkai.model import Report
-from gongkai.readers.document import Paragraph
 
-NUMERALS = "一二三四五六七八九十"
 TABLE_AFTER_SECTION = {2: "二", 3: "三", 4: "四"}  # section number → the table printed in it
 
 FONTS = '"仿宋_GB2312", FangSong, STFangsong, "Noto Serif CJK SC", serif'
@@ -70,7 +69,7 @@ def report_title(report: Report) -> str:
 
 def section_headings(report: Report) -> list[tuple[int, str]]:
     """(number, heading) for the six sections of the report's format, numbered 一、… 六、."""
-    return [(int(s.key), f"{NUMERALS[int(s.key) - 1]}、{s.label}") for s in report_format(report).sections]
+    return [(int(s.key), f"{SECTION_NUMERALS[int(s.key) - 1]}、{s.label}") for s in report_format(report).sections]
 
 
 def published_text(published: str | None) -> str | None:
@@ -84,34 +83,15 @@ def published_text(published: str | None) -> str | None:
     return f"{y}年{m}月{d}日"
 
 
-def _closing_at_end(lines: list[str]) -> int | None:
-    """Where the printed signature and date start, when a section's prose ends with them."""
-    from gongkai.extract.prose import find_date, find_signature
-
-    paragraphs = [Paragraph(line) for line in lines]
-    published, at = find_date(paragraphs)
-    if published is None or at is None or at != len(lines) - 1:
-        return None
-    return at - 1 if find_signature(paragraphs, at) else at
-
-
 def section_bodies(report: Report) -> tuple[dict[int, list[str]], list[str]]:
     """The prose lines of each section, and the closing lines (signature, date) for the end.
 
-    Extraction leaves the printed signature and date in the prose of the last section; they are
-    taken out of it and printed as the closing, as printed. Where the report printed none, the
-    closing is the signature (or agency) and the date of the report's metadata.
+    Extraction keeps the printed signature and date in the metadata, not in the prose; where the
+    report printed no signature, the agency signs.
     """
-    bodies = {number: [] for number, _ in section_headings(report)}
+    bodies: dict[int, list[str]] = {number: [] for number, _ in section_headings(report)}
     for section in report.sections:
         bodies.setdefault(section.number, []).extend(line for line in section.text.split("\n") if line.strip())
-    present = sorted(n for n, lines in bodies.items() if lines)
-    if present:
-        lines = bodies[present[-1]]
-        at = _closing_at_end(lines)
-        if at is not None:
-            bodies[present[-1]], closing = lines[:at], lines[at:]
-            return bodies, closing
     signature = report.meta.signature or report.meta.agency
     closing = [text for text in (signature, published_text(report.meta.published)) if text]
     return bodies, closing

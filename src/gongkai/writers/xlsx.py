@@ -31,6 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.formats import Format
+from gongkai.labels import SECTION_NUMERALS
 from gongkai.layout import TableLayout, report_format, table2, table3, table4
 from gongkai.model import Report
 
@@ -74,7 +75,6 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _NOTE_FONT = Font(italic=True, color="595959", size=9)
 _LINE_HEIGHT = 15.0  # points per text line at the default font
-_NUMERALS = "一二三四五六七八九十"  # the official numbering of the six sections: 一、… 六、
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
 
 
@@ -242,36 +242,12 @@ def _number_validation(ws: Worksheet, dv_type: str, signed: bool) -> DataValidat
 
 
 def _formulas(fmt: Format, placed: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
-    """key → the keys it is the sum of, from every identity `single key = sum over a set`.
-
-    A key defined by two identities takes the first; a definition that would make a cycle, or
-    that spans sheets or names a cell not laid out, is skipped.
-    """
+    """key → the keys it is the sum of (the format's totals), where all of them sit on one sheet."""
     out: dict[str, list[str]] = {}
-    for identity in fmt.identities:
-        if len(identity.left) != 1 or len(identity.right) != 1 or not identity.sum_over:
-            continue
-        for binding in fmt.bindings(identity.for_each):
-            left = identity.left[0].format(**binding)
-            parts = [identity.right[0].format(**binding, **inner) for inner in fmt.bindings(identity.sum_over)]
-            if left in out or left not in placed or any(p not in placed for p in parts):
-                continue
-            if any(placed[p][0] != placed[left][0] for p in parts) or _reaches(out, parts, left):
-                continue
-            out[left] = parts
+    for total, parts in fmt.totals().items():
+        if total in placed and all(p in placed and placed[p][0] == placed[total][0] for p in parts):
+            out[total] = list(parts)
     return out
-
-
-def _reaches(formulas: dict[str, list[str]], start: list[str], target: str) -> bool:
-    stack, seen = list(start), set()
-    while stack:
-        key = stack.pop()
-        if key == target:
-            return True
-        if key not in seen:
-            seen.add(key)
-            stack.extend(formulas.get(key, ()))
-    return False
 
 
 def _formula_fits(report: Report | None, key: str, parts: list[str]) -> bool:
@@ -342,7 +318,7 @@ def _prose_sheet(ws: Worksheet, fmt: Format, report: Report | None) -> list[tupl
         row = PROSE_TOP + i
         number = int(section.key)
         heading = ws.cell(row, 1)
-        _text(heading, _NUMERALS[number - 1] + "、" + section.label)
+        _text(heading, SECTION_NUMERALS[number - 1] + "、" + section.label)
         _style(heading, font=_BOLD, align=_CENTER, protection=_LOCKED)
         prose = ws.cell(row, 2)
         found = report.section(number) if report else None
