@@ -10,7 +10,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
 from openpyxl import load_workbook
 
 from gongkai.checks import run_checks
@@ -30,7 +29,6 @@ from gongkai.writers.xlsx import (
     write_template,
     write_workbook,
 )
-from strategies import consistent_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
@@ -273,7 +271,8 @@ def test_filled_copy_keeps_a_total_that_disagrees_as_an_input(tmp_path: Path):
     fmt = get_format("2021")
     flat = {k: 1 for k in data_keys(fmt)}
     flat["review.total"] = 99
-    report = make_report({"meta.year": 2023, "meta.agency": "某县财政局", "meta.template": "2021", **flat})
+    meta = {"meta.year": 2023, "meta.agency": "某县财政局", "meta.template": "2021"}
+    report = report_from_flat(meta | flat, "generated")
     out = tmp_path / "r.xlsx"
     write_workbook(report, out)
     _, cells = key_map(out)
@@ -446,26 +445,4 @@ def test_foreign_workbook_one_sheet(tmp_path: Path):
     assert report.value("litigation_after_review.total") == 0
 
 
-# ── (g) random consistent reports ──────────────────────────────────────────
-
-def make_report(flat: dict) -> Report:
-    """A Report from the flat form of cell-keys.md, prose included, as `gongkai build report.json` makes it."""
-    return report_from_flat(flat, "generated")
-
-
-@pytest.mark.parametrize("format_id", FORMAT_IDS)
-def test_random_reports_round_trip(format_id: str, tmp_path_factory: pytest.TempPathFactory):
-    @settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.too_slow],
-              phases=list(Phase))
-    @given(flat=consistent_reports(template=format_id))
-    def check(flat: dict):
-        report = make_report(flat)
-        out = tmp_path_factory.mktemp("random") / "random.xlsx"
-        write_workbook(report, out)
-        again = read(out)
-        assert differences(again.flat(), report.flat()) == {}
-        assert section_texts(again) == section_texts(report)
-        fmt = get_format(format_id)
-        assert not {f.code for f in run_checks(again)} & {i.check for i in fmt.identities}
-
-    check()
+# ── (g) random consistent reports: tests/test_round_trip.py, with the other writers

@@ -102,15 +102,20 @@ def rules(lang: str, output: str, code: str | None) -> None:
 @click.argument("source")
 @click.option("-o", "--output", required=True, help="Output file: .html, .md, .xlsx (or .docx).")
 @click.option("--force", is_flag=True, help="Write the report even when the checks find errors.")
+@click.option("--prose", type=click.Path(dir_okay=False),
+              help="A Markdown file with the six section headings and their text (for JSON data).")
+@click.option("--fill-totals", is_flag=True,
+              help="Compute the 总计 cells and row （七） from their parts first, and list what changed.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the findings.")
-def build(source: str, output: str, force: bool, lang: str) -> None:
+def build(source: str, output: str, force: bool, prose: str | None, fill_totals: bool, lang: str) -> None:
     """Write a report in the official layout, after running every check on it.
 
-    SOURCE is any report gongkai reads: a filled-in workbook, a Word file, a web page, text.
+    SOURCE is any report gongkai reads: the JSON of `gongkai parse --json`, flat cell data as JSON
+    (prose in a "prose" field or from --prose), a filled-in workbook, a Word file, a web page, text.
     """
     from gongkai.commands.build import run_build
 
-    sys.exit(run_build(source, output, force, lang))
+    sys.exit(run_build(source, output, force, lang, fill_totals, prose))
 
 
 @main.command()

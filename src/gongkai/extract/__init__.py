@@ -91,7 +91,7 @@ def extract(doc: Document) -> Report:
     closing_at = tail[closing.start][0] if closing.start is not None else None
     meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
                 template=_template(ex.cells), table2_formats=sorted(t2.formats))
-    meta.kind = "government" if agency and agency.rstrip().endswith("人民政府") else "department"
+    meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())
 
 

@@ -98,6 +98,11 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
     return None
 
 
+def agency_kind(agency: str | None) -> str:
+    """A people's government (人民政府) reports for its region; anything else is a department."""
+    return "government" if agency and agency.rstrip().endswith("人民政府") else "department"
+
+
 def parse_title(title: str) -> tuple[str | None, int | None]:
     """(agency, year) from a title such as 高安市…管委会2023年政府信息公开工作年度报告."""
     for pattern in (_AGENCY_FIRST, _YEAR_FIRST):
@@ -161,6 +166,6 @@ def find_closing(paragraphs: list[Paragraph], agency: str | None) -> Closing:
         at_end = date_at == last
         start = (date_at - 1 if signature else date_at) if at_end else None
         return Closing(published, signature, start)
-    if last >= 1 and _signature_like(paragraphs[last].text, agency):
+    if paragraphs and _signature_like(paragraphs[last].text, agency):
         return Closing(None, paragraphs[last].text.strip(), last)
     return Closing(None, None, None)

@@ -1,0 +1,172 @@
+"""A report from JSON: the full model (`gongkai parse --json`) or the flat cell data of cell-keys.md.
+
+Flat data may carry the prose as a `prose` field ({"1": "…", …, "6": "…"}, by section number), or
+the prose comes from a Markdown file with the six section headings (`gongkai build --prose`),
+read by the same extraction as any report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+from gongkai.errors import InputError
+from gongkai.extract.prose import agency_kind
+from gongkai.extract.values import read_value
+from gongkai.formats import all_formats, format_for_year, get_format
+from gongkai.labels import SECTION_NUMERALS
+from gongkai.model import Cell, Meta, Report, Section, Source
+
+MAX_BYTES = 64 * 1024 * 1024
+_META_FIELDS = {f.name for f in fields(Meta)} - {"table2_formats"}
+
+
+def read_json_report(path: str | Path) -> Report:
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(name, exc.strerror or str(exc)) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(name, f"larger than {MAX_BYTES // 2**20} MB")
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(name, f"not valid JSON ({exc})") from None
+    return report_from_data(data, name)
+
+
+def report_from_data(data: object, file: str) -> Report:
+    if not isinstance(data, dict):
+        raise InputError(file, "the JSON is not an object of report data")
+    if isinstance(data.get("meta"), dict) and isinstance(data.get("cells"), dict):
+        return _full_model(data, file)
+    return report_from_flat(data, file)
+
+
+def _full_model(data: dict, file: str) -> Report:
+    from pydantic import TypeAdapter, ValidationError  # slow to import; only JSON input pays
+
+    try:
+        report = TypeAdapter(Report).validate_python({"file": file, **data})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise InputError(file, f"{where}: {first['msg']} (full report model)") from None
+    for key, cell in report.cells.items():
+        if cell.key != key:
+            raise InputError(file, f"cells.{key}: the cell names itself {cell.key!r}")
+    report.file = file
+    return report
+
+
+def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report:
+    """Cells and metadata from flat keys; six sections from `prose` (or the flat data's own)."""
+    meta = _meta(flat, file)
+    known = _cell_keys()
+    cells: dict[str, Cell] = {}
+    for key, value in flat.items():
+        if key.startswith("meta.") or key == "prose":
+            continue
+        if key not in known:
+            raise InputError(file, f"unknown cell key {key!r} (see cell-keys.md)")
+        cells[key] = _cell(key, value, file)
+    meta.template = meta.template or _template_of(cells, meta.year)
+    if "meta.kind" not in flat:
+        meta.kind = agency_kind(meta.agency)
+    texts = _prose_texts(prose if prose is not None else flat.get("prose") or {}, file)
+    fmt = get_format(meta.template) if meta.template else format_for_year(meta.year)
+    sections = [Section(n, f"{SECTION_NUMERALS[n - 1]}、{s.label}", f"{SECTION_NUMERALS[n - 1]}、",
+                        texts.get(n, ""), Source(file))
+                for s in fmt.sections if (n := int(s.key))]
+    return Report(file, meta, sections, cells)
+
+
+def _meta(flat: dict, file: str) -> Meta:
+    meta = Meta()
+    for key, value in flat.items():
+        if not key.startswith("meta."):
+            continue
+        name = key.removeprefix("meta.")
+        if name not in _META_FIELDS:
+            raise InputError(file, f"unknown metadata key {key!r}")
+        setattr(meta, name, _meta_value(name, value, file))
+    return meta
+
+
+def _meta_value(name: str, value: object, file: str) -> object:
+    if value is None:
+        return None
+    if name == "year":
+        if isinstance(value, bool) or not isinstance(value, int) or not 2000 <= value <= 2100:
+            raise InputError(file, f"meta.year: {value!r} is not a year")
+        return value
+    if not isinstance(value, str):
+        raise InputError(file, f"meta.{name}: {value!r} is not text")
+    if name == "published":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise InputError(file, f"meta.published: {value!r} is not a date (YYYY-MM-DD)") from None
+    if name == "template" and value not in all_formats():
+        raise InputError(file, f"meta.template: {value!r} is not one of {', '.join(all_formats())}")
+    if name == "kind" and value not in ("department", "government"):
+        raise InputError(file, f"meta.kind: {value!r} is neither department nor government")
+    return value
+
+
+def _cell(key: str, value: object, file: str) -> Cell:
+    source = Source(file)
+    if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return Cell(key, value, "" if value is None else str(value), source, note="blank" if value is None else None)
+    if isinstance(value, str):  # printed text such as 无 or 12件: read as a printed cell is read
+        reading = read_value(value)
+        return Cell(key, reading.value, value, source, reading.unit, reading.note)
+    raise InputError(file, f"{key}: {value!r} is neither a number, text nor null")
+
+
+def _cell_keys() -> frozenset[str]:
+    return frozenset(k for f in all_formats().values()
+                     for k in f.table2_keys() + f.table3_keys() + f.table4_keys())
+
+
+def _template_of(cells: dict[str, Cell], year: int | None) -> str | None:
+    """The format whose table 三 holds the most of the given keys (a tie: the year's format)."""
+    counts = {f.id: len(set(f.table3_keys()) & cells.keys()) for f in all_formats().values()}
+    best = max(counts.values(), default=0)
+    if best == 0:
+        return format_for_year(year).id if year else None
+    winners = [fid for fid, n in counts.items() if n == best]
+    return winners[0] if len(winners) == 1 else format_for_year(year).id
+
+
+def _prose_texts(prose: object, file: str) -> dict[int, str]:
+    if not isinstance(prose, dict):
+        raise InputError(file, "prose: expected an object of section number → text")
+    texts: dict[int, str] = {}
+    for number, text in prose.items():
+        if not str(number).isdigit() or not 1 <= int(number) <= 6:
+            raise InputError(file, f"prose: {number!r} is not a section number 1–6")
+        if isinstance(text, list) and all(isinstance(t, str) for t in text):
+            text = "\n".join(text)
+        if not isinstance(text, str):
+            raise InputError(file, f"prose.{number}: expected text")
+        texts[int(number)] = text
+    return texts
+
+
+def add_prose(report: Report, markdown: str | Path) -> Report:
+    """Sections, title, signature and date from a Markdown file with the six section headings."""
+    from gongkai.extract import parse_file
+
+    prose = parse_file(markdown)
+    if not prose.sections:
+        raise InputError(str(markdown), "no section headings (一、总体情况 … 六、其他需要报告的事项) found")
+    by_number = {s.number: s for s in prose.sections}
+    report.sections = [by_number.get(s.number, s) for s in report.sections] or prose.sections
+    for name in ("title", "published", "signature"):
+        if getattr(report.meta, name) is None:
+            setattr(report.meta, name, getattr(prose.meta, name))
+    return report
