@@ -49,6 +49,8 @@ def test_written_tables_use_merged_cells_like_the_template(tmp_path: Path) -> No
     assert xml.count("<w:tbl>") == 3
     assert 'w:eastAsia="仿宋_GB2312"' in xml and 'w:eastAsia="方正小标宋简体"' in xml
     assert '<w:vMerge w:val="restart"/>' in xml and '<w:gridSpan w:val="7"/>' in xml
+    fonts = zipfile.ZipFile(out).read("word/fontTable.xml").decode()
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/><w:charset w:val="86"/>' in fonts
 
 
 def _bad(tmp_path: Path, name: str, data: bytes) -> Path:

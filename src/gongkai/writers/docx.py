@@ -3,7 +3,9 @@
 Tables are built once as WordprocessingML (w:gridSpan for widths, w:vMerge for heights) from
 gongkai.layout; python-docx's Table.cell() is never called in a loop (it is quadratic).
 Fonts go into the East Asian slot: title 方正小标宋简体, headings 黑体, body 仿宋_GB2312; the
-Latin slot names fonts every system has, and LibreOffice substitutes installed CJK fonts.
+Latin slot names fonts every system has. The font table gives each CJK font a GB2312 charset and
+an alternative name that every Chinese Windows has (宋体, 黑体, 仿宋), so Word substitutes a
+matching face where the official one is missing; for PDF, gongkai.office maps them to Noto CJK.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from gongkai.model import Report
 from gongkai.writers.html import report_title, section_bodies, section_headings
 
 TITLE_FONT, HEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312"
+# font → (alternative Word falls back to, w:family): GB2312 charset (86) for all three
+FONT_FALLBACKS = {TITLE_FONT: ("宋体", "roman"), HEADING_FONT: ("SimHei", "modern"), BODY_FONT: ("仿宋", "modern")}
 TITLE_SIZE, BODY_SIZE, TABLE_SIZE = Pt(22), Pt(16), Pt(10.5)  # 二号, 三号, 五号
 TEXT_WIDTH_TWIPS = 8844  # A4 (21 cm) less 2.8 cm and 2.6 cm margins, in twentieths of a point
 
@@ -117,8 +121,29 @@ def _table(layout: TableLayout):
     return tbl
 
 
+def _declare_fonts(doc) -> None:
+    """Add the CJK fonts to word/fontTable.xml with their charset and fallback names."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    part = doc.part.part_related_by(RT.FONT_TABLE)
+    table = etree.fromstring(part.blob)
+    declared = {f.get(qn("w:name")) for f in table.iterchildren(qn("w:font"))}
+    for name, (alternative, family) in FONT_FALLBACKS.items():
+        if name in declared:
+            continue
+        font = _set(table, "w:font", name=name)
+        _set(font, "w:altName", val=alternative)
+        _set(font, "w:charset", val="86")
+        _set(font, "w:family", val=family)
+        _set(font, "w:pitch", val="variable")
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def write_docx(report: Report, path: str | Path) -> None:
     doc = Document()
+    _declare_fonts(doc)
+    doc.core_properties.title = report_title(report)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
