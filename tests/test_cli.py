@@ -158,5 +158,5 @@ def test_build_every_output_of_a_clean_report(tmp_path, suffix: str) -> None:
 
 
 def test_build_unknown_output_is_misuse(tmp_path) -> None:
-    result = CliRunner().invoke(main, ["build", str(SEEDS / "001_205d0fb765df4a20.txt"), "-o", str(tmp_path / "x.pdf")])
+    result = CliRunner().invoke(main, ["build", str(SEEDS / "001_205d0fb765df4a20.txt"), "-o", str(tmp_path / "x.odt")])
     assert result.exit_code == 2

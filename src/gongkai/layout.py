@@ -200,7 +200,8 @@ def table4(fmt: Format) -> TableLayout:
 
 def report_format(report: Report) -> Format:
     """The format a report's table 三 follows, or the one its year requires."""
-    return all_formats().get(report.meta.template or "", format_for_year(report.meta.year))
+    meta = report.meta
+    return all_formats().get(meta.table3_format or meta.template or "", format_for_year(meta.year))
 
 
 def layouts(report: Report) -> list[TableLayout]:

@@ -52,7 +52,8 @@ class Section:
 class Meta:
     year: int | None = None
     agency: str | None = None
-    template: Literal["2019", "2021"] | None = None  # which official format table 三 follows
+    template: Literal["2019", "2021"] | None = None  # which official format the report follows
+    table3_format: Literal["2019", "2021"] | None = None  # table 三's rows: （六）其他处理 split (2021) or not
     published: str | None = None  # YYYY-MM-DD as printed at the end
     title: str | None = None
     signature: str | None = None  # the agency as signed above the date, where printed

@@ -6,6 +6,7 @@ block each other, and a user's open LibreOffice would swallow the request.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -20,20 +21,25 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def convert(source: str | Path, target: str, outdir: str | Path, why: str) -> Path:
-    """Convert `source` to the `target` suffix (e.g. "pdf") in `outdir`; InputError names `source`."""
-    name = str(source)
+def convert(source: str | Path, target: str, outdir: str | Path, why: str,
+            env: dict[str, str] | None = None, name: str | None = None) -> Path:
+    """Convert `source` to the `target` suffix (e.g. "pdf") in `outdir`.
+
+    Errors are InputError naming `name` (default: the source); `env` adds environment variables.
+    """
+    name = name or str(source)
     soffice = soffice_path()
     if soffice is None:
         raise InputError(name, f"{why} needs LibreOffice (soffice); install it (Debian: libreoffice-writer-nogui)")
     with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as profile:
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
-               "--convert-to", target, "--outdir", str(outdir), name]
+               "--convert-to", target, "--outdir", str(outdir), str(source)]
+        environment = {**os.environ, **(env or {})}
         try:
-            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False)
+            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, env=environment)
         except subprocess.TimeoutExpired:
             raise InputError(name, f"LibreOffice took longer than {TIMEOUT_SECONDS} s to convert it") from None
-    converted = Path(outdir, Path(name).stem + "." + target.split(":")[0])
+    converted = Path(outdir, Path(source).stem + "." + target.split(":")[0])
     if not converted.exists():
         raise InputError(name, f"LibreOffice could not convert it to .{target} (corrupt or protected?)")
     return converted

@@ -73,7 +73,8 @@ def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report
         if key not in known:
             raise InputError(file, f"unknown cell key {key!r} (see cell-keys.md)")
         cells[key] = _cell(key, value, file)
-    meta.template = meta.template or _template_of(cells, meta.year)
+    meta.table3_format = _table3_format(cells, meta.template or (format_for_year(meta.year).id if meta.year else None))
+    meta.template = meta.template or meta.table3_format
     if "meta.kind" not in flat:
         meta.kind = agency_kind(meta.agency)
     texts = _prose_texts(prose if prose is not None else flat.get("prose") or {}, file)
@@ -132,14 +133,12 @@ def _cell_keys() -> frozenset[str]:
                      for k in f.table2_keys() + f.table3_keys() + f.table4_keys())
 
 
-def _template_of(cells: dict[str, Cell], year: int | None) -> str | None:
-    """The format whose table 三 holds the most of the given keys (a tie: the year's format)."""
+def _table3_format(cells: dict[str, Cell], default: str | None) -> str | None:
+    """The format whose table 三 holds the most of the given keys (none, or a tie: the default)."""
     counts = {f.id: len(set(f.table3_keys()) & cells.keys()) for f in all_formats().values()}
     best = max(counts.values(), default=0)
-    if best == 0:
-        return format_for_year(year).id if year else None
     winners = [fid for fid, n in counts.items() if n == best]
-    return winners[0] if len(winners) == 1 else format_for_year(year).id
+    return winners[0] if best and len(winners) == 1 else default
 
 
 def _prose_texts(prose: object, file: str) -> dict[int, str]:

@@ -12,6 +12,7 @@ from gongkai.checks.prose import prose_findings
 from gongkai.checks.structure import cell_findings, section_findings, table_findings
 from gongkai.checks.versions import format_findings
 from gongkai.formats import Format, all_formats, format_for_year
+from gongkai.layout import report_format
 from gongkai.model import Finding, Report
 
 CheckFunction = Callable[[Report, Format], Iterator[Finding]]
@@ -24,8 +25,7 @@ CHECKS: tuple[CheckFunction, ...] = (
 
 def _arithmetic(report: Report) -> Iterator[Finding]:
     """Identities of the format the tables follow (table 三's template, table 二's wording)."""
-    table3 = all_formats().get(report.meta.template or "", format_for_year(report.meta.year))
-    yield from identity_findings(report, table3)
+    yield from identity_findings(report, report_format(report))
     for format_id in report.meta.table2_formats:
         yield from bound_findings(report, all_formats()[format_id])
 

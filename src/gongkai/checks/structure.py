@@ -32,7 +32,7 @@ def section_findings(report: Report, fmt: Format) -> Iterator[Finding]:
 
 def _expected_keys(report: Report, fmt: Format) -> dict[str, list[str]]:
     """The keys each table should have, given the wording its blocks actually use."""
-    table3 = all_formats().get(report.meta.template or fmt.id, fmt)
+    table3 = all_formats().get(report.meta.table3_format or report.meta.template or fmt.id, fmt)
     t2: list[str] = []
     formats = [all_formats()[f] for f in report.meta.table2_formats] or [fmt]
     for block in fmt.table2:

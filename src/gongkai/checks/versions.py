@@ -18,13 +18,14 @@ def format_findings(report: Report, fmt: Format) -> Iterator[Finding]:
     if meta.year is None:
         yield Finding("F303", {"title": meta.title or "（未找到标题）"})
         return
-    outdated = {"表三": [meta.template] if meta.template else [], "表二": meta.table2_formats}
+    table3 = meta.table3_format or meta.template
+    outdated = {"表三": [table3] if table3 else [], "表二": meta.table2_formats}
     for table, used in outdated.items():
         old = [u for u in used if u != fmt.id and all_formats()[u].first_year < fmt.first_year]
         if old:
             yield Finding("F301", {"year": meta.year, "table": table,
                                    "used": "、".join(_name(u) for u in old), "expected": _name(fmt.id)})
-    used = set(meta.table2_formats) | ({meta.template} if meta.template else set())
+    used = set(meta.table2_formats) | ({table3} if table3 else set())
     if len(used) > 1:
         yield Finding("F302", {"table2": "、".join(meta.table2_formats) or "—",
-                               "table3": meta.template or "—"})
+                               "table3": table3 or "—"})

@@ -20,6 +20,7 @@ WRITERS = {
     ".md": ("gongkai.writers.markdown", "write_markdown"),
     ".xlsx": ("gongkai.writers.xlsx", "write_workbook"),
     ".docx": ("gongkai.writers.docx", "write_docx"),
+    ".pdf": ("gongkai.writers.pdf", "write_pdf"),
 }
 
 
@@ -63,6 +64,9 @@ def run_build(source: str, output: str, force: bool, lang: str, fill: bool = Fal
         write(outcome.report, output)
     except OSError as exc:
         click.echo(f"gongkai: {output}: {exc.strerror or exc}", err=True)
+        return 2
+    except InputError as exc:  # LibreOffice missing or failing, for .pdf
+        click.echo(f"gongkai: {exc}", err=True)
         return 2
     click.echo(f"written: {output}", err=True)
     return 0

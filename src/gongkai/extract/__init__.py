@@ -90,18 +90,23 @@ def extract(doc: Document) -> Report:
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
     meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
-                template=_template(ex.cells), table2_formats=sorted(t2.formats))
+                table3_format=_table3_format(ex.cells), table2_formats=sorted(t2.formats))
+    meta.template = _template(meta.table3_format, t2.formats)
     meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())
 
 
-def _template(cells: dict) -> str | None:
-    """Table 三's （六）其他处理 split into three rows means the 2021 format."""
+def _table3_format(cells: dict) -> str | None:
+    """Table 三's （六）其他处理 split into three rows is the 2021 shape; one row is 2019's."""
     if any(k.startswith("applications.other.") and k.count(".") == 3 for k in cells):
         return "2021"
-    if any(k.startswith("applications.") for k in cells):
-        return "2019"
-    return None
+    return "2019" if any(k.startswith("applications.") for k in cells) else None
+
+
+def _template(table3: str | None, table2_formats: set[str]) -> str | None:
+    """The report's format: table 三's, unless table 二 uses only the 2021 wording (a 2021-era
+    report that kept the single （六） row, as 洪泽区 did)."""
+    return "2021" if table3 == "2019" and table2_formats == {"2021"} else table3
 
 
 def parse_file(path: str | Path) -> Report:

@@ -93,7 +93,7 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
         if len(text) > 60:
             break
         parts.append(text)
-        if _TITLE_END.search(text):
+        if _TITLE_END.search("".join(parts)):  # a title wrapped as …年度 / 报告 ends only when joined
             return "".join(parts)
     return None
 

@@ -15,6 +15,7 @@ READERS = {
     ".html": ("gongkai.readers.html", "read_html_file"),
     ".htm": ("gongkai.readers.html", "read_html_file"),
     ".xlsx": ("gongkai.readers.xlsx", "read_xlsx_file"),
+    ".pdf": ("gongkai.readers.pdf", "read_pdf_file"),
 }
 SUFFIXES = TEXT_SUFFIXES | set(READERS)
 

@@ -157,10 +157,9 @@ def write_docx(report: Report, path: str | Path) -> None:
     for number, heading in section_headings(report):
         _paragraph(doc, heading, HEADING_FONT, BODY_SIZE, indent=True)
         if number in tables:
-            doc.element.body.append(_table(tables[number]))
+            section._sectPr.addprevious(_table(tables[number]))  # in order, before the closing w:sectPr
         for line in bodies.get(number, []):
             _paragraph(doc, line, BODY_FONT, BODY_SIZE, indent=True)
     for line in closing:
         _paragraph(doc, line, BODY_FONT, BODY_SIZE, WD_ALIGN_PARAGRAPH.RIGHT)
-    body.append(body.remove(section._sectPr) or section._sectPr)  # keep w:sectPr last
     doc.save(str(path))
