@@ -11,7 +11,7 @@ from gongkai.errors import InputError
 from gongkai.model import Report
 
 # Suffixes picked up when a folder is given; a file named explicitly is read whatever its name.
-FOLDER_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".docx", ".doc", ".html", ".htm", ".xlsx"}
+FOLDER_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".docx", ".doc", ".html", ".htm", ".xlsx", ".pdf"}
 
 
 def iter_files(paths: list[str]) -> Iterator[str]:

@@ -96,8 +96,9 @@ def _check_header(name: str) -> None:
 
 
 def _open_problem(exc: Exception) -> str:
-    kind = type(exc).__name__
-    if "Password" in kind or "Encrypt" in kind or "password" in str(exc).lower():
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps pdfminer's
+    kind = type(inner).__name__
+    if "Password" in kind or "Encrypt" in kind or "password" in str(inner).lower():
         return "encrypted PDF (password-protected); save an unprotected copy"
     return f"damaged or truncated PDF ({kind})"
 
