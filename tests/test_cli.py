@@ -160,3 +160,22 @@ def test_build_every_output_of_a_clean_report(tmp_path, suffix: str) -> None:
 def test_build_unknown_output_is_misuse(tmp_path) -> None:
     result = CliRunner().invoke(main, ["build", str(SEEDS / "001_205d0fb765df4a20.txt"), "-o", str(tmp_path / "x.odt")])
     assert result.exit_code == 2
+
+
+def test_deadline_command_prints_due_date_and_trace() -> None:
+    result = run("deadline", "2026-02-10")
+    assert result.exit_code == 0
+    assert result.output.startswith("答复期限：2026-03-16") and "春节" in result.output
+    data = json.loads(run("deadline", "2026-02-10", "--extension", "--json").output)
+    assert data["due"] > "2026-03-16"
+
+
+def test_deadline_and_fee_misuse_exit_2() -> None:
+    assert CliRunner().invoke(main, ["deadline", "2026-02-31"]).exit_code == 2
+    assert CliRunner().invoke(main, ["fee"]).exit_code == 2
+    assert CliRunner().invoke(main, ["fee", "--pages", "-1"]).exit_code == 2
+
+
+def test_fee_command() -> None:
+    assert "3000 元" in run("fee", "--applications", "35").output
+    assert json.loads(run("fee", "--pages", "150", "--json").output)["amount"] == 1700

@@ -130,6 +130,40 @@ def template(format_id: str, output: str) -> None:
 
 
 @main.command()
+@click.argument("received")
+@click.option("--extension", is_flag=True, help="The one extension of 20 working days (15 before 2019-05-15).")
+@click.option("--channel", type=click.Choice(["当面", "邮寄", "网络", "传真"]), help="How it was received.")
+@click.option("--correction-asked", metavar="DATE", help="补正: the day the agency asked for a correction.")
+@click.option("--correction-received", metavar="DATE", help="补正: the day the corrected application arrived.")
+@click.option("--consultation", "consultations", multiple=True, metavar="START:END",
+              help="征求意见: a consultation period, not counted (repeatable).")
+@click.option("--fee-notice", metavar="DATE", help="The day the fee notice was sent.")
+@click.option("--fee-paid", metavar="DATE", help="The day the fee was paid.")
+@click.option("--json", "as_json", is_flag=True, help="The due date and its trace as JSON.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def deadline(received: str, extension: bool, channel: str | None, correction_asked: str | None,
+             correction_received: str | None, consultations: tuple[str, ...], fee_notice: str | None,
+             fee_paid: str | None, as_json: bool, lang: str) -> None:
+    """The answer deadline of an application received on RECEIVED (YYYY-MM-DD), in working days, with its trace."""
+    from gongkai.commands.deadline import run_deadline
+
+    sys.exit(run_deadline(received, extension, channel, correction_asked, correction_received, consultations,
+                          fee_notice, fee_paid, as_json, lang))
+
+
+@main.command()
+@click.option("--applications", type=int, help="按件: applications by one applicant in one calendar month.")
+@click.option("--pages", type=int, help="按量: pages supplied for one application.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def fee(applications: int | None, pages: int | None, as_json: bool, lang: str) -> None:
+    """The information processing fee of 国办函〔2020〕109号, band by band."""
+    from gongkai.commands.deadline import run_fee
+
+    sys.exit(run_fee(applications, pages, as_json, lang))
+
+
+@main.command()
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""
     from gongkai.export.schema import report_schema
