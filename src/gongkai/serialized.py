@@ -15,7 +15,7 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.extract.prose import agency_kind
 from gongkai.extract.values import read_value
-from gongkai.formats import all_formats, format_for_year, get_format
+from gongkai.formats import all_formats, format_for_year, get_format, table3_format_of
 from gongkai.labels import SECTION_NUMERALS
 from gongkai.model import Cell, Meta, Report, Section, Source
 
@@ -73,7 +73,8 @@ def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report
         if key not in known:
             raise InputError(file, f"unknown cell key {key!r} (see cell-keys.md)")
         cells[key] = _cell(key, value, file)
-    meta.table3_format = _table3_format(cells, meta.template or (format_for_year(meta.year).id if meta.year else None))
+    year_format = format_for_year(meta.year).id if meta.year else None
+    meta.table3_format = table3_format_of(cells, meta.template or year_format)
     meta.template = meta.template or meta.table3_format
     if "meta.kind" not in flat:
         meta.kind = agency_kind(meta.agency)
@@ -131,14 +132,6 @@ def _cell(key: str, value: object, file: str) -> Cell:
 def _cell_keys() -> frozenset[str]:
     return frozenset(k for f in all_formats().values()
                      for k in f.table2_keys() + f.table3_keys() + f.table4_keys())
-
-
-def _table3_format(cells: dict[str, Cell], default: str | None) -> str | None:
-    """The format whose table 三 holds the most of the given keys (none, or a tie: the default)."""
-    counts = {f.id: len(set(f.table3_keys()) & cells.keys()) for f in all_formats().values()}
-    best = max(counts.values(), default=0)
-    winners = [fid for fid, n in counts.items() if n == best]
-    return winners[0] if best and len(winners) == 1 else default
 
 
 def _prose_texts(prose: object, file: str) -> dict[int, str]:

@@ -17,6 +17,7 @@ from gongkai.extract.tables import (
     is_table4_group,
     vocabulary,
 )
+from gongkai.formats import format_for_year, newer, table3_format_of
 from gongkai.model import Meta, Report, Section, Source
 from gongkai.readers.document import Document, Paragraph, Table
 
@@ -90,23 +91,26 @@ def extract(doc: Document) -> Report:
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
     meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
-                table3_format=_table3_format(ex.cells), table2_formats=sorted(t2.formats))
+                table3_format=_table3_format(ex.cells, year), table2_formats=sorted(t2.formats))
     meta.template = _template(meta.table3_format, t2.formats)
     meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())
 
 
-def _table3_format(cells: dict) -> str | None:
-    """Table 三's （六）其他处理 split into three rows is the 2021 shape; one row is 2019's."""
-    if any(k.startswith("applications.other.") and k.count(".") == 3 for k in cells):
-        return "2021"
-    return "2019" if any(k.startswith("applications.") for k in cells) else None
+def _table3_format(cells: dict, year: int | None) -> str | None:
+    """The shape of table 三's rows; a table 三 without any distinctive row takes its year's format."""
+    if not any(k.startswith("applications.") for k in cells):
+        return None
+    return table3_format_of(cells, format_for_year(year).id)
 
 
 def _template(table3: str | None, table2_formats: set[str]) -> str | None:
-    """The report's format: table 三's, unless table 二 uses only the 2021 wording (a 2021-era
-    report that kept the single （六） row, as 洪泽区 did)."""
-    return "2021" if table3 == "2019" and table2_formats == {"2021"} else table3
+    """The report's format: table 三's, unless table 二 uses only the wording of a newer format
+    (a 2021-era report that kept 2019's single （六） row, as 洪泽区 did)."""
+    if table3 and len(table2_formats) == 1:
+        (table2,) = table2_formats
+        return table2 if newer(table2, table3) else table3
+    return table3
 
 
 def parse_file(path: str | Path) -> Report:

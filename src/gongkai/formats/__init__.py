@@ -211,3 +211,25 @@ def format_for_year(year: int | None) -> Format:
         return formats[-1]
     current = [f for f in formats if f.first_year <= year]
     return current[-1] if current else formats[0]
+
+
+def table3_format_of(keys, default: str | None = None) -> str | None:
+    """The format whose table 三 these cell keys have the shape of.
+
+    Decided by the keys only one format has (2021 splits （六）其他处理 into three rows, 2019
+    keeps one); when none of those appear, or two formats' appear equally, the default.
+    """
+    present = {k for k in keys if k.startswith("applications.")}
+    formats = all_formats().values()
+    hits = {}
+    for fmt in formats:
+        others = set().union(*(set(o.table3_keys()) for o in formats if o is not fmt))
+        hits[fmt.id] = len(present & (set(fmt.table3_keys()) - others))
+    best = max(hits.values(), default=0)
+    winners = [fid for fid, n in hits.items() if n == best]
+    return winners[0] if best and len(winners) == 1 else default
+
+
+def newer(a: str, b: str) -> bool:
+    """Whether format `a` came into force after format `b`."""
+    return get_format(a).first_year > get_format(b).first_year

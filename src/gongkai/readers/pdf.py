@@ -51,10 +51,6 @@ class PageTable:
     cells: list[GridCell] = field(default_factory=list)
     nrows: int = 0
 
-    @property
-    def ncols(self) -> int:
-        return len(self.edges) - 1
-
 
 def read_pdf_file(path: str | Path) -> Document:
     name = str(path)
@@ -121,8 +117,7 @@ def _is_page_number(line: Line, height: float) -> bool:
 
 
 def _inside(word: dict, table: PageTable) -> bool:
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-    return table.edges[0] <= cx <= table.edges[-1] and table.top <= cy <= table.bottom
+    return _in_box(word, (table.edges[0], table.top, table.edges[-1], table.bottom))
 
 
 def _clusters(values: list[float], tolerance: float = 2.0) -> list[float]:
