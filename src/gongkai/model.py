@@ -35,6 +35,7 @@ class Cell:
     source: Source
     unit: str | None = None  # a unit typed into the cell (万, 元, 件…)
     note: str | None = None  # why the value is what it is: none_word, blank, unreadable, …
+    confidence: float | None = None  # OCR's certainty (0–1) where read from an image; None from text
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from gongkai.checks.arithmetic import bound_findings, identity_findings
 from gongkai.checks.catalogue import SEVERITY_ORDER, rules, severity
 from gongkai.checks.dates import date_findings, signature_findings
+from gongkai.checks.ocr import low_confidence_findings, one_digit_findings
 from gongkai.checks.plausibility import made_not_published
 from gongkai.checks.prose import prose_findings
 from gongkai.checks.structure import cell_findings, section_findings, table_findings
@@ -19,7 +20,7 @@ CheckFunction = Callable[[Report, Format], Iterator[Finding]]
 
 CHECKS: tuple[CheckFunction, ...] = (
     section_findings, table_findings, cell_findings, format_findings, date_findings, signature_findings,
-    prose_findings, made_not_published,
+    prose_findings, made_not_published, low_confidence_findings, one_digit_findings,
 )
 
 

@@ -36,6 +36,11 @@ def _expanded(fmt: Format, index: int) -> list[tuple[str, list[str], list[str]]]
     return cached
 
 
+def expanded_identities(fmt: Format) -> list[tuple[list[str], list[str]]]:
+    """(left keys, right keys) of every binding of every identity of the format."""
+    return [(left, right) for index in range(len(fmt.identities)) for _, left, right in _expanded(fmt, index)]
+
+
 def _total(report: Report, keys: list[str]) -> Number | None:
     values = [report.value(k) for k in keys]
     if any(v is None for v in values):

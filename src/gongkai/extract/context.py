@@ -46,4 +46,4 @@ class Extraction:
             self.cells[key] = Cell(key, None, "", source, note="unplaced")
             return
         reading = read_value(cell.text)
-        self.cells[key] = Cell(key, reading.value, cell.text, source, reading.unit, reading.note)
+        self.cells[key] = Cell(key, reading.value, cell.text, source, reading.unit, reading.note, cell.confidence)

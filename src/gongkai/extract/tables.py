@@ -167,7 +167,6 @@ def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction,
             return None  # a group heading on a row of its own
         item = [last_marker]  # 2019: （六）其他处理 is a row of its own
         state.group = None
-    text = "".join(cell.text for cell in item)
     anchor = item[-1]
     searches: list[tuple[LabelIndex, bool]] = []
     if state.group:
@@ -176,13 +175,17 @@ def _table3_row_key(parts: RowParts, state: _Table3State, ex: Extraction,
     if state.group:
         searches.append((voc.t3_by_group[state.group], True))
     searches += [(voc.t3_ungrouped, True), (voc.t3_rows_all, True)]
-    for index, fuzzy in searches:
-        match = index.find(text, fuzzy=fuzzy)
-        if match:
-            state.group = core(match.label.group) if match.label.group else None
-            _note_variant(ex, match, anchor, parts.table, parts.index,
-                          f"applications.{match.label.key}.*")
-            return match.label
+    # The whole label first; then without its outer cells, in case one is garbled (a vertical group
+    # label read by OCR as 本年度办理 三 结果 must not hide the row's own label).
+    for start in range(len(item)):
+        text = "".join(cell.text for cell in item[start:])
+        for index, fuzzy in searches:
+            match = index.find(text, fuzzy=fuzzy)
+            if match:
+                state.group = core(match.label.group) if match.label.group else None
+                _note_variant(ex, match, anchor, parts.table, parts.index,
+                              f"applications.{match.label.key}.*")
+                return match.label
     return None
 
 

@@ -8,6 +8,7 @@ from gongkai.errors import InputError
 from gongkai.readers.document import Document
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")  # scans, read by OCR
 # suffix → (module, function): imported only when a file of that kind is read
 READERS = {
     ".docx": ("gongkai.readers.docx", "read_docx_file"),
@@ -16,6 +17,8 @@ READERS = {
     ".htm": ("gongkai.readers.html", "read_html_file"),
     ".xlsx": ("gongkai.readers.xlsx", "read_xlsx_file"),
     ".pdf": ("gongkai.readers.pdf", "read_pdf_file"),
+    **{suffix: ("gongkai.readers.image", "read_image_file")
+       for suffix in IMAGE_SUFFIXES},
 }
 SUFFIXES = TEXT_SUFFIXES | set(READERS)
 

@@ -12,6 +12,7 @@ class TextCell:
     column: int | None = None  # 0-based position in its row (grid column where grid=True)
     page: int | None = None
     span: int = 1  # columns covered, where the reader knows it
+    confidence: float | None = None  # OCR's certainty (0–1) where the text was recognised from an image
 
 
 @dataclass(slots=True)

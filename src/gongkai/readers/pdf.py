@@ -9,47 +9,18 @@ Tables without ruling lines are written out as tab rows for the text reader's la
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.errors import InputError
-from gongkai.readers.document import Document, Paragraph, Table, TextCell
-from gongkai.readers.pdf_layout import Line, page_lines, paragraphs_of
+from gongkai.readers.document import Document
+from gongkai.readers.pages import PageTable, document, page_items
+from gongkai.readers.pdf_layout import Line
 
 MAX_PAGES = 300  # a report has 5–20 pages; a yearbook of reports is not one report
 PDF_MAGIC = b"%PDF-"
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
-                          r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
-# A label cell that begins with its own numbering starts a row; a fragment without one, at the top
-# of a continued table, is the rest of a cell the page break cut.
-_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
-                       r"|\d{1,2}\s*[、.．])")
-_FRAGMENT_MAX = 10
-_EDGE = 3.0  # points: column edges this close are one edge
-
-
-@dataclass(slots=True)
-class GridCell:
-    text: str
-    row: int
-    rowspan: int
-    x0: float  # left and right edge on the page: columns are found across all pages of a table
-    x1: float
-    col: int = 0
-    colspan: int = 1
-
-
-@dataclass(slots=True)
-class PageTable:
-    """One ruled table on one page: its cells on a grid, and its column boundaries."""
-
-    page: int
-    top: float
-    bottom: float
-    edges: list[float]  # x of the column boundaries
-    cells: list[GridCell] = field(default_factory=list)
-    nrows: int = 0
+OCR_DPI = 200  # pages are rendered at least at this resolution for OCR, at their scan's where higher
+MAX_OCR_DPI = 400
+BROKEN_SHARE = 0.02  # a text layer with more unmapped glyphs than this is OCR'd instead
 
 
 def read_pdf_file(path: str | Path) -> Document:
@@ -78,7 +49,7 @@ def read_pdf_file(path: str | Path) -> Document:
                 raise InputError(name, f"page {number} cannot be read ({type(exc).__name__})") from None
             finally:
                 page.close()  # frees the page's parsed objects: memory stays bounded by one page
-    return _document(name, items)
+    return document(name, items, "pdf")
 
 
 def _check_header(name: str) -> None:
@@ -100,178 +71,46 @@ def _open_problem(exc: Exception) -> str:
 
 
 def _page_items(page, number: int, name: str) -> list[Line | PageTable]:
-    """The lines and ruled tables of one page, top to bottom."""
+    """The lines and ruled tables of one page, top to bottom; a scanned page or one whose text layer
+    is broken is read by OCR instead."""
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False, extra_attrs=["size"])
-    if any("(cid:" in w["text"] for w in words):
-        raise InputError(name, f"page {number}: the text layer is broken ((cid:…) glyphs); "
-                               "it needs OCR (pip install \"gongkai[ocr]\")")
-    tables = [t for t in (_page_table(t, words, number) for t in page.find_tables()) if t is not None]
-    free = [w for w in words if not any(_inside(w, t) for t in tables)]
-    lines = [line for line in page_lines(free, number, page.height) if not _is_page_number(line, page.height)]
-    return sorted([*lines, *tables], key=lambda item: item.top)
+    problem = _text_layer_problem(words, bool(page.images))
+    if problem:
+        return _ocr_page(page, number, name, problem)
+    return page_items(words, [t.cells for t in page.find_tables()], number, page.height)
 
 
-def _is_page_number(line: Line, height: float) -> bool:
-    in_margin = line.top < height * 0.1 or line.top > height * 0.85
-    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+def _text_layer_problem(words: list[dict], has_images: bool) -> str | None:
+    """Why the page's text cannot be used: a scan (images, no text), or glyphs without characters."""
+    if not words:
+        return "has no text layer (a scan)" if has_images else None
+    text = "".join(w["text"] for w in words)
+    unmapped = text.count("(cid:") * 6 + sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
+    if unmapped > max(2, len(text) * BROKEN_SHARE):
+        return "has a broken text layer (glyphs without characters)"
+    return None
 
 
-def _inside(word: dict, table: PageTable) -> bool:
-    return _in_box(word, (table.edges[0], table.top, table.edges[-1], table.bottom))
+def _ocr_page(page, number: int, name: str, problem: str) -> list[Line | PageTable]:
+    from gongkai.readers.ocr import MISSING, ocr_available
+
+    if not ocr_available():
+        raise InputError(name, f"page {number} {problem}; {MISSING}")
+    import numpy as np
+
+    from gongkai.readers.ocr import ocr_page
+
+    dpi = _scan_resolution(page)
+    image = page.to_image(resolution=dpi).original.convert("L")
+    return ocr_page(np.asarray(image), number, name, 72 / dpi)
 
 
-def _clusters(values: list[float], tolerance: float = 2.0) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > tolerance:
-            out.append(v)
-    return out
+def _scan_resolution(page) -> float:
+    """The resolution of the page's largest image (a scan is best read at its own), else OCR_DPI."""
+    best = max(page.images, key=lambda im: (im["x1"] - im["x0"]) * (im["bottom"] - im["top"]), default=None)
+    if best is None or not best.get("srcsize") or best["x1"] - best["x0"] < page.width / 2:
+        return OCR_DPI
+    dpi = best["srcsize"][0] / ((best["x1"] - best["x0"]) / 72)
+    return min(max(dpi, OCR_DPI), MAX_OCR_DPI)
 
-
-def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
-
-
-def _page_table(found, words: list[dict], number: int) -> PageTable | None:
-    """A ruled table of at least two columns and two rows; a boxed paragraph is not a table."""
-    boxes = found.cells
-    xs = _clusters([b[0] for b in boxes] + [b[2] for b in boxes])
-    ys = _clusters([b[1] for b in boxes] + [b[3] for b in boxes])
-    if len(xs) < 3 or len(ys) < 3:
-        return None
-    rows = _table_rows(boxes, xs, ys)
-    if not rows:
-        return None  # boxed paragraphs (white boxes behind text), not a table
-    first, last = rows
-    table = PageTable(number, ys[first], ys[last], xs, nrows=last - first)
-    inside = [w for w in words if _in_box(w, (xs[0], ys[first], xs[-1], ys[last]))]
-    for x0, top, x1, bottom in boxes:
-        c0, c1, r0, r1 = _index(xs, x0), _index(xs, x1), _index(ys, top) - first, _index(ys, bottom) - first
-        if c1 <= c0 or r1 <= r0 or r0 < 0 or r1 > last - first:
-            continue
-        text = _cell_text([w for w in inside if _in_box(w, (x0, top, x1, bottom))])
-        table.cells.append(GridCell(text, r0, r1 - r0, xs[c0], xs[c1]))
-    return table
-
-
-def _table_rows(boxes: list, xs: list[float], ys: list[float]) -> tuple[int, int] | None:
-    """The first and last grid lines of the rows that hold more than one cell.
-
-    Rows of one full-width box above and below them are boxed paragraphs (Word and WPS draw a white
-    box behind each paragraph in some exports): their text is read as lines, not as a table.
-    """
-    split = set()
-    for x0, top, x1, bottom in boxes:
-        if _index(xs, x1) - _index(xs, x0) < len(xs) - 1:
-            split.update(range(_index(ys, top), _index(ys, bottom)))
-    if not split:
-        return None
-    return min(split), max(split) + 1
-
-
-def _in_box(word: dict, box: tuple[float, float, float, float]) -> bool:
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
-    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
-
-
-def _cell_text(words: list[dict]) -> str:
-    """The words of a cell, line by line (a header broken over lines keeps its breaks)."""
-    rows: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if rows and abs(w["top"] - rows[-1][0]["top"]) <= max(2.0, w["bottom"] - w["top"]) * 0.5:
-            rows[-1].append(w)
-        else:
-            rows.append([w])
-    return "\n".join(" ".join(w["text"] for w in sorted(r, key=lambda w: w["x0"])) for r in rows)
-
-
-# ── the document: tables joined across pages, lines into paragraphs ─────────────
-
-def _document(name: str, items: list[Line | PageTable]) -> Document:
-    doc = Document(path=name, kind="pdf")
-    lines: list[Line] = []
-    tables: list[list[PageTable]] = []
-    order: list[tuple[str, int]] = []  # ("p", first line index of a run) / ("t", table index)
-    for item in items:
-        if isinstance(item, PageTable):
-            if order and order[-1][0] == "t" and _continues(tables[-1][-1], item):
-                tables[-1].append(item)
-                continue
-            tables.append([item])
-            order.append(("t", len(tables) - 1))
-        else:
-            if not order or order[-1][0] != "p":
-                order.append(("p", len(lines)))
-            lines.append(item)
-    runs = _line_runs(order, len(lines))
-    for kind, at in order:
-        if kind == "t":
-            doc.blocks.append(_table(tables[at], len(doc.tables())))
-        else:
-            for text, line in paragraphs_of(lines[at:runs[at]]):
-                doc.blocks.append(Paragraph(text, line=line.number, page=line.page))
-    return doc
-
-
-def _line_runs(order: list[tuple[str, int]], total: int) -> dict[int, int]:
-    """Start of each run of lines → its end."""
-    starts = [at for kind, at in order if kind == "p"]
-    return {s: (starts[i + 1] if i + 1 < len(starts) else total) for i, s in enumerate(starts)}
-
-
-def _continues(before: PageTable, after: PageTable) -> bool:
-    """The table goes on after a page break: the next page, the same outer edges, and most column
-    edges shared (a nested column may start or end at the break)."""
-    if after.page != before.page + 1:
-        return False
-    if abs(after.edges[0] - before.edges[0]) > _EDGE or abs(after.edges[-1] - before.edges[-1]) > _EDGE:
-        return False
-    shared = sum(any(abs(a - b) <= _EDGE for b in before.edges) for a in after.edges)
-    return shared * 2 >= max(len(after.edges), len(before.edges))
-
-
-def _table(parts: list[PageTable], index: int) -> Table:
-    """One grid from a table and its continuations on the following pages, on their common columns."""
-    edges = _clusters([x for part in parts for x in part.edges], _EDGE)
-    cells: list[tuple[GridCell, int]] = []  # (cell with rows offset, page)
-    offset = 0
-    for part in parts:
-        shifted = []
-        for c in part.cells:
-            col = _index(edges, c.x0)
-            shifted.append(GridCell(c.text, c.row + offset, c.rowspan, c.x0, c.x1, col, _index(edges, c.x1) - col))
-        if cells:
-            shifted = _rejoin_cut_cells(cells, shifted, offset)
-        cells.extend((c, part.page) for c in shifted)
-        offset += part.nrows
-    return Table(rows=_rows(cells, offset), index=index, grid=True, layout="pdf")
-
-
-def _rejoin_cut_cells(before: list[tuple[GridCell, int]], first_rows: list[GridCell],
-                      offset: int) -> list[GridCell]:
-    """A numbered label cut by the page break (（四）无 / 法提供) becomes one cell again."""
-    ending = {c.col: c for c, _ in before if c.row + c.rowspan == offset}
-    kept = []
-    for cell in first_rows:
-        above = ending.get(cell.col)
-        if (cell.row == offset and above is not None and above.colspan == cell.colspan and cell.text
-                and len(cell.text) <= _FRAGMENT_MAX and not _NUMBERED.match(cell.text)
-                and _NUMBERED.match(above.text) and any(c.row == offset and c.col > cell.col for c in first_rows)):
-            above.text += cell.text
-            above.rowspan += cell.rowspan
-            continue
-        kept.append(cell)
-    return kept
-
-
-def _rows(cells: list[tuple[GridCell, int]], nrows: int) -> list[list[TextCell]]:
-    """Grid rows as the Word reader gives them: a wide cell once, a cell covered from above empty."""
-    rows: list[list[TextCell]] = [[] for _ in range(nrows)]
-    for cell, page in cells:
-        rows[cell.row].append(TextCell(cell.text, line=cell.row + 1, column=cell.col, page=page, span=cell.colspan))
-        for r in range(cell.row + 1, min(cell.row + cell.rowspan, nrows)):
-            rows[r].append(TextCell("", line=r + 1, column=cell.col, page=page, span=cell.colspan))
-    for row in rows:
-        row.sort(key=lambda c: c.column or 0)
-    return [row for row in rows if row]
 

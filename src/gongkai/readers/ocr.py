@@ -1,0 +1,258 @@
+"""OCR of page images (scans): the table grid from its ruling lines, the text from rapidocr.
+
+A page image is straightened by the angle of its long horizontal lines, its ruled tables are found
+as the holes enclosed by their lines (OpenCV), and its text lines are detected and recognised by
+rapidocr, whose models ship inside the package (nothing is downloaded). A table cell with ink but no
+detected text (a lone "1" is often missed by detection) is recognised on its own. Every word keeps
+the engine's confidence, so the checks can ask a person to confirm what was not read surely.
+Positions are converted to PDF points, so the page assembly is the one the text-layer reader uses.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from gongkai.errors import InputError
+from gongkai.readers.ocr_numbers import LOOKALIKE_CONFIDENCE, LOOKALIKES, read_numbers
+from gongkai.readers.pages import PageTable, page_items
+from gongkai.readers.pdf_layout import Line
+
+A4_WIDTH_PT = 595.0  # an image without a known resolution is taken as an A4 page
+MISSING = 'OCR is not installed: pip install "gongkai[ocr]"'
+_MAX_SKEW = 5.0  # degrees; beyond this the lines found are not the page's rows
+_CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
+_NUMBERISH = re.compile(r"^[\d,.OoD。○〇lI|ZSB]{1,12}$")  # digits, separators and their look-alikes
+_SPECK = 10  # pixels: smaller blobs of ink are the grain of the scan
+_DISAGREEMENT = 0.5  # a number read differently on the page and in its cell alone: flagged
+
+
+@cache
+def _engine():
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        return None
+    return RapidOCR()
+
+
+def ocr_available() -> bool:
+    try:
+        import cv2  # noqa: F401
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def engine(name: str):
+    """The shared recogniser (loaded once per process), or a one-line error naming the file."""
+    found = _engine() if ocr_available() else None
+    if found is None:
+        raise InputError(name, MISSING)
+    return found
+
+
+def ocr_page(image, number: int, name: str, points_per_pixel: float | None = None) -> list[Line | PageTable]:
+    """The lines and tables of one page image (a numpy array, grey or BGR), in PDF points."""
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    gray = _straighten(gray)
+    scale = points_per_pixel or A4_WIDTH_PT / gray.shape[1]
+    ink = _binary(gray)
+    grid = _grid_lines(ink)
+    tables = _table_boxes(grid)
+    words = _recognise(engine(name), gray)
+    words += _cell_readings(engine(name), gray, ink & ~grid, tables, words)
+    for word in words:
+        if any(_centre_in(word, box) for table in tables for box in table):
+            _clean_number(word)
+    points = [_to_points(w, scale) for w in words]
+    boxes = [[tuple(v * scale for v in box) for box in table] for table in tables]
+    return page_items(points, boxes, number, gray.shape[0] * scale)
+
+
+# ── the image: straightened, binarised, its ruling lines ─────────────────────────
+
+def _binary(gray):
+    import cv2
+
+    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+
+
+def _long_lines(ink, horizontal: bool, fraction: int):
+    """Ruling lines of one direction: ink that survives an opening with a long thin kernel."""
+    import cv2
+
+    h, w = ink.shape
+    size = (max(15, w // fraction), 1) if horizontal else (1, max(15, h // fraction))
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+
+
+def _straighten(gray):
+    """The page turned so that its long horizontal lines are level (scans lean by a degree or two)."""
+    import cv2
+    import numpy as np
+
+    ink = _binary(gray)
+    found = cv2.HoughLinesP(_long_lines(ink, True, 40), 1, np.pi / 1800, threshold=100,
+                            minLineLength=gray.shape[1] // 4, maxLineGap=8)
+    if found is None:
+        return gray
+    angles, weights = [], []
+    for x0, y0, x1, y1 in found.reshape(-1, 4):
+        angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
+        if abs(angle) <= _MAX_SKEW:
+            angles.append(angle)
+            weights.append(np.hypot(x1 - x0, y1 - y0))
+    if not angles:
+        return gray
+    order = np.argsort(angles)
+    cumulative = np.cumsum(np.array(weights)[order])
+    angle = float(np.array(angles)[order][np.searchsorted(cumulative, cumulative[-1] / 2)])  # weighted median
+    if abs(angle) < 0.05:
+        return gray
+    h, w = gray.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, turn, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _grid_lines(ink):
+    """The table rulings: long horizontal and vertical strokes, closed where a scan broke them."""
+    import cv2
+
+    lines = _long_lines(ink, True, 30) | _long_lines(ink, False, 80)
+    return cv2.dilate(lines, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
+
+
+def _table_boxes(grid) -> list[list[tuple[int, int, int, int]]]:
+    """Each ruled table's cell boxes (x0, top, x1, bottom) in pixels: the holes its lines enclose.
+
+    Each table is closed by its bounding rectangle first: a row cut by a page break has no line
+    under it (or above it, on the next page).
+    """
+    import cv2
+
+    w = grid.shape[1]
+    outlines, _ = cv2.findContours(grid, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    regions = [r for r in map(cv2.boundingRect, outlines) if r[2] >= w // 4 and r[3] >= 20]
+    closed = grid.copy()
+    for x, y, rw, rh in regions:
+        cv2.rectangle(closed, (x, y), (x + rw - 1, y + rh - 1), 255, 3)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(255 - closed, connectivity=4)
+    tables = []
+    for tx, ty, tw, th in regions:
+        boxes = []
+        for x, y, cw, ch, area in stats[1:count]:
+            inside = x > tx and y > ty and x + cw < tx + tw and y + ch < ty + th
+            if inside and cw >= 8 and ch >= 8 and area >= 0.6 * cw * ch:
+                m = _CELL_MARGIN
+                boxes.append((int(x) - m, int(y) - m, int(x + cw) + m, int(y + ch) + m))
+        if len(boxes) >= 2:
+            tables.append(boxes)
+    return tables
+
+
+# ── the text ──────────────────────────────────────────────────────────────────
+
+def _recognise(ocr, gray) -> list[dict]:
+    result, _ = ocr(gray)
+    words = []
+    for box, text, score in result or []:
+        xs, ys = [p[0] for p in box], [p[1] for p in box]
+        words.append({"x0": min(xs), "x1": max(xs), "top": min(ys), "bottom": max(ys), "text": text,
+                      "confidence": float(score)})
+    return words
+
+
+def _cell_readings(ocr, gray, ink, tables, words) -> list[dict]:
+    """Cells that hold a number (or nothing detected) read again on their own, digits only.
+
+    A cell with ink but no detected text gets its reading (detection misses a lone "1"). A number
+    read on the page is compared with its digits-only reading: where the two differ (9 and 6 of a
+    blurred scan) the surer is kept and marked doubtful; a full stop or comma read where a number
+    stands becomes the digits, with the digits' own confidence.
+    """
+    todo = []
+    for box in (b for table in tables for b in table):
+        mine = [w for w in words if _centre_in(w, box)]
+        if len(mine) > 1 or (mine and not _number_like(mine[0]["text"])):
+            continue
+        crop = _crop(gray, ink, box)
+        if crop is not None:
+            todo.append((mine[0] if mine else None, crop))
+    found = []
+    for (word, (_, place)), reading in zip(todo, read_numbers(ocr, [c[0] for _, c in todo]), strict=True):
+        if word is None:
+            if reading.text:
+                found.append({**place, "text": reading.text, "confidence": reading.confidence})
+        elif reading.text.isdigit():
+            _second_opinion(word, reading.text, reading.confidence)
+    return found
+
+
+def _without_specks(ink):
+    """The ink of a cell without the grain of the scan (specks would widen the crop around a digit)."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= _SPECK
+    return keep[labels]
+
+
+def _number_like(text: str) -> bool:
+    """No CJK and short: a number, perhaps misread as punctuation or look-alike letters."""
+    text = text.replace(" ", "")
+    return 0 < len(text) <= 12 and not any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def _second_opinion(word: dict, digits: str, confidence: float) -> None:
+    first = word["text"].replace(" ", "")
+    if first.replace(",", "").replace(".", "") == digits:  # the same number (a point the crop lost)
+        word["confidence"] = min(word["confidence"], max(confidence, word["confidence"]))
+    elif first.isdigit():  # two readings of digits that disagree: keep the surer, but doubt it
+        if confidence > word["confidence"]:
+            word["text"] = digits
+        word["confidence"] = min(word["confidence"], confidence, _DISAGREEMENT)
+    else:
+        word["text"], word["confidence"] = digits, confidence
+
+
+def _crop(gray, ink, box):
+    """The ink inside a cell's lines with a tight margin, and where it is; None for an empty cell."""
+    import numpy as np
+
+    inner = 2 * _CELL_MARGIN
+    x0, top, x1, bottom = box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner
+    if x1 <= x0 or bottom <= top:
+        return None
+    ys, xs = np.nonzero(_without_specks(ink[top:bottom, x0:x1]))
+    if len(xs) < 12:
+        return None  # specks of a scan, not a character
+    pad = 3  # tight: with more white around it, a lone 0 shrinks into a full stop for the recogniser
+    image = gray[max(0, top + ys.min() - pad):top + ys.max() + pad, max(0, x0 + xs.min() - pad):x0 + xs.max() + pad]
+    place = {"x0": x0 + xs.min(), "x1": x0 + xs.max(), "top": top + ys.min(), "bottom": top + ys.max()}
+    return image, place
+
+
+def _centre_in(word: dict, box) -> bool:
+    cx, cy = (word["x0"] + word["x1"]) / 2, (word["top"] + word["bottom"]) / 2
+    return box[0] <= cx <= box[2] and box[1] <= cy <= box[3]
+
+
+def _clean_number(word: dict) -> None:
+    """A table cell of digits and letters that look like digits (1O → 10, D → 0) is read as the number,
+    but doubted."""
+    text = word["text"].replace(" ", "")
+    if _NUMBERISH.match(text) and text != text.translate(LOOKALIKES):
+        word["text"] = text.translate(LOOKALIKES)
+        word["confidence"] = min(word["confidence"], LOOKALIKE_CONFIDENCE)
+
+
+def _to_points(word: dict, scale: float) -> dict:
+    out = {k: float(word[k]) * scale for k in ("x0", "x1", "top", "bottom")}
+    out.update(text=word["text"], confidence=word["confidence"], size=out["bottom"] - out["top"])
+    return out

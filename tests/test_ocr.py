@@ -1,0 +1,172 @@
+"""Scans: the real PDFs rendered with pdftoppm, degraded, and read back by OCR; the checks that ask a
+person to confirm what OCR read; the clear error when OCR is not installed."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gongkai.checks import run_checks
+from gongkai.checks.ocr import _one_digit_apart
+from gongkai.errors import InputError
+from gongkai.extract import parse_file
+from gongkai.readers.ocr import ocr_available
+from scans import pdftoppm_available, render, scanned_pdf
+from support import SHARED
+
+REAL = SHARED / "fixtures" / "real"
+REAL_PDFS = ["hongze-district-2023", "hongze-district-2024", "huaian-city-2024"]
+needs_ocr = pytest.mark.skipif(not ocr_available(), reason='OCR extra not installed (pip install ".[ocr]")')
+needs_scans = pytest.mark.skipif(not (REAL.exists() and pdftoppm_available()),
+                                 reason="needs shared/ beside the checkout and pdftoppm (poppler-utils)")
+# Findings that put a cell before a person: doubtful reading, one-digit misreading, missing, blank,
+# unreadable, or a row whose cells could not be placed.
+FLAGS = {"O701", "O702", "S205", "S206", "S207", "S211", "S215", "S216"}
+
+
+def _truth(name: str) -> dict:
+    return json.loads((REAL / f"{name}.truth.json").read_text(encoding="utf-8"))
+
+
+def _score(report, truth: dict) -> tuple[int, int, list[str]]:
+    """(cells, exact cells, wrong cells that no finding flags)."""
+    flagged = [c for f in run_checks(report) if f.code in FLAGS for c in f.cells]
+    keys = [k for k in truth if not k.startswith("meta.")]
+    wrong = [k for k in keys if report.value(k) != truth[k]]
+    unflagged = [k for k in wrong if not any(fnmatch.fnmatchcase(k, pattern) for pattern in flagged)]
+    return len(keys), len(keys) - len(wrong), unflagged
+
+
+@pytest.fixture(scope="module")
+def scans(tmp_path_factory) -> dict[str, tuple]:
+    """Each real report as an image-only PDF, every page turned, blurred, grainy and JPEG'd at random."""
+    out = {}
+    for number, name in enumerate(REAL_PDFS, start=1):
+        folder = tmp_path_factory.mktemp(name)
+        path, used = scanned_pdf(REAL / f"{name}.pdf", folder, seed=number)
+        out[name] = (parse_file(path), used)
+    return out
+
+
+@needs_ocr
+@needs_scans
+def test_degraded_scans_read_99_percent_of_cells_and_flag_every_wrong_one(scans) -> None:
+    cells = exact = 0
+    for name, (report, used) in scans.items():
+        n, good, unflagged = _score(report, _truth(name))
+        cells, exact = cells + n, exact + good
+        assert not unflagged, f"{name}: wrong and not flagged: {unflagged} (degraded as {used})"
+        assert max(abs(d.angle) for d in used) > 0.5  # the scans really lean
+    assert exact / cells >= 0.99, f"{exact}/{cells} cells exact"
+
+
+@needs_ocr
+@needs_scans
+@pytest.mark.parametrize("name", REAL_PDFS)
+def test_scan_keeps_the_reports_shape(scans, name: str) -> None:
+    report, _ = scans[name]
+    truth = _truth(name)
+    assert report.meta.year == truth["meta.year"]
+    assert report.meta.agency == truth["meta.agency"]
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+    ocr_cells = [c for c in report.cells.values() if c.confidence is not None]
+    assert len(ocr_cells) >= 0.9 * len(report.cells)  # OCR'd cells carry the engine's confidence
+    assert all(0.0 <= c.confidence <= 1.0 for c in ocr_cells)
+    assert all(c.source.page for c in report.cells.values())
+
+
+@needs_ocr
+@needs_scans
+def test_a_page_image_is_read_as_a_scan(tmp_path: Path) -> None:
+    """A PNG of the page with table 二 gives its cells (the rest of the report is not on it)."""
+    truth = _truth("huaian-city-2024")
+    pages = render(REAL / "huaian-city-2024.pdf", tmp_path, dpi=200)
+    report = parse_file(pages[2])
+    got = {k: c.value for k, c in report.cells.items() if k.startswith("proactive.")}
+    assert got
+    assert got == {k: truth[k] for k in got}
+
+
+@needs_ocr
+def test_an_image_that_is_not_a_report_is_a_one_line_error(tmp_path: Path) -> None:
+    from PIL import Image
+
+    path = tmp_path / "blank.png"
+    Image.new("L", (800, 1100), 255).save(path)
+    with pytest.raises(InputError, match="no annual report found"):
+        parse_file(path)
+
+
+def test_broken_image_is_a_one_line_error(tmp_path: Path) -> None:
+    path = tmp_path / "scan.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    with pytest.raises(InputError, match=r"scan\.png"):
+        parse_file(path)
+
+
+def test_scan_without_the_ocr_extra_says_how_to_install(tmp_path: Path, monkeypatch) -> None:
+    import gongkai.readers.ocr as ocr
+
+    monkeypatch.setattr(ocr, "ocr_available", lambda: False)
+    path = tmp_path / "page.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n")
+    with pytest.raises(InputError, match=r'pip install "gongkai\[ocr\]"'):
+        parse_file(path)
+
+
+# ── the checks that ask a person to confirm ────────────────────────────────────
+
+def _ocr_report(values: dict[str, int], confidence: float = 0.99):
+    from gongkai.serialized import report_from_flat
+
+    report = report_from_flat({"meta.year": 2024, "meta.template": "2021", **values}, "scan.pdf")
+    for cell in report.cells.values():
+        cell.confidence = confidence
+    return report
+
+
+def _table4(total: int, upheld: int) -> dict[str, int]:
+    return {"review.upheld": upheld, "review.corrected": 0, "review.other": 1, "review.pending": 0,
+            "review.total": total}
+
+
+def test_one_digit_misreading_is_flagged_with_the_value_that_fits() -> None:
+    report = _ocr_report(_table4(total=10, upheld=6))  # printed 9, read 6
+    found = [f for f in run_checks(report) if f.code == "O702"]
+    by_cell = {f.cells[0]: f.params["candidates"] for f in found}
+    # 6 → 9, 1 → 4 or either 0 → 3 would make 维持 + 纠正 + 其他 + 尚未审结 = 10; 10 → 7 is not one digit
+    assert by_cell == {"review.upheld": "9", "review.other": "4", "review.corrected": "3", "review.pending": "3"}
+
+
+def test_no_one_digit_flag_when_the_cells_were_not_ocrd_or_the_gap_is_not_one_digit() -> None:
+    typed = _ocr_report(_table4(total=10, upheld=6))
+    for cell in typed.cells.values():
+        cell.confidence = None
+    assert not [f for f in run_checks(typed) if f.code == "O702"]
+    far = _ocr_report(_table4(total=50, upheld=6))  # 49 is two digits away from 6, 7 two from 50
+    assert not [f for f in run_checks(far) if f.code == "O702"]
+
+
+def test_low_confidence_is_flagged_unless_the_arithmetic_confirms_it() -> None:
+    holds = _ocr_report(_table4(total=10, upheld=9), confidence=0.5)
+    assert not [f for f in run_checks(holds) if f.code == "O701"]
+    breaks = _ocr_report(_table4(total=10, upheld=8), confidence=0.5)
+    assert {f.cells[0] for f in run_checks(breaks) if f.code == "O701"} >= {"review.upheld", "review.total"}
+
+
+@given(st.integers(0, 10**7), st.data())
+def test_one_digit_apart_is_exactly_one_edit(number: int, data) -> None:
+    text = str(number)
+    position = data.draw(st.integers(0, len(text) - 1))
+    digit = data.draw(st.sampled_from("0123456789").filter(lambda d: d != text[position]))
+    replaced = int(text[:position] + digit + text[position + 1:])
+    if str(replaced) == text[:position] + digit + text[position + 1:]:  # no leading zero swallowed
+        assert _one_digit_apart(number, replaced)
+    assert _one_digit_apart(number, int(text + digit))
+    assert not _one_digit_apart(number, number)
+    assert not _one_digit_apart(number, number + 10 ** (len(text) + 1))
