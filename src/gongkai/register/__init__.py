@@ -1,1 +1,3 @@
-"""The register of applications: working-day calendar, statutory deadlines and fees (依申请公开登记)."""
+"""The register of the year's disclosure work (台账): working-day calendar, statutory deadlines and fees;
+the database of agencies, applications, cases, documents and yearly counts with its audit log (db, store);
+and its import and export as CSV and Excel with Chinese headers (tabular)."""

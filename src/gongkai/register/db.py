@@ -1,0 +1,347 @@
+"""The register's tables (SQLAlchemy 2.0 typed ORM) and how a register is opened.
+
+Design, and why:
+
+- Every table but the audit log is a `Record`: an integer id, a version counter (`version_id_col`, so an update
+  of a row changed meanwhile by someone else fails instead of overwriting it), and `withdrawn_at` /
+  `withdrawn_reason`: records are never deleted, only withdrawn. Numbers (编号, 文号) are unique per agency among
+  records that are not withdrawn (a partial unique index), so a record entered by mistake can be withdrawn and
+  entered again under its number.
+- Values of the controlled columns are cell keys of cell-keys.md (outcome `withheld.state_secret`, applicant
+  `natural_person`, case kind `litigation_direct`, case result `upheld`, document kind `normative_docs`,
+  yearly count `proactive.licensing.decisions`), so tables 二, 三 and 四 are GROUP BYs over the keys.
+- The year of every date a report counts by is stored as a plain integer column next to the date
+  (`received_year` for 本年新收, `answered_year` for 本年度办理结果, …), kept in step by the ORM and by bulk
+  imports alike (`year_columns`), and the counting indexes hold (agency, year, outcome, applicant,
+  withdrawn_at), so counting a million applications into table 三 reads one index and no table rows.
+- An application's dated events are columns of its row: the regulation allows one correction request
+  (第三十条 一次性告知), one extension (第三十三条) and one fee notice per application; one consultation period
+  is kept (the import format has one).
+- SQLite (the default, one file) runs in WAL mode with a busy timeout, and writing transactions start with
+  BEGIN IMMEDIATE: concurrent writers queue for the lock instead of failing with "database is locked" halfway
+  through a transaction. PostgreSQL is opened by URL. Either way `open_register` migrates to the newest
+  schema (Alembic, shipped in this package) before it returns.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, sessionmaker, validates
+
+DEFAULT_PATH = Path("register.sqlite")
+SQLITE_BUSY_TIMEOUT_S = 60  # how long a writer waits for another writer's transaction before giving up
+WRITE_OPTION = "gongkai_register_write"  # execution option marking a connection that will write
+_MIGRATION_LOCK = 0x67_6F_6E_67  # PostgreSQL advisory lock id: concurrent opens migrate one at a time
+ACTIVE = text("withdrawn_at IS NULL")  # the condition of the partial indexes; queries filter the same way
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        str: String(255),
+        date: Date,
+        datetime: DateTime(timezone=True),
+        Decimal: Numeric(18, 4),
+    }
+
+
+class Record(Base):
+    """What every register table shares: id, optimistic version, withdrawal instead of deletion."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(server_default=text("1"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+def _active_unique(name: str, *columns: str) -> Index:
+    """A unique index over the records not withdrawn (partial on both SQLite and PostgreSQL)."""
+    return Index(name, *columns, unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+
+
+def _counting_index(name: str, *columns: str) -> Index:
+    """An index a report's counts are read from: withdrawn_at comes last, so the index covers the query
+    (a partial index would not: SQLite then reads every row to test withdrawn_at again)."""
+    return Index(name, *columns, "withdrawn_at")
+
+
+class AgencyKind(StrEnum):
+    """Departments report by 1月31日, governments (their region's summary) by 3月31日 (第五十条)."""
+
+    DEPARTMENT = "department"
+    GOVERNMENT = "government"
+
+
+class Agency(Record):
+    __tablename__ = "agencies"
+    __table_args__ = (
+        _active_unique("uq_agencies_name", "name"),
+        CheckConstraint("kind IN ('department', 'government')", name="ck_agencies_kind"),
+    )
+
+    name: Mapped[str]
+    kind: Mapped[str] = mapped_column(String(16))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+
+
+def _tracks_years(*names: str) -> Any:
+    """A validator keeping `<name>_year` equal to the year of each date column `<name>` the ORM sets."""
+
+    @validates(*names)
+    def _set_year(self: Record, name: str, value: date | None) -> date | None:
+        setattr(self, f"{name}_year", value.year if value else None)
+        return value
+
+    return _set_year
+
+
+def year_columns(model: type[Record], values: dict[str, Any]) -> dict[str, Any]:
+    """The `<date>_year` columns of one row for a bulk insert (the ORM sets them itself)."""
+    for name in getattr(model, "_years", ()):
+        day = values.get(name)
+        values[f"{name}_year"] = day.year if day else None
+    return values
+
+
+class Application(Record):
+    """One application for disclosure (依申请公开): receipt, events, and its one table-三 outcome once answered."""
+
+    __tablename__ = "applications"
+    _years = ("received", "answered")
+    _set_year = _tracks_years(*_years)
+    __table_args__ = (
+        _active_unique("uq_applications_number", "agency_id", "number"),
+        _counting_index("ix_applications_received", "agency_id", "received_year", "outcome", "applicant"),
+        _counting_index("ix_applications_answered", "agency_id", "answered_year", "outcome", "applicant"),
+        CheckConstraint("(answered IS NULL) = (outcome IS NULL)", name="ck_applications_answer_outcome"),
+        CheckConstraint("answered IS NULL OR answered >= received", name="ck_applications_answer_after_receipt"),
+    )
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    number: Mapped[str] = mapped_column(String(64))  # 编号
+    received: Mapped[date]  # 收到日期 (第三十一条)
+    received_year: Mapped[int]
+    channel: Mapped[str | None] = mapped_column(String(8))  # Channel value: 当面, 邮寄, 网络, 传真
+    applicant: Mapped[str] = mapped_column(String(32))  # table 三 column key
+    subject: Mapped[str | None] = mapped_column(Text)  # 申请内容
+    correction_asked: Mapped[date | None]  # 补正告知
+    correction_received: Mapped[date | None]  # 补正收到
+    extended: Mapped[bool] = mapped_column(server_default=text("false"))  # 延期
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    consultation_started: Mapped[date | None]  # 征求意见
+    consultation_ended: Mapped[date | None]
+    fee_notice: Mapped[date | None]  # 收费通知
+    fee_paid: Mapped[date | None]  # 缴费
+    fee: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # 收费, 元
+    answered: Mapped[date | None]  # 答复日期
+    answered_year: Mapped[int | None]
+    outcome: Mapped[str | None] = mapped_column(String(48))  # table 三 result row key; empty while open
+
+
+class Case(Record):
+    """A 行政复议 or 行政诉讼 about disclosure: one count in table 四 (kind = group, result = column)."""
+
+    __tablename__ = "cases"
+    _years = ("filed", "closed")
+    _set_year = _tracks_years(*_years)
+    __table_args__ = (
+        _active_unique("uq_cases_number", "agency_id", "number"),
+        _counting_index("ix_cases_filed", "agency_id", "filed_year", "kind", "result"),
+        CheckConstraint("(closed IS NULL) = (result = 'pending')", name="ck_cases_closed_result"),
+    )
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    number: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))  # review, litigation_direct, litigation_after_review
+    filed: Mapped[date]
+    filed_year: Mapped[int]
+    result: Mapped[str] = mapped_column(String(16), server_default=text("'pending'"))  # upheld, corrected, …
+    closed: Mapped[date | None]
+    closed_year: Mapped[int | None]
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+
+
+class Document(Record):
+    """A published 规章 or 行政规范性文件: table 二's 本年制发 / 本年废止 / 现行有效 are counted from these."""
+
+    __tablename__ = "documents"
+    _years = ("issued", "repealed")
+    _set_year = _tracks_years(*_years)
+    __table_args__ = (
+        _active_unique("uq_documents_number", "agency_id", "number"),
+        _counting_index("ix_documents_issued", "agency_id", "kind", "issued_year", "repealed_year"),
+        CheckConstraint("repealed IS NULL OR repealed >= issued", name="ck_documents_repeal_after_issue"),
+    )
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    kind: Mapped[str] = mapped_column(String(32))  # rules, normative_docs
+    number: Mapped[str] = mapped_column(String(128))  # 文号
+    title: Mapped[str] = mapped_column(Text)
+    issued: Mapped[date]
+    issued_year: Mapped[int]
+    repealed: Mapped[date | None]
+    repealed_year: Mapped[int | None]
+
+
+class YearlyCount(Record):
+    """A number of table 二 an agency keeps per year (行政许可 decisions, 行政事业性收费 in 万元, …), by cell key."""
+
+    __tablename__ = "yearly_counts"
+    __table_args__ = (_active_unique("uq_yearly_counts", "agency_id", "year", "key"),)
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    key: Mapped[str] = mapped_column(String(64))  # e.g. proactive.licensing.decisions
+    value: Mapped[Decimal]
+
+
+class AuditEntry(Base):
+    """One change: who, when, which record and field, the value before and after (never updated or deleted).
+
+    Creating a record logs each value it was created with; an update logs each changed field; a withdrawal
+    logs withdrawn_at and withdrawn_reason. A file import is one entry (field NULL) whose `after` is a JSON
+    summary: file, row count and the ids it created as ranges.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    user_name: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(16))  # create, update, withdraw, import
+    table_name: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int | None]
+    field: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def current_user(user: str | None = None) -> str:
+    """The name an audit entry is made under: the one given, else the operating-system user."""
+    if user:
+        return user
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (some containers)
+        return "unknown"
+
+
+@dataclass(frozen=True)
+class Register:
+    """An open register: its engine and the sessions to read and to write it."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]  # reading (plain BEGIN on SQLite)
+    _writes: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session in one write transaction: committed on success, rolled back on any error."""
+        with self._writes.begin() as session:
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def register_url(target: str | Path | None = None) -> str:
+    """A database URL from a URL, a file path (SQLite), or nothing (register.sqlite in the current folder)."""
+    if target is None:
+        target = DEFAULT_PATH
+    if isinstance(target, Path) or "://" not in target:
+        return f"sqlite:///{Path(target).resolve()}"
+    return target
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # isolation_level None: pysqlite stops issuing its own BEGIN, so the "begin" hook below decides.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, much faster commits
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    """Writers take the write lock at BEGIN (and wait for it), so a transaction never fails halfway."""
+    immediate = connection.get_execution_options().get(WRITE_OPTION)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration. Opening a register that is up to date takes no lock; otherwise
+    one opener migrates while the others wait (SQLite write lock, PostgreSQL advisory lock), then find it done."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("gongkai.register") / "migrations"))
+    with engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current == ScriptDirectory.from_config(config).get_current_head():
+        return
+    with engine.execution_options(**{WRITE_OPTION: True}).begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def open_register(target: str | Path | None = None) -> Register:
+    """Open (and create or migrate) a register: an SQLite file path or URL, or a PostgreSQL URL."""
+    engine = _engine(register_url(target))
+    migrate(engine)
+    writer = engine.execution_options(**{WRITE_OPTION: True})
+    return Register(engine, sessionmaker(engine, expire_on_commit=False),
+                    sessionmaker(writer, expire_on_commit=False))
