@@ -1,10 +1,10 @@
-"""Reader for PDF files with a text layer (pdfplumber): words with their positions → Document.
+"""Reader for PDF files (pdfplumber): words with their positions → Document.
 
-Ruled tables are rebuilt as true grids from their cell boxes (merged cells span columns and
-rows, as in the Word reader); a table cut by a page break is joined with its continuation, and
-a label cell cut in two by the break is put back together. Text outside tables becomes lines,
-and lines become paragraphs by their indent and length. Page numbers (-4-, 第4页) are dropped.
-Tables without ruling lines are written out as tab rows for the text reader's layout rules.
+Each page gives its words and the cell boxes of its ruled tables; readers/pages.py turns those into
+grids, lines and paragraphs, joining tables across page breaks. A page without a text layer (a scan)
+or with a broken one ((cid:NN) glyphs, private-use characters) is rendered and read by OCR
+(readers/ocr.py, the [ocr] extra). Tables without any ruling lines are not rebuilt yet: their words
+come out as lines of text.
 """
 
 from __future__ import annotations
