@@ -14,7 +14,7 @@ import re
 from functools import cache
 
 from gongkai.errors import InputError
-from gongkai.readers.ocr_numbers import LOOKALIKE_CONFIDENCE, LOOKALIKES, read_numbers
+from gongkai.readers.ocr_numbers import LOOKALIKE_CHARS, LOOKALIKE_CONFIDENCE, LOOKALIKES, read_numbers
 from gongkai.readers.pages import PageTable, page_items
 from gongkai.readers.pdf_layout import Line
 
@@ -22,7 +22,7 @@ A4_WIDTH_PT = 595.0  # an image without a known resolution is taken as an A4 pag
 MISSING = 'OCR is not installed: pip install "gongkai[ocr]"'
 _MAX_SKEW = 5.0  # degrees; beyond this the lines found are not the page's rows
 _CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
-_NUMBERISH = re.compile(r"^[\d,.OoD。○〇lI|ZSB]{1,12}$")  # digits, separators and their look-alikes
+_NUMBERISH = re.compile(rf"^[\d,.{LOOKALIKE_CHARS}]{{1,12}}$")  # digits, separators and their look-alikes
 _SPECK = 10  # pixels: smaller blobs of ink are the grain of the scan
 _DISAGREEMENT = 0.5  # a number read differently on the page and in its cell alone: flagged
 
@@ -212,8 +212,8 @@ def _number_like(text: str) -> bool:
 def _second_opinion(word: dict, digits: str, confidence: float) -> None:
     first = word["text"].replace(" ", "")
     if first.replace(",", "").replace(".", "") == digits:  # the same number (a point the crop lost)
-        word["confidence"] = min(word["confidence"], max(confidence, word["confidence"]))
-    elif first.isdigit():  # two readings of digits that disagree: keep the surer, but doubt it
+        return
+    if first.isdigit():  # two readings of digits that disagree: keep the surer, but doubt it
         if confidence > word["confidence"]:
             word["text"] = digits
         word["confidence"] = min(word["confidence"], confidence, _DISAGREEMENT)

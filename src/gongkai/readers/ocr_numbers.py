@@ -20,7 +20,8 @@ _BATCH = 32
 LOOKALIKES = str.maketrans({"O": "0", "o": "0", "D": "0", "。": "0", "○": "0", "〇": "0", "l": "1", "I": "1",
                             "|": "1", "Z": "2", "S": "5", "B": "8"})
 LOOKALIKE_CONFIDENCE = 0.5
-_LOOKALIKE_NUMBER = re.compile(r"^[\dOoD。○〇lI|ZSB]{1,12}$")
+LOOKALIKE_CHARS = re.escape("".join(map(chr, LOOKALIKES)))
+_LOOKALIKE_NUMBER = re.compile(rf"^[\d{LOOKALIKE_CHARS}]{{1,12}}$")
 _DECIMAL = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+\.\d+$")
 
 
