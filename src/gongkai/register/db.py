@@ -295,11 +295,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # isolation_level None: pysqlite stops issuing its own BEGIN, so the "begin" hook below decides.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+    _enter_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable at checkpoints, much faster commits
     cursor.close()
+
+
+def _enter_wal(cursor: Any) -> None:
+    """Switch to WAL, retrying: on a new file, openers racing for the switch get "database is locked" at once
+    (SQLite does not call the busy handler there), not after the busy timeout."""
+    import sqlite3
+    import time
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_begin(connection: Any) -> None:
