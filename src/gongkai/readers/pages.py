@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from gongkai.readers.document import Document, Paragraph, Table, TextCell
 from gongkai.readers.pdf_layout import Line, page_lines, paragraphs_of
+from gongkai.readers.pdf_unruled import find_unruled
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
                           r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
@@ -160,13 +161,26 @@ def document(name: str, items: list[Line | PageTable], kind: str) -> Document:
                 order.append(("p", len(lines)))
             lines.append(item)
     runs = _line_runs(order, len(lines))
-    for kind, at in order:
-        if kind == "t":
+    for item_kind, at in order:
+        if item_kind == "t":
             doc.blocks.append(_table(tables[at], len(doc.tables()), kind))
         else:
-            for text, line in paragraphs_of(lines[at:runs[at]]):
-                doc.blocks.append(Paragraph(text, line=line.number, page=line.page))
+            _add_lines(doc, lines[at:runs[at]])
     return doc
+
+
+def _add_lines(doc: Document, lines: list[Line]) -> None:
+    """Paragraphs, and the tables printed without ruling lines among them."""
+    run: list[Line] = []
+    for item in [*find_unruled(lines), None]:
+        if isinstance(item, Line):
+            run.append(item)
+            continue
+        for text, line in paragraphs_of(run):
+            doc.blocks.append(Paragraph(text, line=line.number, page=line.page))
+        run = []
+        if item is not None:
+            doc.blocks.append(Table(rows=item.rows, index=len(doc.tables()), layout="tab"))
 
 
 def _line_runs(order: list[tuple[str, int]], total: int) -> dict[int, int]:

@@ -3,8 +3,8 @@
 Each page gives its words and the cell boxes of its ruled tables; readers/pages.py turns those into
 grids, lines and paragraphs, joining tables across page breaks. A page without a text layer (a scan)
 or with a broken one ((cid:NN) glyphs, private-use characters) is rendered and read by OCR
-(readers/ocr.py, the [ocr] extra). Tables without any ruling lines are not rebuilt yet: their words
-come out as lines of text.
+(readers/ocr.py, the [ocr] extra). Tables printed without any ruling lines are rebuilt from the
+positions of their words (readers/pdf_unruled.py).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ starts a new paragraph (headings, the signature and the date are short lines).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _OWN_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．])")
 
@@ -24,6 +24,7 @@ class Line:
     number: int  # 1-based line on its page
     left: float = 0.0  # the page's text margins
     right: float = 0.0
+    words: list[dict] = field(default_factory=list)  # left to right, for tables printed without lines
 
 
 def page_lines(words: list[dict], page: int, height: float) -> list[Line]:
@@ -40,7 +41,7 @@ def page_lines(words: list[dict], page: int, height: float) -> list[Line]:
         group.sort(key=lambda w: w["x0"])
         size = max(w.get("size") or (w["bottom"] - w["top"]) for w in group)
         lines.append(Line(" ".join(w["text"] for w in group), group[0]["x0"], group[-1]["x1"],
-                          group[0]["top"], size, page, number))
+                          group[0]["top"], size, page, number, words=group))
     _margins(lines)
     return lines
 
