@@ -82,9 +82,9 @@ def vocabulary() -> Vocabulary:
 def _note_variant(ex: Extraction, match: Match, cell: TextCell, table: int, row: int,
                   key: str) -> None:
     """A label in a non-official spelling is read, and said."""
-    if match.variant or not match.exact:
-        ex.note("S213", [key], [ex.source(cell, table, row)], printed=cell.text.replace("\n", ""),
-                official=match.label.label)
+    printed = cell.text.replace("\n", "")
+    if (match.variant or not match.exact) and printed != match.label.label:  # matched with a cell beside it
+        ex.note("S213", [key], [ex.source(cell, table, row)], printed=printed, official=match.label.label)
 
 
 # ── 表三 ─────────────────────────────────────────────────────────────────────
