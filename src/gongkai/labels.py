@@ -40,3 +40,11 @@ def strip_numbering(label: str) -> str:
         stripped = _NUMBERING.sub("", label, count=1)
         label = stripped or label
     return label
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """At most one character replaced, added or dropped turns one text into the other (an OCR slip)."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = next((k for k, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return a[i + (len(a) >= len(b)):] == b[i + (len(b) >= len(a)):]

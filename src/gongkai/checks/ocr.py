@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from gongkai.checks.arithmetic import expanded_identities
 from gongkai.checks.describe import describe
 from gongkai.formats import Format
+from gongkai.labels import one_edit_apart
 from gongkai.layout import report_format
 from gongkai.model import Finding, Number, Report
 
@@ -89,8 +90,4 @@ def _holds(report: Report, left: list[str], right: list[str], changed: dict[str,
 
 def _one_digit_apart(read: Number | None, other: int) -> bool:
     """One digit replaced, added or dropped turns one number into the other."""
-    a, b = str(read), str(other)
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long = sorted((a, b), key=len)
-    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1:] == short for i in range(len(long)))
+    return str(read) != str(other) and one_edit_apart(str(read), str(other))

@@ -11,6 +11,7 @@ from gongkai.extract.context import Extraction
 from gongkai.extract.matching import LabelIndex, Match, core
 from gongkai.extract.rows import RowParts, fit
 from gongkai.formats import Block, Format, Label, all_formats
+from gongkai.labels import one_edit_apart
 from gongkai.readers.document import TextCell
 
 _PARENTHETICAL = re.compile(r"\(.*?\)")
@@ -83,6 +84,8 @@ def _note_variant(ex: Extraction, match: Match, cell: TextCell, table: int, row:
                   key: str) -> None:
     """A label in a non-official spelling is read, and said."""
     printed = cell.text.replace("\n", "")
+    if cell.confidence is not None and one_edit_apart(printed, match.label.label):
+        return  # read by OCR one character off the official wording: a misreading more likely than a misprint
     if (match.variant or not match.exact) and printed != match.label.label:  # matched with a cell beside it
         ex.note("S213", [key], [ex.source(cell, table, row)], printed=printed, official=match.label.label)
 
