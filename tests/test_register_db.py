@@ -99,7 +99,7 @@ def test_migrations_build_exactly_the_models_schema(register_url: str) -> None:
     try:
         with reg.engine.connect() as connection:
             assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-            assert MigrationContext.configure(connection).get_current_revision() == "0001"
+            assert MigrationContext.configure(connection).get_current_revision() == "0002"
     finally:
         reg.close()
 
@@ -130,7 +130,7 @@ def test_many_openers_of_a_new_register_migrate_it_once(register_url: str) -> No
         thread.join()
     assert errors == []
     with registers[0].engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
     for reg in registers:
         reg.close()
 

@@ -163,6 +163,121 @@ def fee(applications: int | None, pages: int | None, as_json: bool, lang: str) -
     sys.exit(run_fee(applications, pages, as_json, lang))
 
 
+# ── the register (台账) ─────────────────────────────────────────────────────────────────────────────────────
+
+_DB_HELP = ("The register: an SQLite file path or a database URL (postgresql+psycopg://…). Default: "
+            "$GONGKAI_DATABASE_URL, else register.sqlite in gongkai's folder of the user.")
+
+
+def _db_option(function):
+    return click.option("--db", metavar="URL", help=_DB_HELP)(function)
+
+
+def _agency_option(function):
+    return click.option("--agency", metavar="NAME",
+                        help="The agency (机关); may be left out when the register holds only one.")(function)
+
+
+def _year_option(function):
+    return click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The report year.")(function)
+
+
+def _user_option(function):
+    return click.option("--user", metavar="NAME", help="Who, for the audit log (default: the login name).")(function)
+
+
+@main.group()
+def register() -> None:
+    """The register (台账) of the year's disclosure work, and the annual report made from it.
+
+    The database is named by --db URL or $GONGKAI_DATABASE_URL; by default an SQLite file in the user's
+    gongkai folder. Errors are one line, exit code 2.
+    """
+
+
+@register.command("import")
+@click.argument("files", nargs=-1, required=True)
+@_db_option
+@_agency_option
+@click.option("--kind", type=click.Choice(["department", "government"]),
+              help="The kind of agency, when --agency names one not yet in the register (default: department).")
+@_user_option
+def register_import(files: tuple[str, ...], db: str | None, agency: str | None, kind: str | None,
+                    user: str | None) -> None:
+    """Import register files (.csv, .xlsx): applications, cases or documents, told apart by their headers.
+
+    Each file is imported whole or not at all; a bad row is named by its line and column.
+    """
+    from gongkai.commands.register import run_import
+
+    sys.exit(run_import(db, files, agency, kind, user))
+
+
+@register.command("export")
+@click.option("-o", "--output", required=True, help="The file to write: .csv or .xlsx.")
+@click.option("--kind", type=click.Choice(["applications", "cases", "documents"]), default="applications",
+              help="Which records.")
+@_db_option
+@_agency_option
+def register_export(output: str, kind: str, db: str | None, agency: str | None) -> None:
+    """Export an agency's records with the Chinese column headers of the import files."""
+    from gongkai.commands.register import run_export
+
+    sys.exit(run_export(db, output, kind, agency))
+
+
+@register.command("report")
+@_year_option
+@_db_option
+@_agency_option
+@click.option("--flat", "shape", flag_value="flat", help="Print the flat cell data of cell-keys.md (JSON).")
+@click.option("--json", "shape", flag_value="json", help="Print the full model: meta, sections, cells with sources.")
+@click.option("--markdown", "shape", flag_value="markdown", default=True,
+              help="Print the report as Markdown (default).")
+@click.option("-o", "--output", help="Write the report: .docx, .xlsx, .html, .md (or .pdf), after the checks.")
+@click.option("--force", is_flag=True, help="Write the report even when it has errors.")
+@click.option("--prose", type=click.Path(dir_okay=False),
+              help="A Markdown file with the six section headings and their text.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the findings.")
+def register_report(year: int, db: str | None, agency: str | None, shape: str, output: str | None, force: bool,
+                    prose: str | None, lang: str) -> None:
+    """The annual report of a year, counted from the register (a closed year: its latest closed version).
+
+    Exit code 1 when the report contradicts a closed year (上年结转 against the closing before).
+    """
+    from gongkai.commands.register import run_report
+
+    sys.exit(run_report(db, year, agency, shape, output, force, prose, lang))
+
+
+@register.command("explain")
+@click.argument("key")
+@_year_option
+@_db_option
+@_agency_option
+@click.option("--json", "as_json", is_flag=True, help="The condition and the records as JSON.")
+def register_explain(key: str, year: int, db: str | None, agency: str | None, as_json: bool) -> None:
+    """The records behind one cell of a year's report: gongkai register explain --year 2025 applications.new.total"""
+    from gongkai.commands.register import run_explain
+
+    sys.exit(run_explain(db, year, agency, key, as_json))
+
+
+@register.command("close-year")
+@_year_option
+@_db_option
+@_agency_option
+@click.option("--revise", is_flag=True, help="Correct a closed year: store its report again as the next version.")
+@click.option("--reason", help="Why the closed year is revised (required with --revise).")
+@_user_option
+def register_close_year(year: int, db: str | None, agency: str | None, revise: bool, reason: str | None,
+                        user: str | None) -> None:
+    """Close a year: freeze its report (version 1) and the applications it carries into the next year."""
+    from gongkai.commands.register import run_close
+
+    sys.exit(run_close(db, year, agency, revise, reason, user))
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""

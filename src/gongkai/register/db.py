@@ -17,6 +17,9 @@ Design, and why:
 - An application's dated events are columns of its row: the regulation allows one correction request
   (第三十条 一次性告知), one extension (第三十三条) and one fee notice per application; one consultation period
   is kept (the import format has one).
+- A closed year (`Closing`, migration 0002) keeps each version of its report as frozen flat data, and the
+  applications it carried forward (`CarriedForward`), so that the next year's 上年结转 can be held against them;
+  see `gongkai.register.closing`.
 - SQLite (the default, one file) runs in WAL mode with a busy timeout, and writing transactions start with
   BEGIN IMMEDIATE: concurrent writers queue for the lock instead of failing with "database is locked" halfway
   through a transaction. PostgreSQL is opened by URL. Either way `open_register` migrates to the newest
@@ -26,6 +29,7 @@ Design, and why:
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,8 +56,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column, sessionmaker, validates
 
-DEFAULT_PATH = Path("register.sqlite")
+DATABASE_ENV = "GONGKAI_DATABASE_URL"  # names the register when no --db is given
+DEFAULT_FILE = "register.sqlite"  # in the user's application folder (click.get_app_dir), see default_path
 SQLITE_BUSY_TIMEOUT_S = 60  # how long a writer waits for another writer's transaction before giving up
+POSTGRES_CONNECT_TIMEOUT_S = 10
 WRITE_OPTION = "gongkai_register_write"  # execution option marking a connection that will write
 _MIGRATION_LOCK = 0x67_6F_6E_67  # PostgreSQL advisory lock id: concurrent opens migrate one at a time
 ACTIVE = text("withdrawn_at IS NULL")  # the condition of the partial indexes; queries filter the same way
@@ -142,6 +148,8 @@ class Application(Record):
         _active_unique("uq_applications_number", "agency_id", "number"),
         _counting_index("ix_applications_received", "agency_id", "received_year", "outcome", "applicant"),
         _counting_index("ix_applications_answered", "agency_id", "answered_year", "outcome", "applicant"),
+        # 上年结转 and 结转下年度: received by a year and not answered before (or by) it (migration 0002)
+        _counting_index("ix_applications_open", "agency_id", "received_year", "answered_year", "applicant"),
         CheckConstraint("(answered IS NULL) = (outcome IS NULL)", name="ck_applications_answer_outcome"),
         CheckConstraint("answered IS NULL OR answered >= received", name="ck_applications_answer_after_receipt"),
     )
@@ -224,6 +232,37 @@ class YearlyCount(Record):
     value: Mapped[Decimal]
 
 
+class Closing(Base):
+    """One version of a closed year's report: the flat cell data as it was frozen, who froze it and when.
+
+    Version 1 is the closing; a correction later is version N+1 with its reason and what it changed against the
+    version before (`changes`, JSON: {"cells": [{key, before, after}, …], "carried_forward": {added, removed,
+    added_numbers, removed_numbers}}). Never updated or deleted: the versions are the history.
+    """
+
+    __tablename__ = "closings"
+    __table_args__ = (Index("uq_closings_version", "agency_id", "year", "version", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    version: Mapped[int]
+    flat: Mapped[str] = mapped_column(Text)  # JSON: the flat cell data of cell-keys.md, meta.* included
+    closed_by: Mapped[str] = mapped_column(String(128))
+    closed_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)  # why a revision was made (none for version 1)
+    changes: Mapped[str | None] = mapped_column(Text)  # JSON, see above (none for version 1)
+
+
+class CarriedForward(Base):
+    """The applications a closing froze as 结转下年度继续办理: next year's 上年结转 must be exactly these."""
+
+    __tablename__ = "carried_forward"
+
+    closing_id: Mapped[int] = mapped_column(ForeignKey("closings.id"), primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+
+
 class AuditEntry(Base):
     """One change: who, when, which record and field, the value before and after (never updated or deleted).
 
@@ -282,13 +321,37 @@ class Register:
         self.engine.dispose()
 
 
+def default_path() -> Path:
+    """The register used when none is named: an SQLite file in the user's folder for gongkai, so that
+    `gongkai register` works from any working directory and nothing needs setting up. Asked at each call (not
+    at import), so that the environment of the moment (HOME, XDG_CONFIG_HOME, APPDATA) decides."""
+    import click
+
+    return Path(click.get_app_dir("gongkai")) / DEFAULT_FILE
+
+
 def register_url(target: str | Path | None = None) -> str:
-    """A database URL from a URL, a file path (SQLite), or nothing (register.sqlite in the current folder)."""
+    """A database URL from a URL, a file path (SQLite), or nothing: then $GONGKAI_DATABASE_URL, else the
+    SQLite file of `default_path` (its folder is created)."""
+    if target is None or target == "":
+        target = os.environ.get(DATABASE_ENV) or None
     if target is None:
-        target = DEFAULT_PATH
+        target = default_path()
+        target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(target, Path) or "://" not in target:
         return f"sqlite:///{Path(target).resolve()}"
     return target
+
+
+def shown_url(url: str) -> str:
+    """A database URL as it may be printed or stored: without its password."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        # URL.set(password=None) would keep the password (None there means "unchanged"); URL is a NamedTuple
+        return make_url(url)._replace(password=None).render_as_string(hide_password=False)
+    except Exception:  # not a URL SQLAlchemy can read: show what was given, minus anything like a password
+        return url.split("@")[-1] if "@" in url else url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -331,7 +394,10 @@ def _engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    connect_args = {}
+    if url.startswith("postgresql") and "connect_timeout" not in url:
+        connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S  # an unreachable server fails soon
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def migrate(engine: Engine) -> None:

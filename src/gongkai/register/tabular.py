@@ -456,8 +456,11 @@ def _insert_postgresql(session: Session, table: Table, rows: list[dict[str, Any]
     return ids
 
 
-def _insert(session: Session, model: type[Record], rows: list[dict[str, Any]]) -> list[int]:
-    """Bulk insert the checked rows in the way each database is fastest; the ids created, in row order."""
+def insert_rows(session: Session, model: type[Record], rows: list[dict[str, Any]]) -> list[int]:
+    """Bulk insert the checked rows in the way each database is fastest; the ids created, in row order.
+
+    Public for tools that make rows already checked (benchmarks, generated test registers): the rows must
+    hold every column they set, agency_id included, and their `<date>_year` columns (`db.year_columns`)."""
     if not rows:
         return []
     if session.get_bind().dialect.name == "postgresql":
@@ -477,7 +480,7 @@ def import_file(reg: Register, path: str | Path, agency: str, *, user: str | Non
         agency_id = store.agency_id(session, agency)
         rows = _against_register(session, sheet, agency_id, parsed, errors)
         errors.raise_any()
-        ids = _insert(session, sheet.model, rows)
+        ids = insert_rows(session, sheet.model, rows)
         if ids:
             store.audit_import(session, sheet.model, path.name, ids, user)
     return ImportResult(str(path), sheet.kind, len(ids), store.id_ranges(ids), tuple(ignored))

@@ -1,0 +1,289 @@
+"""`gongkai register …` on the command line: import, export, report, explain, close-year; the database named by
+--db or GONGKAI_DATABASE_URL (never the user's real folder); one-line errors with exit code 2. The commands that
+touch the database run on SQLite and on PostgreSQL (test_register_db's fixtures).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from docx import Document as WordDocument
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from gongkai.cli import main
+from gongkai.register import store
+from gongkai.register.db import Agency, Application, open_register
+from gongkai.register.report import build_report
+from test_register_db import register_url_fixture  # noqa: F401 (the fixture, by name)
+
+AGENCY = "某市生态环境局"
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_register(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reaches the user's real folder: the default register would be under tmp_path."""
+    monkeypatch.delenv("GONGKAI_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+
+
+def run(*args: str, db: str | None = None):
+    """The command through click, with the register named by GONGKAI_DATABASE_URL (as a user would set it)."""
+    env = {"GONGKAI_DATABASE_URL": db} if db else {}
+    return CliRunner().invoke(main, ["register", *args], env=env)
+
+
+def one_line_error(result, code: int = 2) -> str:
+    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gongkai: "), result.stderr
+    return lines[0]
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(name="files")
+def files_fixture(tmp_path: Path) -> dict[str, Path]:
+    """A small register as files: applications over 2024–2025, a case linked to one, documents."""
+    return {
+        "applications": write(tmp_path / "申请登记.csv", [
+            "编号,收到日期,申请人类型,答复日期,办理结果",
+            "Y-1,2024-12-20,自然人,,",
+            "Y-2,2024-12-30,商业企业,2025-01-06,予以公开",
+            "Y-3,2025-03-01,自然人,2025-03-20,属于国家秘密",
+            "Y-4,2025-04-01,法律服务机构,2025-04-21,本机关不掌握相关政府信息",
+            "Y-5,2025-12-31,自然人,,"]),
+        "cases": write(tmp_path / "复议诉讼.csv", [
+            "编号,类型,立案日期,结果,审结日期,关联申请",
+            "F-1,行政复议,2025-05-01,维持,2025-07-01,Y-3"]),
+        "documents": write(tmp_path / "文件.csv", [
+            "类型,文号,标题,发布日期,废止日期",
+            "行政规范性文件,某环规〔2025〕1号,关于某事项的通知,2025-02-01,"]),
+    }
+
+
+@pytest.fixture(name="loaded")
+def loaded_fixture(register_url: str, files: dict[str, Path]) -> str:
+    """The files imported (cases first on the command line: the command imports applications before them)."""
+    result = run("import", str(files["cases"]), str(files["documents"]), str(files["applications"]),
+                 "--agency", AGENCY, "--kind", "department", db=register_url)
+    assert result.exit_code == 0, result.stderr
+    assert "imported: " in result.stderr and "5 applications" in result.stderr and "1 cases" in result.stderr
+    return register_url
+
+
+# ── import and export ───────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_import_creates_the_agency_with_its_kind(register_url: str, files: dict[str, Path]) -> None:
+    result = run("import", str(files["applications"]), "--agency", AGENCY, "--kind", "government", db=register_url)
+    assert result.exit_code == 0, result.stderr
+    reg = open_register(register_url)
+    try:
+        with reg.sessions() as session:
+            agency = session.scalar(select(Agency).where(Agency.name == AGENCY))
+            assert agency.kind == "government"
+            assert len(session.scalars(select(Application)).all()) == 5
+    finally:
+        reg.close()
+
+
+def test_a_file_imported_twice_is_refused_whole(loaded: str, files: dict[str, Path]) -> None:
+    result = run("import", str(files["applications"]), db=loaded)  # --agency left out: the only agency
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"gongkai: {files['applications']}: nothing imported, 5 problem(s)")
+    assert "'Y-1' is already in the register" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_writes_what_was_imported(loaded: str, tmp_path: Path) -> None:
+    out = tmp_path / "cases.xlsx"
+    result = run("export", "-o", str(out), "--kind", "cases", db=loaded)
+    assert result.exit_code == 0, result.stderr
+    rows = list(load_workbook(out, read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][:3] == ("编号", "类型", "立案日期") and rows[1][0] == "F-1" and rows[1][-1] == "Y-3"
+    assert run("export", "-o", str(tmp_path / "a.csv"), db=loaded).exit_code == 0
+    assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").count("\n") == 6
+
+
+# ── report ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_report_flat_is_the_register_report(loaded: str) -> None:
+    result = run("report", "--year", "2025", "--flat", db=loaded)
+    assert result.exit_code == 0, result.stderr
+    flat = json.loads(result.stdout)
+    reg = open_register(loaded)
+    try:
+        assert flat == build_report(reg, AGENCY, 2025).flat
+    finally:
+        reg.close()
+    assert (flat["applications.new.total"], flat["applications.carried_over.total"]) == (3, 2)
+    assert (flat["applications.total.total"], flat["applications.carried_forward.total"]) == (3, 2)
+    assert flat["review.upheld"] == 1 and flat["proactive.normative_docs.issued"] == 1
+
+
+def test_report_as_markdown_and_full_model(loaded: str) -> None:
+    markdown = run("report", "--year", "2025", db=loaded)
+    assert markdown.exit_code == 0 and f"# {AGENCY}2025年政府信息公开工作年度报告" in markdown.stdout
+    model = json.loads(run("report", "--year", "2025", "--json", db=loaded).stdout)
+    cell = model["cells"]["applications.new.natural_person"]
+    assert (cell["value"], cell["raw"]) == (2, "2")
+    assert cell["source"]["file"].split("://")[0] == loaded.split("://")[0]  # the database the cell came from
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx", ".html", ".md"])
+def test_report_written_through_the_writers(loaded: str, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"年报{suffix}"
+    result = run("report", "--year", "2025", "-o", str(out), db=loaded)
+    assert result.exit_code == 0, result.stderr
+    assert f"written: {out}" in result.stderr
+    if suffix == ".docx":
+        text = "\n".join(c.text for t in WordDocument(str(out)).tables for r in t.rows for c in r.cells)
+        assert "予以公开" in text
+    elif suffix in (".html", ".md"):
+        assert AGENCY in out.read_text(encoding="utf-8")
+    else:
+        assert load_workbook(out).sheetnames
+
+
+def test_report_with_prose(loaded: str, tmp_path: Path) -> None:
+    prose = write(tmp_path / "正文.md", ["# 报告", "", "## 一、总体情况", "", "本年度收到申请3件。", "",
+                                        "## 五、存在的主要问题及改进情况", "", "台账登记还不够及时。"])
+    out = tmp_path / "年报.md"
+    result = run("report", "--year", "2025", "--prose", str(prose), "-o", str(out), db=loaded)
+    assert result.exit_code == 0, result.stderr
+    assert "台账登记还不够及时。" in out.read_text(encoding="utf-8")
+
+
+def test_report_refuses_an_unknown_output_kind(loaded: str, tmp_path: Path) -> None:
+    line = one_line_error(run("report", "--year", "2025", "-o", str(tmp_path / "年报.txt"), db=loaded))
+    assert "cannot write .txt" in line
+
+
+# ── explain ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_explain_lists_the_records(loaded: str) -> None:
+    result = run("explain", "--year", "2025", "applications.carried_over.total", db=loaded)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("2025 = 2") and "上年结转" in lines[0]
+    assert lines[2].split("\t") == ["编号", "收到日期", "申请人类型", "答复日期", "办理结果"]
+    assert lines[3].split("\t") == ["Y-1", "2024-12-20", "自然人", "", ""]
+    assert lines[4].split("\t") == ["Y-2", "2024-12-30", "商业企业", "2025-01-06", "予以公开"]
+    data = json.loads(run("explain", "--year", "2025", "review.upheld", "--json", db=loaded).stdout)
+    assert data["value"] == 1 and data["records"][0]["application"] == "Y-3"
+
+
+def test_explain_an_unknown_key(loaded: str) -> None:
+    line = one_line_error(run("explain", "--year", "2025", "applications.granted.natural_persn", db=loaded))
+    assert "did you mean applications.granted.natural_person" in line
+
+
+# ── close-year ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_close_a_year_and_revise_it(loaded: str, tmp_path: Path) -> None:
+    closed = run("close-year", "--year", "2024", "--user", "科长", db=loaded)
+    assert closed.exit_code == 0, closed.stderr
+    assert "closed: 2024" in closed.stderr and "version 1, 2 application(s) carried forward" in closed.stderr
+    assert "already closed" in one_line_error(run("close-year", "--year", "2024", db=loaded))
+    assert "needs a reason" in one_line_error(run("close-year", "--year", "2024", "--revise", db=loaded))
+
+    reg = open_register(loaded)
+    try:  # a correction of 2024 after it was closed: Y-2 was answered on 31 December
+        with reg.sessions() as session:
+            row = session.scalar(select(Application).where(Application.number == "Y-2"))
+        store.update(reg, Application, row.id, {"answered": date(2024, 12, 31)}, user="clerk")
+    finally:
+        reg.close()
+
+    shown = run("report", "--year", "2024", "--flat", db=loaded)
+    assert shown.exit_code == 0 and json.loads(shown.stdout)["applications.carried_forward.total"] == 2
+    assert shown.stderr.startswith("warning") and "2024 is closed (version 1" in shown.stderr
+    nxt = run("report", "--year", "2025", "--flat", db=loaded)
+    assert nxt.exit_code == 1 and "error" in nxt.stderr and "(Y-2)" in nxt.stderr
+    written = run("report", "--year", "2025", "-o", str(tmp_path / "x.md"), db=loaded)
+    assert written.exit_code == 1 and "nothing written" in written.stderr and not (tmp_path / "x.md").exists()
+
+    revised = run("close-year", "--year", "2024", "--revise", "--reason", "答复日期登记有误", db=loaded)
+    assert revised.exit_code == 0, revised.stderr
+    assert "revised: 2024" in revised.stderr and "version 2" in revised.stderr
+    assert "表三「四、结转下年度继续办理·总计」: 2 → 1" in revised.stderr
+    assert run("report", "--year", "2025", "--flat", db=loaded).exit_code == 0
+    assert run("close-year", "--year", "2025", db=loaded).exit_code == 0
+
+
+def test_a_year_not_over_cannot_be_closed(loaded: str) -> None:
+    assert "has not ended" in one_line_error(run("close-year", "--year", str(TODAY.year), db=loaded))
+
+
+# ── which database, which agency ────────────────────────────────────────────────────────────────────────────
+
+
+def test_db_option_wins_over_the_environment(files: dict[str, Path], tmp_path: Path) -> None:
+    chosen, other = tmp_path / "chosen.sqlite", tmp_path / "other.sqlite"
+    result = CliRunner().invoke(main, ["register", "import", str(files["applications"]), "--agency", AGENCY,
+                                       "--db", str(chosen)], env={"GONGKAI_DATABASE_URL": str(other)})
+    assert result.exit_code == 0, result.stderr
+    assert chosen.exists() and not other.exists()
+
+
+def test_the_default_register_is_in_the_users_gongkai_folder(files: dict[str, Path], tmp_path: Path) -> None:
+    """With neither --db nor GONGKAI_DATABASE_URL: register.sqlite in click's application folder (here under
+    tmp_path, by XDG_CONFIG_HOME)."""
+    result = CliRunner().invoke(main, ["register", "import", str(files["applications"]), "--agency", AGENCY])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "config" / "gongkai" / "register.sqlite").exists()
+
+
+def test_agency_must_be_named_when_there_are_several(loaded: str, files: dict[str, Path]) -> None:
+    assert run("import", str(files["documents"]), "--agency", "另一机关", db=loaded).exit_code == 0
+    assert "several agencies" in one_line_error(run("report", "--year", "2025", db=loaded))
+    assert run("report", "--year", "2025", "--agency", "另一机关", "--flat", db=loaded).exit_code == 0
+    assert "no agency named" in one_line_error(run("report", "--year", "2025", "--agency", "无此机关", db=loaded))
+
+
+def test_an_empty_register_says_what_to_do(tmp_path: Path) -> None:
+    line = one_line_error(run("report", "--year", "2025", db=str(tmp_path / "empty.sqlite")))
+    assert "no agency yet" in line and "--agency" in line
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("postgresql+psycopg://postgres:secret@127.0.0.1:1/none", "Connection refused"),
+    ("nosuchdb://somewhere/x", "Can't load plugin"),
+    ("/no/such/folder/register.sqlite", "unable to open database file"),
+])
+def test_a_database_that_cannot_be_opened_is_one_line(url: str, problem: str) -> None:
+    line = one_line_error(run("report", "--year", "2025", db=url))
+    assert "cannot open the register" in line and problem in line and "secret" not in line
+
+
+def test_missing_and_unrecognised_files(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.sqlite")
+    assert one_line_error(run("import", str(tmp_path / "无.csv"), "--agency", AGENCY, db=db)).endswith(
+        "No such file or directory")
+    odd = write(tmp_path / "odd.csv", ["甲,乙", "1,2"])
+    assert "cannot tell what the file holds" in one_line_error(run("import", str(odd), "--agency", AGENCY, db=db))
+    assert "write .csv or .xlsx" in one_line_error(run("export", "-o", str(tmp_path / "x.json"), db=db))
+
+
+def test_help_does_not_import_the_database_layer() -> None:
+    """`gongkai --help` stays fast: the register's modules (SQLAlchemy, Alembic) load only when a command runs."""
+    code = ("import sys, gongkai.cli\n"
+            "print(sorted(m for m in ('sqlalchemy', 'alembic', 'gongkai.register.db') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
