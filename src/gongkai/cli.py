@@ -278,6 +278,24 @@ def register_close_year(year: int, db: str | None, agency: str | None, revise: b
     sys.exit(run_close(db, year, agency, revise, reason, user))
 
 
+@register.command("deadlines")
+@_db_option
+@_agency_option
+@click.option("--overdue", "overdue_only", is_flag=True, help="Only the overdue ones.")
+@click.option("--today", metavar="DATE", help="Count as on this day (YYYY-MM-DD) instead of today.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per application, with its deadline trace.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None, as_json: bool,
+                       lang: str) -> None:
+    """The open applications (no 答复日期) with their answer deadlines, the soonest first.
+
+    Columns: 编号, 收到日期, 答复期限, working days left or overdue. Exit code 1 when any is overdue.
+    """
+    from gongkai.commands.register import run_deadlines
+
+    sys.exit(run_deadlines(db, agency, overdue_only, today, as_json, lang))
+
+
 @main.command()
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""

@@ -342,3 +342,43 @@ def run_close(db: str | None, year: int, agency: str | None, revise: bool, reaso
         return EXIT_OK
 
     return guarded(db, body)
+
+
+# ── deadlines of the open applications ──────────────────────────────────────────────────────────────────────
+
+
+def _due_text(item, lang: str) -> str:
+    status = item.deadline.status.value
+    if item.working_days_left is None:
+        return {"awaiting_correction": "待补正", "awaiting_payment": "待缴费"}[status] if lang == "zh" else status
+    days = item.working_days_left
+    if lang == "en":
+        return f"overdue by {-days} working day(s)" if days < 0 else f"{days} working day(s) left"
+    return f"逾期 {-days} 个工作日" if days < 0 else f"剩 {days} 个工作日"
+
+
+def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None, as_json: bool,
+                  lang: str) -> int:
+    """Open applications with their due dates; exit 1 when any is overdue (for a daily reminder job)."""
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.deadline import parse_date
+        from gongkai.register.due import open_applications
+
+        try:
+            day = parse_date(today) if today else date.today()
+        except ValueError as exc:
+            raise Failure("--today", str(exc)) from None
+        items = [a for a in open_applications(reg, _agency(reg, agency), day) if a.overdue or not overdue_only]
+        for item in items:
+            if as_json:
+                click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
+                continue
+            due = item.deadline.due.isoformat() if item.deadline.due else "—"
+            mark = "*" if item.deadline.provisional else ""
+            click.echo(f"{item.number}\t{item.received.isoformat()}\t{due}{mark}\t{_due_text(item, lang)}")
+        if not as_json and any(i.deadline.provisional for i in items):
+            _say("* provisional: a year the working-day calendar does not cover yet (plain weekdays)" if lang == "en"
+                 else "* 暂定：日历尚未收录该年节假日安排，按周一至周五计算")
+        return 1 if any(i.overdue for i in items) else 0
+
+    return guarded(db, body)
