@@ -19,19 +19,17 @@ import csv
 import random
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import func, select
 
 from gongkai.register.db import Application, open_register
 from gongkai.register.outcomes import applicants, outcomes
 from gongkai.register.store import add_agency
 from gongkai.register.tabular import APPLICATIONS, import_file
+from postgres_schema import POSTGRES, postgres_schema
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 1, 31)
 _SUBJECTS = ("某地块征收补偿安置方案", "2024年度部门预算执行情况", "某项目环境影响评价审批文件", "行政处罚决定书",
              "某路段道路改造工程招标文件", "城市更新专项规划", "某企业排污许可证及监测数据", "农村宅基地审批材料")
@@ -118,19 +116,6 @@ def run(name: str, target: str, csv_path: Path, rows: int, copies: int) -> None:
         reg.close()
 
 
-def _postgres_schema(url: str) -> tuple[str, object] | None:
-    """A fresh schema on the server and the URL that works in it, or None when the server does not answer."""
-    try:
-        admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except OperationalError as exc:
-        print(f"PostgreSQL: skipped, {url} does not answer ({str(exc).splitlines()[0]})")
-        return None
-    return schema, admin
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=200_000)
@@ -143,16 +128,10 @@ def main() -> None:
         write_csv(csv_path, args.rows)
         print(f"generated {csv_path.name}: {args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB")
         run("SQLite", str(Path(folder) / "register.sqlite"), csv_path, args.rows, args.copies)
-        found = None if args.no_postgres else _postgres_schema(args.postgres)
-        if found:
-            schema, admin = found
-            try:
-                run("PostgreSQL", f"{args.postgres}?options=-csearch_path%3D{schema}", csv_path, args.rows,
-                    args.copies)
-            finally:
-                with admin.connect() as connection:
-                    connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-                admin.dispose()
+        if not args.no_postgres:
+            with postgres_schema(args.postgres) as url:
+                if url:
+                    run("PostgreSQL", url, csv_path, args.rows, args.copies)
 
 
 if __name__ == "__main__":

@@ -21,23 +21,19 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
-
 from gongkai.register import store
 from gongkai.register.db import Application, Case, Document, Record, Register, YearlyCount, open_register, year_columns
 from gongkai.register.outcomes import applicants, case_kinds, document_kinds, outcomes
 from gongkai.register.report import build_report, close_year, explain
 from gongkai.register.tabular import insert_rows
+from postgres_schema import POSTGRES, postgres_schema
 
-POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 TODAY = date(2026, 1, 31)
 AGENCY = "测试市人民政府办公室"
 CHUNK = 100_000
@@ -151,19 +147,6 @@ def run(name: str, target: str, rows: int) -> None:
         reg.close()
 
 
-def _postgres_schema(url: str) -> tuple[str, Any] | None:
-    """A fresh schema on the server and its admin engine, or None when the server does not answer."""
-    try:
-        admin = create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        schema = f"bench_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except OperationalError as exc:
-        print(f"PostgreSQL: skipped, {url} does not answer ({str(exc).splitlines()[0]})")
-        return None
-    return schema, admin
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -172,15 +155,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         run("SQLite", str(Path(folder) / "register.sqlite"), args.rows)
-    found = None if args.no_postgres else _postgres_schema(args.postgres)
-    if found:
-        schema, admin = found
-        try:
-            run("PostgreSQL", f"{args.postgres}?options=-csearch_path%3D{schema}", args.rows)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin.dispose()
+    if not args.no_postgres:
+        with postgres_schema(args.postgres) as url:
+            if url:
+                run("PostgreSQL", url, args.rows)
 
 
 if __name__ == "__main__":
