@@ -40,7 +40,6 @@ _LONE_ROW_VALUES = 3  # a table of one row (表四) needs this many numbers to b
 @dataclass(slots=True)
 class UnruledTable:
     rows: list[list[TextCell]]
-    page: int
 
 
 @dataclass(slots=True)
@@ -108,8 +107,7 @@ def _anchor_values(line: Line, size: float) -> list[dict] | None:
     if first is None or not all(_VALUE.match(w["text"]) for w in words[first:]):
         return None
     values = words[first:]
-    gaps = [b["x0"] - a["x1"] for a, b in zip(words[first - 1 if first else 0:], words[first:], strict=False)]
-    if first and gaps and gaps[0] < _COLUMN_GAP * size:
+    if first and words[first]["x0"] - words[first - 1]["x1"] < _COLUMN_GAP * size:
         return None
     if len(values) < 2 and not first:
         return None
@@ -199,7 +197,7 @@ def _table(lines: list[Line], values: list[list[dict] | None], size: float) -> U
         rows.append((anchor.key, cells))
     rows.extend(_header_rows(heads, size))
     rows.sort(key=lambda r: r[0])
-    return UnruledTable([_numbered(cells) for _, cells in rows], lines[0].page)
+    return UnruledTable([_numbered(cells) for _, cells in rows])
 
 
 _ANCHOR, _HEADER, _LABEL = "anchor", "header", "label"
