@@ -12,7 +12,7 @@ import pytest
 from gongkai.export.schema import report_schema
 from gongkai.export.tabular import all_columns, write_reports
 from gongkai.formats import all_formats
-from gongkai.model import Cell, Finding, Meta, Report, Section, Source
+from gongkai.model import Cell, Meta, Note, Report, Section, Source
 
 SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schema" / "report.schema.json"
 
@@ -33,7 +33,7 @@ def _reports() -> list[Report]:
             "applications.new.total": _cell("applications.new.total", None, "", 2, note="blank"),
             "review.upheld": _cell("review.upheld", 0, "无", 1, note="none_word"),
         },
-        notes=[Finding("W101", {"label": "规范性文件", "n": 2}, ["review.upheld"],
+        notes=[Note("label_variant", {"printed": "规范性文件", "official": "行政规范性文件"}, ["review.upheld"],
                        [Source("a.docx", page=2)])],
     )
     second = Report(file="b.txt", meta=Meta(year=None, agency="某县人民政府办公室"),

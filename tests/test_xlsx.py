@@ -20,15 +20,8 @@ from gongkai.labels import SECTION_NUMERALS
 from gongkai.model import Report
 from gongkai.readers.xlsx import read_xlsx_file
 from gongkai.serialized import report_from_flat
-from gongkai.writers.xlsx import (
-    INFO_SHEET,
-    KEY_FORMAT,
-    KEYS_SHEET,
-    PROSE_SHEET,
-    TABLE_SHEETS,
-    write_template,
-    write_workbook,
-)
+from gongkai.workbook import INFO_SHEET, KEY_FORMAT, KEYS_SHEET, PROSE_SHEET, table_sheet
+from gongkai.writers.xlsx import write_template, write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
@@ -122,7 +115,7 @@ def test_blank_template_sheets_and_keys(format_id: str, tmp_path: Path):
     out = tmp_path / "blank.xlsx"
     write_template(fmt, out)
     wb = load_workbook(out)
-    assert wb.sheetnames == [INFO_SHEET, *TABLE_SHEETS.values(), PROSE_SHEET, KEYS_SHEET]
+    assert wb.sheetnames == [INFO_SHEET, *(table_sheet(t) for t in fmt.tables), PROSE_SHEET, KEYS_SHEET]
     assert wb[KEYS_SHEET].sheet_state == "hidden"
     stored_format, cells = key_map(out)
     assert stored_format == format_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from gongkai.formats import Block, Format, all_formats, format_for_year
+from gongkai.formats import Block, Format, TableSpec, all_formats, report_format
 from gongkai.model import Number, Report
 
 LABEL_COLUMNS_T3 = 3  # the row labels of table 三 take three grid columns
@@ -28,11 +28,14 @@ class LayoutCell:
 
 @dataclass(slots=True)
 class TableLayout:
-    number: str  # 二 / 三 / 四
-    title: str
+    spec: TableSpec  # which table, its name and title
     nrows: int
     ncols: int
     cells: list[LayoutCell] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
 
     def add(self, text: str, row: int, col: int, rowspan: int = 1, colspan: int = 1,
             key: str | None = None, header: bool = False) -> None:
@@ -73,12 +76,12 @@ def _block_for(report: Report | None, primary: Format, article: str) -> tuple[Bl
     """The wording of an article the report uses most (ties: the primary format's), and its rows."""
     own = next((b for b in primary.table2 if b.article == article), None)
     versions = [b for f in all_formats().values() for b in f.table2 if b.article == article]
+    spec = primary.table(2)
     best: tuple[int, Block, list[str]] | None = None
     if report is not None:
         for block in versions:
-            hits = sum(k in report.cells for k in block.cell_keys())
-            rows = [r.key for r in block.rows
-                    if any(f"proactive.{r.key}.{c.key}" in report.cells for c in block.columns)]
+            hits = sum(k in report.cells for k in primary.block_keys(block))
+            rows = [r.key for r in block.rows if any(spec.key(r.key, c.key) in report.cells for c in block.columns)]
             if hits and (best is None or hits > best[0] or (hits == best[0] and block is own)):
                 best = (hits, block, rows)
     if best is not None:
@@ -87,13 +90,14 @@ def _block_for(report: Report | None, primary: Format, article: str) -> tuple[Bl
 
 
 def table2(primary: Format, report: Report | None = None) -> TableLayout:
-    layout = TableLayout("二", "主动公开政府信息情况", 0, 4)
+    spec = primary.table(2)
+    layout = TableLayout(spec, 0, 4)
     row = 0
     articles = [b.article for b in primary.table2]
     if report is not None:  # blocks the report has in another wording's article list (2019's （九）)
         for fmt in all_formats().values():
             articles += [b.article for b in fmt.table2 if b.article not in articles
-                         and any(k in report.cells for k in b.cell_keys())]
+                         and any(k in report.cells for k in fmt.block_keys(b))]
     for article in articles:
         found = _block_for(report, primary, article)
         if found is None:
@@ -113,7 +117,7 @@ def table2(primary: Format, report: Report | None = None) -> TableLayout:
             layout.add(label.label, row, 0)
             col = 1
             for column, span in zip(block.columns, spans, strict=True):
-                layout.add("", row, col, colspan=span, key=f"proactive.{label.key}.{column.key}")
+                layout.add("", row, col, colspan=span, key=spec.key(label.key, column.key))
                 col += span
             row += 1
     layout.nrows = row
@@ -123,7 +127,8 @@ def table2(primary: Format, report: Report | None = None) -> TableLayout:
 def table3(fmt: Format) -> TableLayout:
     columns = fmt.table3_columns
     ncols = LABEL_COLUMNS_T3 + len(columns)
-    layout = TableLayout("三", "收到和处理政府信息公开申请情况", 3 + len(fmt.table3_rows), ncols)
+    spec = fmt.table(3)
+    layout = TableLayout(spec, 3 + len(fmt.table3_rows), ncols)
     layout.add(fmt.table3_corner, 0, 0, rowspan=3, colspan=LABEL_COLUMNS_T3, header=True)
     layout.add(fmt.table3_applicants, 0, LABEL_COLUMNS_T3, colspan=len(columns), header=True)
     col = LABEL_COLUMNS_T3
@@ -139,7 +144,7 @@ def table3(fmt: Format) -> TableLayout:
     _table3_labels(layout, fmt)
     for i, row in enumerate(fmt.table3_rows):
         for j, column in enumerate(columns):
-            layout.add("", 3 + i, LABEL_COLUMNS_T3 + j, key=f"applications.{row.key}.{column.key}")
+            layout.add("", 3 + i, LABEL_COLUMNS_T3 + j, key=spec.key(row.key, column.key))
     return layout
 
 
@@ -176,7 +181,8 @@ def _table3_labels(layout: TableLayout, fmt: Format) -> None:
 def table4(fmt: Format) -> TableLayout:
     groups, columns = fmt.table4_groups, fmt.table4_columns
     n = len(columns)
-    layout = TableLayout("四", "政府信息公开行政复议、行政诉讼情况", 4, n * len(groups))
+    spec = fmt.table(4)
+    layout = TableLayout(spec, 4, n * len(groups))
     col = 0
     parents_done: set[str] = set()
     for group in groups:
@@ -193,15 +199,9 @@ def table4(fmt: Format) -> TableLayout:
             for j, column in enumerate(columns):
                 layout.add(column.label, 2, col + j, header=True)
         for j, column in enumerate(columns):
-            layout.add("", 3, col + j, key=f"{group.key}.{column.key}")
+            layout.add("", 3, col + j, key=spec.key(group.key, column.key))
         col += n
     return layout
-
-
-def report_format(report: Report) -> Format:
-    """The format a report's table 三 follows, or the one its year requires."""
-    meta = report.meta
-    return all_formats().get(meta.table3_format or meta.template or "", format_for_year(meta.year))
 
 
 def layouts(report: Report) -> list[TableLayout]:
@@ -213,3 +213,8 @@ def layouts(report: Report) -> list[TableLayout]:
             if cell.key is not None:
                 cell.text = value_text(report.value(cell.key))
     return tables
+
+
+def layouts_by_section(report: Report) -> dict[int, TableLayout]:
+    """The report's tables by the number of the section each is printed in."""
+    return {table.spec.section: table for table in layouts(report)}

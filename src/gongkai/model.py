@@ -53,8 +53,8 @@ class Section:
 class Meta:
     year: int | None = None
     agency: str | None = None
-    template: Literal["2019", "2021"] | None = None  # which official format the report follows
-    table3_format: Literal["2019", "2021"] | None = None  # table 三's rows: （六）其他处理 split (2021) or not
+    template: str | None = None  # the id of the official format the report follows (gongkai.formats)
+    table3_format: str | None = None  # the format whose rows table 三 has: （六）其他处理 split (2021) or not
     published: str | None = None  # YYYY-MM-DD as printed at the end
     title: str | None = None
     signature: str | None = None  # the agency as signed above the date, where printed
@@ -73,12 +73,23 @@ class Finding:
 
 
 @dataclass(slots=True)
+class Note:
+    """What extraction saw while reading and could not take as it was (a label it did not know, a row with
+    too few values…): the checks turn notes into findings (gongkai.checks.reading)."""
+
+    kind: str  # unrecognised_label, surplus_cell, duplicate_cell, label_variant, …
+    params: dict[str, object] = field(default_factory=dict)
+    cells: list[str] = field(default_factory=list)
+    where: list[Source] = field(default_factory=list)
+
+
+@dataclass(slots=True)
 class Report:
     file: str
     meta: Meta
     sections: list[Section] = field(default_factory=list)
     cells: dict[str, Cell] = field(default_factory=dict)
-    notes: list[Finding] = field(default_factory=list)  # raised while reading
+    notes: list[Note] = field(default_factory=list)  # what extraction noted while reading
 
     def value(self, key: str) -> Number | None:
         cell = self.cells.get(key)

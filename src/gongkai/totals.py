@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gongkai.layout import report_format
+from gongkai.formats import report_format
 from gongkai.model import Cell, Number, Report, Source
 
 

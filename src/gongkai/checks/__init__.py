@@ -1,44 +1,36 @@
-"""Checks: a report → findings. Each check has a stable code in catalogue.toml."""
+"""Checks: a report → findings. Each code of catalogue.toml has exactly one registered check.
+
+A new check is a class with `@register` in a module of this package (see gongkai.checks.base); every
+module here is loaded when the checks are first run.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import pkgutil
+from functools import cache
+from importlib import import_module
 
-from gongkai.checks.arithmetic import bound_findings, identity_findings
+from gongkai.checks.base import REGISTRY, Check, Context
 from gongkai.checks.catalogue import SEVERITY_ORDER, rules, severity
-from gongkai.checks.dates import date_findings, signature_findings
-from gongkai.checks.ocr import low_confidence_findings, one_digit_findings
-from gongkai.checks.plausibility import made_not_published
-from gongkai.checks.prose import prose_findings
-from gongkai.checks.structure import cell_findings, section_findings, table_findings
-from gongkai.checks.versions import format_findings
-from gongkai.formats import Format, all_formats, format_for_year
-from gongkai.layout import report_format
 from gongkai.model import Finding, Report
 
-CheckFunction = Callable[[Report, Format], Iterator[Finding]]
-
-CHECKS: tuple[CheckFunction, ...] = (
-    section_findings, table_findings, cell_findings, format_findings, date_findings, signature_findings,
-    prose_findings, made_not_published, low_confidence_findings, one_digit_findings,
-)
+_NOT_CHECKS = {"base", "catalogue"}
 
 
-def _arithmetic(report: Report) -> Iterator[Finding]:
-    """Identities of the format the tables follow (table 三's template, table 二's wording)."""
-    yield from identity_findings(report, report_format(report))
-    for format_id in report.meta.table2_formats:
-        yield from bound_findings(report, all_formats()[format_id])
+@cache
+def all_checks() -> tuple[Check, ...]:
+    """Every registered check, in the order of their codes."""
+    for module in pkgutil.iter_modules(__path__):
+        if module.name not in _NOT_CHECKS:
+            import_module(f"{__name__}.{module.name}")
+    return tuple(REGISTRY[code] for code in sorted(REGISTRY))
 
 
 def run_checks(report: Report) -> list[Finding]:
     """Every finding for the report, errors first, in a stable order."""
-    fmt = format_for_year(report.meta.year)
-    findings = list(report.notes)
-    findings.extend(_arithmetic(report))
-    for check in CHECKS:
-        findings.extend(check(report, fmt))
-    findings.sort(key=lambda f: (SEVERITY_ORDER[severity(f)], f.code))
+    context = Context.of(report)
+    findings = [f for check in all_checks() if check.applies(context) for f in check.run(context)]
+    findings.sort(key=lambda f: SEVERITY_ORDER[severity(f)])  # stable: by code within a severity
     return findings
 
 
@@ -46,4 +38,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(severity(f) == "error" for f in findings)
 
 
-__all__ = ["has_errors", "rules", "run_checks"]
+__all__ = ["all_checks", "has_errors", "rules", "run_checks"]

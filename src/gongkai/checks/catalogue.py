@@ -28,11 +28,6 @@ def rules() -> dict[str, Rule]:
             for c in tomllib.loads(text)["check"]}
 
 
-class _Params(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
 def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
@@ -42,7 +37,8 @@ def _fmt(value: object) -> str:
 def message(finding: Finding, lang: str = "zh") -> str:
     rule = rules()[finding.code]
     template = rule.message.get(lang) or rule.message["zh"]
-    return template.format_map(_Params({k: _fmt(v) for k, v in finding.params.items()}))
+    # A parameter the message names but the finding lacks raises: a message never shows a raw {name}.
+    return template.format_map({k: _fmt(v) for k, v in finding.params.items()})
 
 
 def severity(finding: Finding) -> str:

@@ -1,37 +1,79 @@
-"""The publication date against the statutory deadline (条例 第四十九条、第五十条)."""
+"""The date and signature at the end: the statutory deadline (条例 第四十九条、第五十条), the agency signed."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import NamedTuple
 
-from gongkai.formats import Format
-from gongkai.model import Finding, Report
+from gongkai.checks.base import Check, Context, register
+from gongkai.model import Finding, Meta
 
 # Departments publish by 31 January, governments by 31 March of the following year.
 _DEADLINE = {"department": (1, 31, "县级以上人民政府部门"), "government": (3, 31, "县级以上地方人民政府")}
 
 
-def date_findings(report: Report, fmt: Format) -> Iterator[Finding]:
-    meta = report.meta
-    if meta.published is None:
-        yield Finding("D402")
-        return
-    if meta.year is None:
-        return
-    published = date.fromisoformat(meta.published)
-    month, day, kind = _DEADLINE[meta.kind]
-    deadline = date(meta.year + 1, month, day)
-    if published > deadline:
-        yield Finding("D401", {"published": meta.published, "deadline": deadline.isoformat(), "kind": kind})
-    elif published <= date(meta.year, 12, 31):
-        yield Finding("D403", {"year": meta.year, "published": meta.published})
+def _published(meta: Meta) -> date | None:
+    return date.fromisoformat(meta.published) if meta.published and meta.year is not None else None
 
 
-def signature_findings(report: Report, fmt: Format) -> Iterator[Finding]:
+@register
+class PublishedLate(Check):
+    code = "D401"
+
+    class Params(NamedTuple):
+        published: str
+        deadline: str
+        kind: str
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        meta = context.report.meta
+        published = _published(meta)
+        if published is None:
+            return
+        month, day, kind = _DEADLINE[meta.kind]
+        deadline = date(meta.year + 1, month, day)  # type: ignore[operator]
+        if published > deadline:
+            yield self.finding(self.Params(meta.published, deadline.isoformat(), kind))  # type: ignore[arg-type]
+
+
+@register
+class NoDate(Check):
+    code = "D402"
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        if context.report.meta.published is None:
+            yield self.finding()
+
+
+@register
+class DatedBeforeYearEnd(Check):
+    code = "D403"
+
+    class Params(NamedTuple):
+        year: int
+        published: str
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        meta = context.report.meta
+        published = _published(meta)
+        if published is not None and published <= date(meta.year, 12, 31):  # type: ignore[arg-type]
+            yield self.finding(self.Params(meta.year, meta.published))  # type: ignore[arg-type]
+
+
+@register
+class SignatureDiffers(Check):
     """The agency signed at the end should be the agency of the title (seed 004's typo)."""
-    meta = report.meta
-    if meta.agency and meta.signature:
-        title, signed = "".join(meta.agency.split()), "".join(meta.signature.split())
-        if title != signed and not (signed in title or title in signed):
-            yield Finding("D404", {"title": meta.agency, "signature": meta.signature})
+
+    code = "D404"
+
+    class Params(NamedTuple):
+        title: str
+        signature: str
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        meta = context.report.meta
+        if meta.agency and meta.signature:
+            title, signed = "".join(meta.agency.split()), "".join(meta.signature.split())
+            if title != signed and not (signed in title or title in signed):
+                yield self.finding(self.Params(meta.agency, meta.signature))

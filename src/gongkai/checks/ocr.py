@@ -9,36 +9,64 @@ cell is flagged with the value that would fit; the check never changes the value
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from gongkai.checks.arithmetic import expanded_identities
-from gongkai.checks.describe import describe
-from gongkai.formats import Format
+from gongkai.checks.base import Check, Context, register
+from gongkai.formats.naming import describe
 from gongkai.labels import one_edit_apart
-from gongkai.layout import report_format
 from gongkai.model import Finding, Number, Report
 
 LOW_CONFIDENCE = 0.9  # below this the engine's reading of a number is shown to a person
 
 
-def low_confidence_findings(report: Report, fmt: Format) -> Iterator[Finding]:
+@register
+class LowConfidence(Check):
     """Doubtful numbers, except those the arithmetic confirms: every identity they are in holds."""
-    terms = expanded_identities(report_format(report))
-    for key, cell in report.cells.items():
-        if cell.confidence is None or cell.confidence >= LOW_CONFIDENCE or cell.value is None:
-            continue
-        if not _confirmed(report, terms, key):
-            yield Finding("O701", {"label": describe(key), "value": cell.value, "raw": cell.raw,
-                                   "confidence": round(cell.confidence, 2)}, [key], [cell.source])
+
+    code = "O701"
+
+    def applies(self, context: Context) -> bool:
+        return context.ocr
+
+    class Params(NamedTuple):
+        label: str
+        value: Number
+        raw: str
+        confidence: float
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        report = context.report
+        terms = expanded_identities(context.fmt)
+        for key, cell in report.cells.items():
+            if cell.confidence is None or cell.confidence >= LOW_CONFIDENCE or cell.value is None:
+                continue
+            if not _confirmed(report, terms, key):
+                yield self.finding(self.Params(describe(key), cell.value, cell.raw, round(cell.confidence, 2)),
+                                   [key], [cell.source])
 
 
-def one_digit_findings(report: Report, fmt: Format) -> Iterator[Finding]:
-    terms = expanded_identities(report_format(report))
-    for key in sorted(_suspects(report, terms)):
-        cell = report.cells[key]
-        fitting = sorted(v for v in _candidates(report, terms, key) if _one_digit_apart(cell.value, v))
-        if fitting:
-            yield Finding("O702", {"label": describe(key), "value": cell.value,
-                                   "candidates": "、".join(str(v) for v in fitting)}, [key], [cell.source])
+@register
+class OneDigitMisreading(Check):
+    code = "O702"
+
+    def applies(self, context: Context) -> bool:
+        return context.ocr
+
+    class Params(NamedTuple):
+        label: str
+        value: Number
+        candidates: str
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        report = context.report
+        terms = expanded_identities(context.fmt)
+        for key in sorted(_suspects(report, terms)):
+            cell = report.cells[key]
+            fitting = sorted(v for v in _candidates(report, terms, key) if _one_digit_apart(cell.value, v))
+            if fitting:
+                yield self.finding(self.Params(describe(key), cell.value, "、".join(str(v) for v in fitting)),
+                                   [key], [cell.source])
 
 
 def _confirmed(report: Report, terms: list[tuple[list[str], list[str]]], key: str) -> bool:

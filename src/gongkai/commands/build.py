@@ -8,8 +8,8 @@ import click
 
 from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import render
-from gongkai.checks.describe import describe, listing
 from gongkai.errors import InputError
+from gongkai.formats.naming import describe, listing
 from gongkai.inputs import read_report
 from gongkai.totals import FilledTotal, fill_totals
 

@@ -326,7 +326,7 @@ def run_explain(db: str | None, year: int, agency: str | None, key: str, as_json
 def run_close(db: str | None, year: int, agency: str | None, revise: bool, reason: str | None,
               user: str | None) -> int:
     def body(reg: Register, where: str) -> int:
-        from gongkai.checks.describe import describe
+        from gongkai.formats.naming import describe
         from gongkai.register.closing import difference_text
         from gongkai.register.report import close_year
 

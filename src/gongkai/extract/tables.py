@@ -87,7 +87,7 @@ def _note_variant(ex: Extraction, match: Match, cell: TextCell, table: int, row:
     if cell.confidence is not None and one_edit_apart(printed, match.label.label):
         return  # read by OCR one character off the official wording: a misreading more likely than a misprint
     if (match.variant or not match.exact) and printed != match.label.label:  # matched with a cell beside it
-        ex.note("S213", [key], [ex.source(cell, table, row)], printed=printed, official=match.label.label)
+        ex.note("label_variant", [key], [ex.source(cell, table, row)], printed=printed, official=match.label.label)
 
 
 # ── 表三 ─────────────────────────────────────────────────────────────────────
@@ -137,7 +137,7 @@ def table3_columns(header: list[RowParts], positional: bool, ex: Extraction,
     official = [c.key for c in fmt_columns]
     if sorted(keys) != sorted(official) or len(set(keys)) != len(keys):
         where = [ex.source(p.labels[0] if p.labels else None, p.table, p.index) for p in header[:1]]
-        ex.note("S214", where=where, table="表三", found="、".join(keys) or "—")
+        ex.note("header_unrecognised", where=where, table="表三", found="、".join(keys) or "—")
         return official, None
     positional = all(p.positional for p in header) and len(spans) == len(keys)
     return keys, spans if positional else None
@@ -232,7 +232,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
             continue
         if label is None:
             where = [ex.source(parts.labels[0] if parts.labels else parts.values[0], parts.table, parts.index)]
-            ex.note("S210", where=where, table="表三",
+            ex.note("unrecognised_label", where=where, table="表三",
                     printed="".join(c.text for c in parts.labels).replace("\n", "") or "（无标签）")
             continue
         # Positions are no tie-break here: nested labels make spacer cells come and go in flow text.
@@ -260,13 +260,13 @@ def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, prefix: str) -
         filled = [c for c in inside if c.text]
         if len(filled) > 1:
             where = [ex.source(c, parts.table, parts.index) for c in filled]
-            ex.note("S216", [prefix + key], where, count=len(filled), expected=1)
+            ex.note("ambiguous_values", [prefix + key], where, count=len(filled), expected=1)
             ex.put(prefix + key, None, parts.table, parts.index)
         elif filled or inside:
             ex.put(prefix + key, (filled or inside)[0], parts.table, parts.index)
         else:
             where = [ex.source(parts.labels[-1] if parts.labels else None, parts.table, parts.index)]
-            ex.note("S215", [prefix + key], where, count=0, expected=1)
+            ex.note("too_few_values", [prefix + key], where, count=0, expected=1)
             ex.put(prefix + key, None, parts.table, parts.index)
 
 
@@ -282,11 +282,11 @@ def _place(ex: Extraction, parts: RowParts, columns: list[str], prefix: str, pre
     keys = [prefix + c for c in columns]
     where = [ex.source(parts.values[0] if parts.values else None, parts.table, parts.index)]
     if alignment.short:
-        ex.note("S215", keys, where, count=sum(1 for c in parts.values if c.text), expected=len(columns))
+        ex.note("too_few_values", keys, where, count=sum(1 for c in parts.values if c.text), expected=len(columns))
     elif alignment.ambiguous:
-        ex.note("S216", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
+        ex.note("ambiguous_values", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
     elif alignment.extra:
-        ex.note("S211", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
+        ex.note("surplus_cell", keys, where, count=len(columns) + alignment.extra, expected=len(columns))
     for key, cell in zip(keys, alignment.cells, strict=True):
         ex.put(key, cell, parts.table, parts.index)
 
@@ -319,17 +319,17 @@ def extract_table4(rows: list[RowParts], ex: Extraction) -> None:
     official_columns = [c.key for c in voc.formats[-1].table4_columns]
     keys = _table4_keys(leaves, groups, official_groups, official_columns)
     if keys is None:
-        ex.note("S214", where=[ex.source(None, first.table, first.index)], table="表四",
+        ex.note("header_unrecognised", where=[ex.source(None, first.table, first.index)], table="表四",
                 found="、".join(groups + leaves) or "—")
         keys = [f"{g}.{c}" for g in official_groups for c in official_columns]
     positions = leaf_columns if len(leaf_columns) == len(keys) and None not in leaf_columns else None
     alignment = fit(values, len(keys), positions=positions)  # type: ignore[arg-type]
     where = [ex.source(values[0] if values else None, first.table, first.index)]
     if alignment.short or alignment.ambiguous:
-        ex.note("S215" if alignment.short else "S216", keys, where,
+        ex.note("too_few_values" if alignment.short else "ambiguous_values", keys, where,
                 count=sum(1 for c in values if c.text), expected=len(keys))
     elif alignment.extra:
-        ex.note("S211", keys, where, count=len(keys) + alignment.extra, expected=len(keys))
+        ex.note("surplus_cell", keys, where, count=len(keys) + alignment.extra, expected=len(keys))
     for key, cell in zip(keys, alignment.cells, strict=True):
         parts = row_of[id(cell)] if cell is not None else first
         ex.put(key, cell, parts.table, parts.index)
@@ -453,19 +453,19 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
         label_cell = parts.labels[0]
         match = voc.t2_rows.find("".join(c.text for c in parts.labels))
         if match is None or columns is None:
-            ex.note("S210", where=[ex.source(label_cell, parts.table, parts.index)], table="表二",
+            ex.note("unrecognised_label", where=[ex.source(label_cell, parts.table, parts.index)], table="表二",
                     printed="".join(c.text for c in parts.labels).replace("\n", ""))
             continue
         row_key = match.label.key
         fmts = _formats_for(row_key, columns)
         if not fmts:
-            ex.note("S217", where=[ex.source(label_cell, parts.table, parts.index)],
+            ex.note("block_of_no_format", where=[ex.source(label_cell, parts.table, parts.index)],
                     printed=label_cell.text, columns="、".join(columns))
             continue
         result.formats |= fmts
         official = [_label_in(f, row_key) for f in sorted(fmts)]
         if core("".join(c.text for c in parts.labels)) not in {core(o) for o in official if o}:
-            ex.note("S213", [f"proactive.{row_key}.*"],
+            ex.note("label_variant", [f"proactive.{row_key}.*"],
                     [ex.source(label_cell, parts.table, parts.index)],
                     printed=label_cell.text.replace("\n", ""), official=official[-1])
         result.blocks.append((columns, row_key))
@@ -492,7 +492,7 @@ def _table2_columns(parts: RowParts, ex: Extraction, voc: Vocabulary) -> tuple[l
             continue
         match = voc.t2_columns.find(cell.text)
         if match is None:
-            ex.note("S210", where=[ex.source(cell, parts.table, parts.index)], table="表二",
+            ex.note("unrecognised_label", where=[ex.source(cell, parts.table, parts.index)], table="表二",
                     printed=cell.text.replace("\n", ""))
             keys.append("?")
             continue

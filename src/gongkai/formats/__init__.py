@@ -1,15 +1,26 @@
 """The official report formats, loaded from one declarative TOML file per format.
 
-A new format is a new data file here; nothing in the code names a format's rows or labels.
+A new format is a new data file here (or in a folder named by $GONGKAI_FORMATS); nothing in the code
+names a format's tables, rows, labels or the spelling of its cell keys.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from itertools import product
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from gongkai.model import Report
+
+FORMATS_PATH_VARIABLE = "GONGKAI_FORMATS"  # folders of further format files, os.pathsep between them
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +30,12 @@ class Label:
     variants: tuple[str, ...] = ()
     group: str | None = None  # the label of the group heading this row or column sits under
     part: str | None = None  # table 三: the top-level row heading (三、本年度办理结果)
+    role: str | None = None  # table 二: what a column counts (issued, published, repealed, in_force)
 
     @classmethod
     def load(cls, data: dict) -> Label:
         return cls(data["key"], data["label"], tuple(data.get("variants", ())),
-                   data.get("group") or data.get("parent"), data.get("part"))
+                   data.get("group") or data.get("parent"), data.get("part"), data.get("role"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +46,47 @@ class Block:
     rows: tuple[Label, ...]
     columns: tuple[Label, ...]
 
-    def cell_keys(self) -> list[str]:
-        return [f"proactive.{r.key}.{c.key}" for r in self.rows for c in self.columns]
+    def column_of(self, role: str) -> Label | None:
+        """The column that counts what the role names, where the block has one."""
+        return next((c for c in self.columns if c.role == role), None)
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    """One of the three official tables: its number, names, section, and the spelling of its cell keys."""
+
+    number: int  # 2, 3, 4
+    name: str  # 表二
+    title: str  # 主动公开政府信息情况
+    short_title: str  # 主动公开
+    section: int  # the section it is printed under
+    key_template: str  # proactive.{row}.{column}; {row} is table 四's group
+
+    def key(self, row: str, column: str) -> str:
+        """The cell key of a row (table 四: a group) and a column; "*" stands for any."""
+        return self.key_template.format(row=row, column=column)
+
+    @property
+    def prefix(self) -> str:
+        """What every key of the table starts with (proactive., applications.; nothing for table 四)."""
+        return self.key_template.partition("{row}")[0]
+
+    def row_key(self, row: str) -> str:
+        """The key naming a whole row (table 四: a group): proactive.rules, applications.new, review."""
+        return self.prefix + row
+
+    def split(self, key: str) -> tuple[str, str] | None:
+        """(row, column) of a key spelt as this table spells them, else None."""
+        m = _key_pattern(self.key_template).match(key)
+        return (m["row"], m["column"]) if m else None
+
+
+@cache
+def _key_pattern(template: str) -> re.Pattern[str]:
+    prefix, _, rest = template.partition("{row}")
+    row = r"(?P<row>[^.]+)" if not prefix else r"(?P<row>.+)"  # table 三's rows have dots (withheld.…)
+    return re.compile("^" + re.escape(prefix) + row + re.escape(rest).replace(r"\{column\}", r"(?P<column>[^.]+)")
+                      + "$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +116,11 @@ class Format:
     id: str
     document: str
     title: str
+    report_title: str  # 政府信息公开工作年度报告: a report's title after its agency and year
     first_year: int
     last_year: int | None
     sections: tuple[Label, ...]
+    tables: tuple[TableSpec, ...]
     table2: tuple[Block, ...]
     table2_header: str  # 信息内容: over the row labels of each block
     table3_columns: tuple[Label, ...]
@@ -82,14 +135,38 @@ class Format:
     signed_columns: frozenset[str]
     decimal_columns: frozenset[str]
 
-    def table3_keys(self) -> list[str]:
-        return list(_keys(self)[3])
+    def table(self, number: int) -> TableSpec:
+        return _tables_by_number(self)[number]
 
-    def table4_keys(self) -> list[str]:
-        return list(_keys(self)[4])
+    def table_of(self, key: str) -> TableSpec | None:
+        """The table a cell key belongs to (wildcard keys such as applications.*.total too)."""
+        found = _table_of_key(self).get(key)
+        if found is not None:
+            return self.table(found)
+        # Literal prefixes first: table 四's `{row}.{column}` would match any two-part key.
+        ordered = sorted(self.tables, key=lambda t: t.key_template.startswith("{"))
+        return next((t for t in ordered if t.split(key)), None)
+
+    def table_keys(self, number: int) -> list[str]:
+        """Every cell key of one table, in reading order."""
+        return list(_keys(self)[number])
 
     def table2_keys(self) -> list[str]:
-        return list(_keys(self)[2])
+        return self.table_keys(2)
+
+    def table3_keys(self) -> list[str]:
+        return self.table_keys(3)
+
+    def table4_keys(self) -> list[str]:
+        return self.table_keys(4)
+
+    def cell_keys(self) -> list[str]:
+        return [k for t in self.tables for k in _keys(self)[t.number]]
+
+    def block_keys(self, block: Block) -> list[str]:
+        """The cell keys of one block of table 二."""
+        spec = self.table(2)
+        return [spec.key(r.key, c.key) for r in block.rows for c in block.columns]
 
     def totals(self) -> dict[str, tuple[str, ...]]:
         """Each total cell → the cells it is the sum of, from every identity `one key = sum over a set`.
@@ -105,26 +182,45 @@ class Format:
         return [dict(zip(names, combo, strict=True)) for combo in product(*values)]
 
 
-_KEYS: dict[str, dict[int, tuple[str, ...]]] = {}
+T = TypeVar("T")
 
 
+def per_format(function: Callable[[Format], T]) -> Callable[[Format], T]:
+    """Compute something from a format once: formats never change while gongkai runs."""
+    results: dict[str, T] = {}
+
+    def cached(fmt: Format) -> T:
+        if fmt.id not in results:
+            results[fmt.id] = function(fmt)
+        return results[fmt.id]
+
+    cached.__doc__ = function.__doc__
+    return cached
+
+
+@per_format
 def _keys(fmt: Format) -> dict[int, tuple[str, ...]]:
-    """The cell keys of each table of a format, computed once (formats never change)."""
-    if fmt.id not in _KEYS:
-        _KEYS[fmt.id] = {
-            2: tuple(key for block in fmt.table2 for key in block.cell_keys()),
-            3: tuple(f"applications.{r.key}.{c.key}" for r in fmt.table3_rows for c in fmt.table3_columns),
-            4: tuple(f"{g.key}.{c.key}" for g in fmt.table4_groups for c in fmt.table4_columns),
-        }
-    return _KEYS[fmt.id]
+    """The cell keys of each table of a format."""
+    t3, t4 = fmt.table(3), fmt.table(4)
+    return {
+        2: tuple(key for block in fmt.table2 for key in fmt.block_keys(block)),
+        3: tuple(t3.key(r.key, c.key) for r in fmt.table3_rows for c in fmt.table3_columns),
+        4: tuple(t4.key(g.key, c.key) for g in fmt.table4_groups for c in fmt.table4_columns),
+    }
 
 
-_TOTALS: dict[str, dict[str, tuple[str, ...]]] = {}
+@per_format
+def _tables_by_number(fmt: Format) -> dict[int, TableSpec]:
+    return {t.number: t for t in fmt.tables}
 
 
+@per_format
+def _table_of_key(fmt: Format) -> dict[str, int]:
+    return {key: number for number, keys in _keys(fmt).items() for key in keys}
+
+
+@per_format
 def _totals(fmt: Format) -> dict[str, tuple[str, ...]]:
-    if fmt.id in _TOTALS:
-        return _TOTALS[fmt.id]
     out: dict[str, tuple[str, ...]] = {}
     for identity in fmt.identities:
         if len(identity.left) != 1 or len(identity.right) != 1 or not identity.sum_over:
@@ -134,7 +230,6 @@ def _totals(fmt: Format) -> dict[str, tuple[str, ...]]:
             parts = tuple(identity.right[0].format(**binding, **inner) for inner in fmt.bindings(identity.sum_over))
             if left not in out and not _reaches(out, parts, left):
                 out[left] = parts
-    _TOTALS[fmt.id] = out
     return out
 
 
@@ -158,14 +253,20 @@ def _section(item: dict) -> Label:
     return Label(str(item["number"]), item["heading"], tuple(item.get("variants", ())))
 
 
+def _table_spec(item: dict) -> TableSpec:
+    return TableSpec(item["number"], item["name"], item["title"], item["short_title"], item["section"], item["key"])
+
+
 def _parse(data: dict) -> Format:
     return Format(
         id=data["id"],
         document=data["document"],
         title=data["title"],
+        report_title=data["report_title"],
         first_year=data["first_year"],
         last_year=data.get("last_year"),
         sections=tuple(_section(s) for s in data["sections"]),
+        tables=tuple(_table_spec(t) for t in data["tables"]),
         table2=tuple(Block(b["article"], _labels(b["rows"]), _labels(b["columns"]))
                      for b in data["table2"]),
         table2_header=data["table2_header"],
@@ -187,14 +288,29 @@ def _parse(data: dict) -> Format:
     )
 
 
-@cache
-def all_formats() -> dict[str, Format]:
-    """Every format shipped in this package, by id, oldest first."""
-    found = []
+def _format_files() -> Iterable[tuple[str, str]]:
+    """(name, text) of every format file: the package's own, then those of $GONGKAI_FORMATS."""
     for entry in resources.files(__package__).iterdir():
         if entry.name.endswith(".toml"):
-            found.append(_parse(tomllib.loads(entry.read_text(encoding="utf-8"))))
+            yield entry.name, entry.read_text(encoding="utf-8")
+    for folder in filter(None, os.environ.get(FORMATS_PATH_VARIABLE, "").split(os.pathsep)):
+        for path in sorted(Path(folder).glob("*.toml")):
+            yield str(path), path.read_text(encoding="utf-8")
+
+
+@cache
+def all_formats() -> dict[str, Format]:
+    """Every known format, by id, oldest first."""
+    found = [_parse(tomllib.loads(text)) for _, text in _format_files()]
     return {f.id: f for f in sorted(found, key=lambda f: f.first_year)}
+
+
+def format_ids() -> list[str]:
+    return list(all_formats())
+
+
+def newest_format() -> Format:
+    return list(all_formats().values())[-1]
 
 
 def get_format(format_id: str) -> Format:
@@ -219,8 +335,8 @@ def table3_format_of(keys, default: str | None = None) -> str | None:
     Decided by the keys only one format has (2021 splits （六）其他处理 into three rows, 2019
     keeps one); when none of those appear, or two formats' appear equally, the default.
     """
-    present = {k for k in keys if k.startswith("applications.")}
     formats = all_formats().values()
+    present = set(keys)
     hits = {}
     for fmt in formats:
         others = set().union(*(set(o.table3_keys()) for o in formats if o is not fmt))
@@ -233,3 +349,16 @@ def table3_format_of(keys, default: str | None = None) -> str | None:
 def newer(a: str, b: str) -> bool:
     """Whether format `a` came into force after format `b`."""
     return get_format(a).first_year > get_format(b).first_year
+
+
+def report_format(report: Report) -> Format:
+    """The format a report's table 三 follows, or the one its year requires."""
+    meta = report.meta
+    return all_formats().get(meta.table3_format or meta.template or "", format_for_year(meta.year))
+
+
+def table_of(key: str) -> TableSpec | None:
+    """The table of a cell key in any format (the newest format's spelling decides wildcards)."""
+    formats = list(all_formats().values())
+    owner = next((f for f in formats if key in _table_of_key(f)), formats[-1])
+    return owner.table_of(key)

@@ -29,20 +29,13 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.errors import InputError
+from gongkai.formats import Format, get_format
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
 from gongkai.readers.files import read_bytes
-from gongkai.writers.xlsx import (
-    KEY_FORMAT,
-    KEY_META,
-    KEY_SECTION,
-    KEY_TABLE,
-    KEYS_SHEET,
-    SECTION_OF_TABLE,
-)
+from gongkai.workbook import KEY_FORMAT, KEY_META, KEY_SECTION, KEY_TABLE, KEYS_SHEET, table_of_key
 
 OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted workbooks and old .xls files
 ZIP_MAGIC = b"PK\x03\x04"
-TITLE_TAIL = "政府信息公开工作年度报告"
 
 _REF = r"\$?[A-Z]{1,3}\$?\d+"
 _SUM = re.compile(rf"^=\s*SUM\(\s*((?:{_REF}(?::{_REF})?)(?:\s*,\s*{_REF}(?::{_REF})?)*)\s*\)\s*$", re.I)
@@ -274,18 +267,20 @@ def _ours(formulas: Workbook, values: Workbook) -> list[Block] | None:
         return sheet_of(name), row, column_index_from_string(column)
 
     try:
+        fmt = get_format(keys[KEY_FORMAT])
         meta = {name[len(KEY_META):]: at(ref) for name, ref in keys.items() if name.startswith(KEY_META)}
         meta_values = {name: sheet.value(row, col) for name, (sheet, row, col) in meta.items()}
         tables: dict[int, list[Table]] = {}
         for name, ref in keys.items():
             if name.startswith(KEY_TABLE):
                 sheet_name, bounds = _split_ref(ref)
-                section = SECTION_OF_TABLE.get(name[len(KEY_TABLE):], 0)
-                tables.setdefault(section, []).append(_grid(sheet_of(sheet_name), range_boundaries(bounds)))
+                spec = table_of_key(fmt, name)
+                tables.setdefault(spec.section if spec else 0, []).append(
+                    _grid(sheet_of(sheet_name), range_boundaries(bounds)))
         sections = sorted(((int(name[len(KEY_SECTION):]), ref) for name, ref in keys.items()
                            if name.startswith(KEY_SECTION)))
         blocks: list[Block] = []
-        title = _title(meta_values.get("agency"), meta_values.get("year"))
+        title = _title(fmt, meta_values.get("agency"), meta_values.get("year"))
         if title:
             blocks.append(Paragraph(title, line=meta["agency"][1] if "agency" in meta else None))
         for number, ref in sections:
@@ -307,12 +302,13 @@ def _ours(formulas: Workbook, values: Workbook) -> list[Block] | None:
     return blocks
 
 
-def _title(agency: object, year: object) -> str | None:
+def _title(fmt: Format, agency: object, year: object) -> str | None:
     agency_text = cell_text(agency).strip()
     year_text = cell_text(year).strip().removesuffix("年度").removesuffix("年")
     if not agency_text and not year_text:
         return None
-    return f"{agency_text}{year_text}年{TITLE_TAIL}" if year_text else f"{agency_text}{TITLE_TAIL}"
+    tail = fmt.report_title
+    return f"{agency_text}{year_text}年{tail}" if year_text else f"{agency_text}{tail}"
 
 
 def _date_text(value: object) -> str | None:

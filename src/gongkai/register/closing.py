@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, not_,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from gongkai.checks.describe import describe
+from gongkai.formats.naming import describe
 from gongkai.register.cells import CARRIED_FORWARD, CARRIED_OVER, row_union
 from gongkai.register.db import Application, AuditEntry, CarriedForward, Closing, Register, current_user, now
 from gongkai.register.store import RegisterError

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from gongkai.checks.describe import describe
+from gongkai.formats.naming import describe
 from gongkai.model import Report
 from gongkai.register.cells import (
     Definition,

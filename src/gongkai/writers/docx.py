@@ -19,7 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from gongkai.layout import TableLayout, layouts
+from gongkai.layout import TableLayout, layouts_by_section
 from gongkai.model import Report
 from gongkai.writers.html import report_title, section_bodies, section_headings
 
@@ -153,7 +153,7 @@ def write_docx(report: Report, path: str | Path) -> None:
     body.remove(body[0]) if len(body) and body[0].tag == qn("w:p") else None
     _paragraph(doc, report_title(report), TITLE_FONT, TITLE_SIZE, WD_ALIGN_PARAGRAPH.CENTER)
     bodies, closing = section_bodies(report)
-    tables = {2 + i: t for i, t in enumerate(layouts(report))}
+    tables = layouts_by_section(report)
     for number, heading in section_headings(report):
         _paragraph(doc, heading, HEADING_FONT, BODY_SIZE, indent=True)
         if number in tables:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from gongkai.formats import report_format
 from gongkai.labels import SECTION_NUMERALS
-from gongkai.layout import LayoutCell, TableLayout, layouts, report_format
+from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
-
-TABLE_AFTER_SECTION = {2: "二", 3: "三", 4: "四"}  # section number → the table printed in it
 
 FONTS = '"仿宋_GB2312", FangSong, STFangsong, "Noto Serif CJK SC", serif'
 
@@ -64,7 +63,7 @@ def report_title(report: Report) -> str:
     agency, year = report.meta.agency or "", report.meta.year
     if not (agency and year) and report.meta.title:
         return report.meta.title
-    return f"{agency}{f'{year}年' if year else ''}政府信息公开工作年度报告"
+    return f"{agency}{f'{year}年' if year else ''}{report_format(report).report_title}"
 
 
 def section_headings(report: Report) -> list[tuple[int, str]]:
@@ -146,8 +145,7 @@ def _cell(cell: LayoutCell) -> str:
 def render_table(table: TableLayout) -> str:
     rows = table_rows(table)
     head = header_rows(table)
-    number = {"二": "t2", "三": "t3", "四": "t4"}.get(table.number, "t")
-    out = [f'<div class="table-wrap"><table class="{number}" aria-label="{escape(table.title)}">']
+    out = [f'<div class="table-wrap"><table class="t{table.spec.number}" aria-label="{escape(table.title)}">']
     if head:
         out.append("<thead>")
     for r, row in enumerate(rows):
@@ -164,7 +162,7 @@ def render_html(report: Report) -> str:
     """The report as one standalone UTF-8 web page."""
     title = report_title(report)
     bodies, closing = section_bodies(report)
-    tables = {t.number: t for t in layouts(report)}
+    tables = layouts_by_section(report)
     out = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN">',
@@ -181,9 +179,8 @@ def render_html(report: Report) -> str:
     for number, heading in section_headings(report):
         out.append(f'<section id="s{number}">')
         out.append(f"<h2>{_text(heading)}</h2>")
-        table = tables.get(TABLE_AFTER_SECTION.get(number, ""))
-        if table is not None:
-            out.append(render_table(table))
+        if number in tables:
+            out.append(render_table(tables[number]))
         out.extend(f"<p>{_text(line)}</p>" for line in bodies.get(number, []))
         out.append("</section>")
     if closing:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai.layout import LayoutCell, TableLayout, layouts
+from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
-from gongkai.writers.html import TABLE_AFTER_SECTION, header_rows, report_title, section_bodies, section_headings
+from gongkai.writers.html import header_rows, report_title, section_bodies, section_headings
 
 
 def _cell(text: str) -> str:
@@ -76,13 +76,12 @@ def render_table(table: TableLayout) -> str:
 def render_markdown(report: Report) -> str:
     """The report as Markdown: headings, prose, pipe tables, then the signature and date."""
     bodies, closing = section_bodies(report)
-    tables = {t.number: t for t in layouts(report)}
+    tables = layouts_by_section(report)
     out = [f"# {report_title(report)}", ""]
     for number, heading in section_headings(report):
         out += [f"## {heading}", ""]
-        table = tables.get(TABLE_AFTER_SECTION.get(number, ""))
-        if table is not None:
-            out += [render_table(table), ""]
+        if number in tables:
+            out += [render_table(tables[number]), ""]
         for line in bodies.get(number, []):
             out += [line.strip(), ""]
     for line in closing:

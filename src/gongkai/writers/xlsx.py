@@ -30,24 +30,20 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gongkai.formats import Format
+from gongkai.formats import Format, report_format
 from gongkai.labels import SECTION_NUMERALS
-from gongkai.layout import TableLayout, report_format, table2, table3, table4
+from gongkai.layout import TableLayout, table2, table3, table4
 from gongkai.model import Report
-
-# ── Names shared with the reader ────────────────────────────────────────────
-
-INFO_SHEET = "基本信息"
-PROSE_SHEET = "正文"
-KEYS_SHEET = "_keys"
-TABLE_SHEETS = {"二": "表二 主动公开", "三": "表三 依申请公开", "四": "表四 复议诉讼"}
-SECTION_OF_TABLE = {"二": 2, "三": 3, "四": 4}  # the section each table is printed under
-
-# Rows of the _keys sheet: (name, reference[, kind]).
-KEY_FORMAT = "format"  # → the format id
-KEY_TABLE = "table."  # table.三 → '表三 依申请公开!A3:J30' (the table's grid, header rows included)
-KEY_SECTION = "section."  # section.3 → '正文!B4' (the prose; the heading is in column A of that row)
-KEY_META = "meta."  # meta.agency / meta.year / meta.published / meta.kind → '基本信息!B2'
+from gongkai.workbook import (
+    INFO_SHEET,
+    KEY_FORMAT,
+    KEY_META,
+    KEY_SECTION,
+    KEYS_SHEET,
+    PROSE_SHEET,
+    table_key,
+    table_sheet,
+)
 
 INFO_FIELDS = (  # (meta key, label, hint)
     ("agency", "机关名称", "按年报标题填写，如：高安市行政服务中心管委会"),
@@ -91,12 +87,12 @@ def write_template(fmt: Format, path: str | Path, report: Report | None = None) 
     placed: dict[str, tuple[str, str]] = {}
     sheets: list[tuple[Worksheet, TableLayout]] = []
     for layout in layouts:
-        ws = wb.create_sheet(TABLE_SHEETS[layout.number])
+        ws = wb.create_sheet(table_sheet(layout.spec))
         sheets.append((ws, layout))
         for key, address in _table_sheet(ws, layout).items():
             placed[key] = (ws.title, address)
         last = f"{get_column_letter(layout.ncols)}{TABLE_TOP + layout.nrows - 1}"
-        keys.append((KEY_TABLE + layout.number, f"{ws.title}!A{TABLE_TOP}:{last}", ""))
+        keys.append((table_key(layout.spec), f"{ws.title}!A{TABLE_TOP}:{last}", ""))
     formulas = _formulas(fmt, placed)
     for ws, layout in sheets:
         _fill_table(ws, layout, fmt, placed, formulas, report)
@@ -176,7 +172,7 @@ def _validate(ws: Worksheet, cell: XlCell, dv: DataValidation) -> None:
 
 def _table_sheet(ws: Worksheet, layout: TableLayout) -> dict[str, str]:
     """Lay out the grid (labels, merges, borders, widths); return key → address of data cells."""
-    ws.cell(1, 1, f"表{layout.number} {layout.title}")
+    ws.cell(1, 1, f"{layout.spec.name} {layout.title}")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=layout.ncols)
     _style(ws.cell(1, 1), font=_TITLE_FONT, align=_CENTER)
     ws.row_dimensions[1].height = 24

@@ -1,0 +1,91 @@
+"""What a check is, and the registry that holds one check per code of the catalogue.
+
+A check is a small class with a stable `code` (its severity and messages live in catalogue.toml, the
+documentation of every code), the typed parameters of its message (`Params`, a NamedTuple), the formats it
+applies to, and `run(context)` yielding findings. Registering is `@register` on the class; the identity
+checks of the format data register themselves from that data (gongkai.checks.arithmetic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
+
+from gongkai.formats import Format, all_formats, format_for_year, report_format
+from gongkai.model import Finding, Note, Report, Source
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A report and the formats a check judges it by."""
+
+    report: Report
+    fmt: Format  # the format the report's tables follow
+    year_format: Format  # the format the report's year requires
+    table2_formats: tuple[Format, ...]  # the formats whose wording table 二 uses
+    tables: frozenset[int]  # the numbers of the tables the report has cells of
+    ocr: bool  # some cell was read by OCR
+
+    @classmethod
+    def of(cls, report: Report) -> Context:
+        formats = all_formats()
+        fmt = report_format(report)
+        tables = frozenset(t.number for t in map(fmt.table_of, report.cells) if t is not None)
+        return cls(report, fmt, format_for_year(report.meta.year),
+                   tuple(formats[f] for f in report.meta.table2_formats if f in formats), tables,
+                   any(c.confidence is not None for c in report.cells.values()))
+
+    def notes(self, kind: str) -> list[Note]:
+        return [n for n in self.report.notes if n.kind == kind]
+
+
+class NoParams(NamedTuple):
+    pass
+
+
+class Check:
+    """One code: subclasses set `code`, `Params` (when the message has any) and `run`."""
+
+    code: str
+    Params: ClassVar[type[Any]] = NoParams
+    formats: ClassVar[frozenset[str] | None] = None  # the format ids it applies to; None: all
+
+    def applies(self, context: Context) -> bool:
+        return self.formats is None or context.fmt.id in self.formats
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, params: tuple = NoParams(), cells: Iterable[str] = (),
+                where: Iterable[Source] = ()) -> Finding:
+        if not isinstance(params, self.Params):
+            raise TypeError(f"{self.code}: parameters must be {self.Params.__name__}, not {type(params).__name__}")
+        return Finding(self.code, dict(params._asdict()), list(cells), list(where))  # type: ignore[attr-defined]
+
+
+class NoteCheck(Check):
+    """A check that reports what extraction noted while reading (notes of one kind)."""
+
+    kind: ClassVar[str]
+
+    def run(self, context: Context) -> Iterator[Finding]:
+        for note in context.notes(self.kind):
+            yield self.finding(self.Params(**note.params), note.cells, note.where)
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def add(check: Check) -> Check:
+    """Put a check into the registry; two checks for one code are a mistake in the code."""
+    if check.code in REGISTRY:
+        raise ValueError(f"two checks registered for {check.code}")
+    REGISTRY[check.code] = check
+    return check
+
+
+def register(cls: type[Check]) -> type[Check]:
+    """Class decorator: register one instance of the check."""
+    add(cls())
+    return cls
