@@ -11,7 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
+from gongkai.inputs import parse_file
 from gongkai.readers import read_document
 from gongkai.writers.docx import write_docx
 

@@ -13,7 +13,8 @@ import statistics
 import time
 from pathlib import Path
 
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
+from gongkai.inputs import parse_file
 from gongkai.readers.html import read_html
 from gongkai.writers.html import render_html
 

@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from gongkai.extract import parse_file  # noqa: E402
+from gongkai.inputs import parse_file  # noqa: E402
 from gongkai.readers.ocr import engine  # noqa: E402
 from scans import scanned_pdf  # noqa: E402
 

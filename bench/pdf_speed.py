@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from gongkai.checks import run_checks
-from gongkai.extract import parse_file
+from gongkai.inputs import parse_file
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real"
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from gongkai.cli import main
 from gongkai.errors import InputError
-from gongkai.extract import parse_file
 from gongkai.formats import get_format
+from gongkai.inputs import parse_file
 from gongkai.serialized import report_from_data, report_from_flat
 from gongkai.totals import fill_totals
 from strategies import FORMAT_IDS, consistent_reports

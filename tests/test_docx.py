@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.errors import InputError
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
 from gongkai.formats import get_format
+from gongkai.inputs import parse_file
 from gongkai.office import convert
 from gongkai.readers import read_document
 from gongkai.writers.docx import write_docx

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongkai.errors import InputError
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
+from gongkai.inputs import parse_file
 from gongkai.readers.document import Paragraph, Table
 from gongkai.readers.html import declared_charset, read_html, read_html_file
 from gongkai.readers.text import read_text

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from gongkai.checks import run_checks
 from gongkai.checks.ocr import _one_digit_apart
 from gongkai.errors import InputError
-from gongkai.extract import parse_file
+from gongkai.inputs import parse_file
 from gongkai.readers.ocr import ocr_available
 from scans import pdftoppm_available, render, scanned_pdf
 from support import SHARED

@@ -12,7 +12,7 @@ import pytest
 
 from gongkai.checks import run_checks
 from gongkai.errors import InputError
-from gongkai.extract import parse_file
+from gongkai.inputs import parse_file
 from gongkai.readers import read_document
 from support import SEEDS, SHARED, seed_names
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from gongkai.checks import run_checks
-from gongkai.extract import parse_file
+from gongkai.inputs import parse_file
 from gongkai.readers.document import Table
 from gongkai.readers.pages import document
 from gongkai.readers.pdf_layout import page_lines

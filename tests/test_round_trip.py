@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from gongkai.checks import run_checks
-from gongkai.extract import parse_file
 from gongkai.formats import get_format
+from gongkai.inputs import parse_file
 from gongkai.model import Report
 from gongkai.serialized import report_from_flat
 from gongkai.writers.docx import write_docx

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from gongkai.checks import run_checks
-from gongkai.extract import parse_file
+from gongkai.inputs import parse_file
 from support import SEEDS, SHARED, seed_names
 
 

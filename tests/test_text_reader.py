@@ -7,7 +7,8 @@ import random
 import pytest
 
 from gongkai.errors import InputError
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
+from gongkai.inputs import parse_file
 from gongkai.readers.document import Table
 from gongkai.readers.encoding import decode
 from gongkai.readers.text import read_text

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from gongkai.checks import run_checks
 from gongkai.errors import InputError
-from gongkai.extract import extract, parse_file
+from gongkai.extract import extract
 from gongkai.formats import Format, all_formats, get_format
+from gongkai.inputs import parse_file
 from gongkai.labels import SECTION_NUMERALS
 from gongkai.model import Report
 from gongkai.readers.xlsx import read_xlsx_file

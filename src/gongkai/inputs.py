@@ -34,9 +34,19 @@ class Outcome:
     error: str | None = None  # one line, naming the file
 
 
-def read_report(path: str) -> Outcome:
-    from gongkai.extract import parse_file
+def parse_file(path: str | Path) -> Report:
+    """Any file gongkai reads → a Report: JSON of our model or flat data as it is, anything else read and extracted."""
+    if Path(path).suffix.lower() == ".json":
+        from gongkai.serialized import read_json_report
 
+        return read_json_report(path)
+    from gongkai.extract import extract
+    from gongkai.readers import read_document
+
+    return extract(read_document(path))
+
+
+def read_report(path: str) -> Outcome:
     try:
         return Outcome(path, report=parse_file(path))
     except InputError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SECTION_NUMERALS = "一二三四五六七八九十"  # the official numbering of sections: 一、… 六、
 
@@ -40,6 +41,12 @@ def strip_numbering(label: str) -> str:
         stripped = _NUMBERING.sub("", label, count=1)
         label = stripped or label
     return label
+
+
+@lru_cache(maxsize=8192)
+def core(text: str) -> str:
+    """The form printed labels are compared in: normalised (see normalize_label), list numbering removed."""
+    return strip_numbering(normalize_label(text))
 
 
 def one_edit_apart(a: str, b: str) -> bool:

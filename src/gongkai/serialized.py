@@ -151,9 +151,10 @@ def _prose_texts(prose: object, file: str) -> dict[int, str]:
 
 def add_prose(report: Report, markdown: str | Path) -> Report:
     """Sections, title, signature and date from a Markdown file with the six section headings."""
-    from gongkai.extract import parse_file
+    from gongkai.extract import extract
+    from gongkai.readers import read_document
 
-    prose = parse_file(markdown)
+    prose = extract(read_document(markdown))
     if not prose.sections:
         raise InputError(str(markdown), "no section headings (一、总体情况 … 六、其他需要报告的事项) found")
     by_number = {s.number: s for s in prose.sections}

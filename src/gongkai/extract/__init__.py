@@ -1,32 +1,30 @@
-"""Extraction: a neutral Document → a Report, by matching the official labels."""
+"""Extraction: a neutral Document → a Report, by matching the official labels.
+
+The steps: find the section headings and the title (extract.prose); sort every table row to table 二, 三
+or 四 by the section it stands in and by rows that can only open one of them; read each table by its labels
+(extract.table2, table3, table4); then the closing (signature, date) and the formats the tables follow.
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from gongkai.errors import InputError
 from gongkai.extract import prose
 from gongkai.extract.context import Extraction
-from gongkai.extract.matching import core
 from gongkai.extract.rows import RowParts, split_row
-from gongkai.extract.tables import (
-    extract_table2,
-    extract_table3,
-    extract_table4,
-    is_article,
-    is_table4_group,
-    vocabulary,
-)
-from gongkai.formats import format_for_year, newer, table3_format_of
+from gongkai.extract.table2 import extract_table2
+from gongkai.extract.table3 import extract_table3
+from gongkai.extract.table4 import extract_table4
+from gongkai.extract.vocabulary import is_article, is_table4_group, vocabulary
+from gongkai.formats import format_for_year, known_keys, newer, table3_format_of
+from gongkai.labels import core
 from gongkai.model import Meta, Report, Section, Source
 from gongkai.readers.document import Document, Paragraph, Table
 
-_TABLE_OF_SECTION = {2: 2, 3: 3, 4: 4}
 _POSITIONAL = {"tab", "pipe"}  # layouts whose field positions follow the columns
 
 
 def _row_marker(parts: RowParts) -> int | None:
-    """Rows that can only open one of the official tables, known by the formats' labels."""
+    """The table a row can only open, known by the formats' labels (an article of 二, 三's header, 四's groups)."""
     voc = vocabulary()
     texts = [core(c.text) for c in parts.labels]
     if any(is_article(t) for t in texts) or (texts and texts[0] in voc.t2_headers):
@@ -40,13 +38,14 @@ def _row_marker(parts: RowParts) -> int | None:
 
 def _sort_rows(doc: Document, heading_at: dict[int, int]) -> dict[int, list[RowParts]]:
     """Assign every table row to table 二, 三 or 四: by section, and by rows that open a table."""
-    out: dict[int, list[RowParts]] = {2: [], 3: [], 4: []}
+    table_of_section = {spec.section: spec.number for spec in vocabulary().newest.tables}
+    out: dict[int, list[RowParts]] = {number: [] for number in table_of_section.values()}
     section = 0
     for index, block in enumerate(doc.blocks):
         section = heading_at.get(index, section)
         if not isinstance(block, Table):
             continue
-        kind = _TABLE_OF_SECTION.get(section)
+        kind = table_of_section.get(section)
         for r, row in enumerate(block.rows):
             parts = split_row(row, r, block.index, block.grid, block.layout in _POSITIONAL)
             kind = _row_marker(parts) or kind
@@ -56,7 +55,7 @@ def _sort_rows(doc: Document, heading_at: dict[int, int]) -> dict[int, list[RowP
 
 
 def _positional(doc: Document) -> bool:
-    return any(t.grid or t.layout in ("tab", "pipe") for t in doc.tables())
+    return any(t.grid or t.layout in _POSITIONAL for t in doc.tables())
 
 
 def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | None) -> list[Section]:
@@ -73,17 +72,15 @@ def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | No
 
 def extract(doc: Document) -> Report:
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
-    fmt = vocabulary().formats[-1]  # every format has the same six sections
-    headings = prose.find_headings(paragraphs, fmt)
+    headings = prose.find_headings(paragraphs, vocabulary().newest)  # every format has the same six sections
     first_heading = headings[0].index if headings else len(doc.blocks)
-    front = [p for i, p in paragraphs if i < first_heading]
-    title = prose.find_title(front)
+    title = prose.find_title([p for i, p in paragraphs if i < first_heading])
     agency, year = prose.parse_title(title) if title else (None, None)
-    ex = Extraction(doc.path)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
     if not headings and not any(rows.values()):
         raise InputError(doc.path, "no annual report found (no section headings and no report tables)")
-    t2 = extract_table2(rows[2], ex)
+    ex = Extraction(doc.path)
+    table2 = extract_table2(rows[2], ex)
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
     # The closing (signature, date) follows the last heading; a heading is never a signature.
@@ -91,17 +88,17 @@ def extract(doc: Document) -> Report:
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
     meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
-                table3_format=_table3_format(ex.cells, year), table2_formats=sorted(t2.formats))
-    meta.template = _template(meta.table3_format, t2.formats)
+                table3_format=_table3_format(ex, year), table2_formats=sorted(table2.formats))
+    meta.template = _template(meta.table3_format, table2.formats)
     meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())
 
 
-def _table3_format(cells: dict, year: int | None) -> str | None:
+def _table3_format(ex: Extraction, year: int | None) -> str | None:
     """The shape of table 三's rows; a table 三 without any distinctive row takes its year's format."""
-    if not any(k.startswith("applications.") for k in cells):
+    if known_keys(3).isdisjoint(ex.cells):
         return None
-    return table3_format_of(cells, format_for_year(year).id)
+    return table3_format_of(ex.cells, format_for_year(year).id)
 
 
 def _template(table3: str | None, table2_formats: set[str]) -> str | None:
@@ -111,14 +108,3 @@ def _template(table3: str | None, table2_formats: set[str]) -> str | None:
         (table2,) = table2_formats
         return table2 if newer(table2, table3) else table3
     return table3
-
-
-def parse_file(path: str | Path) -> Report:
-    if Path(path).suffix.lower() == ".json":  # our own model or flat data: already a report
-        from gongkai.serialized import read_json_report
-
-        return read_json_report(path)
-    from gongkai.readers import read_document
-
-    return extract(read_document(path))
-

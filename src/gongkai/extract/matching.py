@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
 
 from gongkai.formats import Label
-from gongkai.labels import normalize_label, strip_numbering
-
-
-@lru_cache(maxsize=8192)
-def core(text: str) -> str:
-    """A label without spacing, punctuation variants or list numbering."""
-    return strip_numbering(normalize_label(text))
+from gongkai.labels import core
 
 
 @dataclass(frozen=True, slots=True)

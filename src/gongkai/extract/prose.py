@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from gongkai.extract.matching import core
 from gongkai.formats import Format
-from gongkai.labels import SECTION_NUMERALS, normalize_text
+from gongkai.labels import SECTION_NUMERALS, core, normalize_text
 from gongkai.readers.document import Paragraph
 
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}

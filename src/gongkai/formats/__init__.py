@@ -305,6 +305,12 @@ def all_formats() -> dict[str, Format]:
     return {f.id: f for f in sorted(found, key=lambda f: f.first_year)}
 
 
+@cache
+def known_keys(number: int) -> frozenset[str]:
+    """The cell keys of one table in every known format."""
+    return frozenset(k for f in all_formats().values() for k in f.table_keys(number))
+
+
 def format_ids() -> list[str]:
     return list(all_formats())
 
