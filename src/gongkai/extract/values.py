@@ -8,12 +8,8 @@ from functools import lru_cache
 
 from gongkai.labels import normalize_text
 from gongkai.model import Number
+from gongkai.printed import NONE_WORDS, NUMBER, PLACEHOLDERS
 
-_NUMBER = re.compile(
-    r"^(?P<sign>[+\-−－﹣]?)\s*(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>\.\d+)?\s*(?P<unit>万元|万|元|件|个|条|项|篇|次|人次|宗|份)?$"
-)
-_NONE_WORDS = {"无", "0件", "没有", "暂无"}
-_PLACEHOLDERS = {"-", "—", "——", "－", "/", "／", "\\", "–", "…", "...", "*", "×"}
 _SPACE = re.compile(r"\s+")
 
 
@@ -33,11 +29,11 @@ def read_value(raw: str) -> Reading:
     text = _SPACE.sub(" ", normalize_text(raw)).strip()
     if not text:
         return BLANK
-    if text.replace(" ", "") in _NONE_WORDS:
+    if text.replace(" ", "") in NONE_WORDS:
         return Reading(0, "none_word")
-    if text in _PLACEHOLDERS:
+    if text in PLACEHOLDERS:
         return Reading(None, "placeholder")
-    m = _NUMBER.match(text)
+    m = NUMBER.match(text)
     if not m:
         return Reading(None, "unreadable")
     digits = m["digits"].replace(",", "")

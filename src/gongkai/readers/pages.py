@@ -9,19 +9,13 @@ are dropped. Positions are in PDF points (1/72 inch) whatever the source.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from gongkai.printed import list_numbered, page_number
 from gongkai.readers.document import Document, Paragraph, Table, TextCell
 from gongkai.readers.pdf_layout import Line, page_lines, paragraphs_of
 from gongkai.readers.pdf_unruled import find_unruled
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?"
-                          r"|\d{1,3}\s*/\s*\d{1,3}|\d{1,3})\s*$")
-# A label cell that begins with its own numbering starts a row; a fragment without one, at the top
-# of a continued table, is the rest of a cell the page break cut.
-_NUMBERED = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．]"
-                       r"|\d{1,2}\s*[、.．])")
 _FRAGMENT_MAX = 10
 _EDGE = 3.0  # points: column edges this close are one edge
 
@@ -64,7 +58,7 @@ def page_items(words: list[dict], tables: list[list[tuple[float, float, float, f
 
 def _is_page_number(line: Line, height: float) -> bool:
     in_margin = line.top < height * 0.1 or line.top > height * 0.85
-    return in_margin and bool(_PAGE_NUMBER.match(line.text))
+    return in_margin and page_number(line.text)
 
 
 def _inside(word: dict, table: PageTable) -> bool:
@@ -226,8 +220,8 @@ def _rejoin_cut_cells(before: list[tuple[GridCell, int]], first_rows: list[GridC
     for cell in first_rows:
         above = ending.get(cell.col)
         if (cell.row == offset and above is not None and above.colspan == cell.colspan and cell.text
-                and len(cell.text) <= _FRAGMENT_MAX and not _NUMBERED.match(cell.text)
-                and _NUMBERED.match(above.text) and any(c.row == offset and c.col > cell.col for c in first_rows)):
+                and len(cell.text) <= _FRAGMENT_MAX and not list_numbered(cell.text)
+                and list_numbered(above.text) and any(c.row == offset and c.col > cell.col for c in first_rows)):
             above.text += cell.text
             above.rowspan += cell.rowspan
             continue

@@ -7,10 +7,9 @@ starts a new paragraph (headings, the signature and the date are short lines).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-_OWN_NUMBERING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．])")
+from gongkai.printed import list_numbered
 
 
 @dataclass(slots=True)
@@ -60,7 +59,7 @@ def _continues(before: Line, line: Line) -> bool:
     unit = max(line.size, 6.0)
     full = before.x1 >= before.right - 1.5 * unit
     flush_left = line.x0 <= line.left + 0.5 * unit
-    return full and flush_left and not _OWN_NUMBERING.match(line.text)
+    return full and flush_left and not list_numbered(line.text)
 
 
 def paragraphs_of(lines: list[Line]) -> list[tuple[str, Line]]:

@@ -20,14 +20,13 @@ line that is prose: in a larger font, or long without gaps between its words.
 from __future__ import annotations
 
 import itertools
-import re
 import statistics
 from dataclasses import dataclass, field
 
+from gongkai.printed import value_word
 from gongkai.readers.document import TextCell
 from gongkai.readers.pdf_layout import Line
 
-_VALUE = re.compile(r"^(?:[+\-−－]?[\d０-９][\d０-９,，]*(?:[.．][\d０-９]+)?(?:万元|万|元|件|个|%)?|无|—+|-+|/|／)$")
 _COLUMN_GAP = 1.5  # font sizes between a label and the first number of its row
 _BLOCK_PITCH = 1.75  # font sizes from one line of a cell to the next; more is the next cell
 _HEADER_REACH = 3.5  # font sizes above the first row that header lines may stand apart
@@ -103,8 +102,8 @@ def _anchor_values(line: Line, size: float) -> list[dict] | None:
     """The numbers ending an anchor line, or None: a row's numbers stand apart from its label and
     from each other; a prose line's numbers (2024 年) do not."""
     words = line.words
-    first = next((i for i, w in enumerate(words) if _VALUE.match(w["text"])), None)
-    if first is None or not all(_VALUE.match(w["text"]) for w in words[first:]):
+    first = next((i for i, w in enumerate(words) if value_word(w["text"])), None)
+    if first is None or not all(value_word(w["text"]) for w in words[first:]):
         return None
     values = words[first:]
     if first and words[first]["x0"] - words[first - 1]["x1"] < _COLUMN_GAP * size:

@@ -14,6 +14,7 @@ import re
 from enum import Enum
 from pathlib import Path
 
+from gongkai.printed import numeric, page_number
 from gongkai.readers.document import Document, Paragraph, Table, TextCell
 from gongkai.readers.encoding import decode
 
@@ -31,9 +32,7 @@ class Kind(Enum):
 _WORD_MARKS = re.compile(r"\[bookmark: [^\]]*\]")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
 _PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")
-_PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*\d+\s*页(\s*共\s*\d+\s*页)?|\d{1,3})[\s\-—–－]*$")
 _HEADING_LIKE = re.compile(r"^\s*([一二三四五六七八九十]+|\d{1,2})\s*[、.．]\s*\S{4,}")
-_NUMERIC = re.compile(r"^[\s+\-−－]*[\d０-９][\d０-９,.，．\s]*[万元件个条项篇]*$")
 _BLANK_CHARS = " \u3000\xa0\r\f"
 _FRAGMENT_MAX = 6  # a broken header word between blank lines: 自 / 然 / 人
 _CONTINUATION_MAX = 30  # a wrapped cell line right under its cell
@@ -49,7 +48,7 @@ def classify(line: str) -> Kind:
         return Kind.BLANK
     if stripped[0] == "|" and stripped.count("|") >= 2:
         return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
-    if len(stripped) <= 16 and _PAGE_NUMBER.match(stripped) and (
+    if len(stripped) <= 16 and page_number(stripped) and (
             "-" in stripped or "—" in stripped or "页" in stripped):
         return Kind.SKIP
     return Kind.TEXT
@@ -78,7 +77,7 @@ class _Lines:
     def is_fragment(self, i: int, limit: int) -> bool:
         text = _clean(self.lines[i])
         return (self.kinds[i] is Kind.TEXT and len(text) <= limit
-                and not _HEADING_LIKE.match(text) and not _NUMERIC.match(text))
+                and not _HEADING_LIKE.match(text) and not numeric(text))
 
     def fragments_return_to_cells(self, i: int) -> bool:
         """After a blank line: do short fragments lead back into the cell table?"""
@@ -106,7 +105,7 @@ class _Lines:
             if kind is Kind.TAB_CELL:
                 text = lines[i].strip(_CELL_STRIP)
                 row.append(TextCell(text, i + 1, len(row)))
-                joinable = bool(text) and not _NUMERIC.match(text)
+                joinable = bool(text) and not numeric(text)
                 i += 1
             elif kind is Kind.SKIP:
                 i += 1

@@ -178,9 +178,9 @@ IN_FORCE = Measure(
     "in_force", D, lambda y: and_(D.issued_year <= y, or_(D.repealed_year.is_(None), D.repealed_year > y)),
     (_DOCUMENT_KIND,), "发布日期 by 31 December {year}, not repealed by then (废止日期 empty or after {year})")
 
-# What the rows of table 三 other than the result rows, and the columns of the document rows of table 二, mean.
+# What the rows of table 三 other than the result rows, and the roles of the columns of table 二's documents, mean.
 TABLE3_ROWS = {"new": RECEIVED, CARRIED_OVER: PENDING_AT_START, CARRIED_FORWARD: OPEN_AT_END}
-DOCUMENT_COLUMNS = {"issued": ISSUED, "repealed": REPEALED, "in_force": IN_FORCE}
+DOCUMENT_ROLES = {"issued": ISSUED, "repealed": REPEALED, "in_force": IN_FORCE}
 
 
 class UncountableCell(RegisterError):
@@ -191,6 +191,7 @@ class UncountableCell(RegisterError):
 
 
 def _table3(fmt: Format) -> dict[str, Counted]:
+    spec = fmt.table(3)
     out = {}
     for row in fmt.table3_rows:
         if row.key in fmt.sets["result_rows"]:
@@ -200,25 +201,27 @@ def _table3(fmt: Format) -> dict[str, Counted]:
         else:
             continue
         for column in fmt.sets["applicant_parts"]:
-            key = f"applications.{row.key}.{column}"
+            key = spec.key(row.key, column)
             out[key] = Counted(key, measure, ((*fixed, frozenset({column})),))
     return out
 
 
 def _table4(fmt: Format) -> dict[str, Counted]:
-    return {f"{group}.{part}": Counted(f"{group}.{part}", FILED, ((frozenset({group}), frozenset({part})),))
+    spec = fmt.table(4)
+    return {spec.key(group, part): Counted(spec.key(group, part), FILED, ((frozenset({group}), frozenset({part})),))
             for group in fmt.sets["appeal_groups"] for part in fmt.sets["appeal_parts"]}
 
 
 def _table2(fmt: Format) -> dict[str, Definition]:
     out: dict[str, Definition] = {}
     documents = fmt.sets.get("document_rows", ())
+    spec = fmt.table(2)
     for block in fmt.table2:
         for row in block.rows:
             for column in block.columns:
-                key = f"proactive.{row.key}.{column.key}"
-                if row.key in documents and column.key in DOCUMENT_COLUMNS:
-                    out[key] = Counted(key, DOCUMENT_COLUMNS[column.key], ((frozenset({row.key}),),))
+                key = spec.key(row.key, column.key)
+                if row.key in documents and column.role in DOCUMENT_ROLES:
+                    out[key] = Counted(key, DOCUMENT_ROLES[column.role], ((frozenset({row.key}),),))
                 elif row.key not in documents and key in yearly_count_keys():
                     out[key] = Entered(key)
     return out
@@ -281,7 +284,8 @@ def row_union(format_id: str, row: str) -> Counted:
     """The records of a whole row of table 三 (every applicant type): e.g. the applications carried forward."""
     fmt = get_format(format_id)
     cells = definitions(format_id)
-    return _union(f"applications.{row}", [cells[f"applications.{row}.{c}"] for c in fmt.sets["applicant_parts"]])
+    spec = fmt.table(3)
+    return _union(spec.row_key(row), [cells[spec.key(row, c)] for c in fmt.sets["applicant_parts"]])
 
 
 # ── counting ────────────────────────────────────────────────────────────────────────────────────────────────
