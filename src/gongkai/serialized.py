@@ -15,7 +15,7 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.extract.prose import agency_kind
 from gongkai.extract.values import read_value
-from gongkai.formats import all_formats, format_for_year, get_format, table3_format_of
+from gongkai.formats import all_formats, format_for_year, get_format, table2_formats_of, table3_format_of
 from gongkai.labels import SECTION_NUMERALS
 from gongkai.model import Cell, Meta, Report, Section, Source
 
@@ -73,6 +73,7 @@ def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report
         if key not in known:
             raise InputError(file, f"unknown cell key {key!r} (see cell-keys.md)")
         cells[key] = _cell(key, value, file)
+    meta.table2_formats = table2_formats_of(cells)
     year_format = format_for_year(meta.year).id if meta.year else None
     meta.table3_format = table3_format_of(cells, meta.template or year_format)
     meta.template = meta.template or meta.table3_format

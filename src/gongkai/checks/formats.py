@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from gongkai.checks.base import Check, Context, register
-from gongkai.formats import Format, all_formats
+from gongkai.formats import Format, all_formats, table2_wordings
 from gongkai.model import Finding
 
 
@@ -34,10 +34,13 @@ class OutdatedFormat(Check):
         if meta.year is None:
             return
         table3 = _table3_format(context)
-        used_by_table = ((current.table(3).name, [table3] if table3 else []),
-                         (current.table(2).name, meta.table2_formats))
+        # Table 二 row by row: a wording the current format shares is not outdated, whichever format it came from.
+        table2 = {f for wording in table2_wordings(context.report.cells).values() if current.id not in wording
+                  for f in wording}
+        used_by_table = ((current.table(3).name, {table3} if table3 else set()), (current.table(2).name, table2))
         for table, used in used_by_table:
-            old = [all_formats()[u] for u in used if u != current.id and u in all_formats()]
+            old = sorted((all_formats()[u] for u in used if u != current.id and u in all_formats()),
+                         key=lambda f: f.first_year)
             old = [f for f in old if f.first_year < current.first_year]
             if old:
                 yield self.finding(self.Params(meta.year, table, "、".join(_name(f) for f in old), _name(current)))
@@ -56,7 +59,8 @@ class MixedFormats(Check):
         if meta.year is None:
             return
         table3 = _table3_format(context)
-        if len(set(meta.table2_formats) | ({table3} if table3 else set())) > 1:
+        wordings = [*table2_wordings(context.report.cells).values(), *([frozenset({table3})] if table3 else [])]
+        if wordings and not frozenset.intersection(*wordings):  # no one format has every part as printed
             yield self.finding(self.Params("、".join(meta.table2_formats) or "—", table3 or "—"))
 
 

@@ -311,6 +311,14 @@ def known_keys(number: int) -> frozenset[str]:
     return frozenset(k for f in all_formats().values() for k in f.table_keys(number))
 
 
+@cache
+def report_words() -> tuple[str, ...]:
+    """Words only an annual report holds: the first section's heading, the table titles, 申请人情况."""
+    words = {w for f in all_formats().values()
+             for w in (f.sections[0].label, f.table3_applicants, *(t.title for t in f.tables))}
+    return tuple(sorted(words))
+
+
 def format_ids() -> list[str]:
     return list(all_formats())
 
@@ -350,6 +358,24 @@ def table3_format_of(keys, default: str | None = None) -> str | None:
     best = max(hits.values(), default=0)
     winners = [fid for fid, n in hits.items() if n == best]
     return winners[0] if best and len(winners) == 1 else default
+
+
+def table2_wordings(keys: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each row of table 二 these cell keys have, the formats with a block that has exactly the columns present
+    for that row (a report may mix wordings block by block; formats may share a wording)."""
+    columns: dict[str, set[str]] = {}
+    for key in keys:
+        split = newest_format().table(2).split(key)
+        if split:
+            columns.setdefault(split[0], set()).add(split[1])
+    return {row: frozenset(fmt.id for fmt in all_formats().values() for block in fmt.table2
+                           if any(r.key == row for r in block.rows) and present == {c.key for c in block.columns})
+            for row, present in columns.items()}
+
+
+def table2_formats_of(keys: Iterable[str]) -> list[str]:
+    """The formats whose wording of table 二 these cell keys use, in any of their rows."""
+    return sorted(set().union(*table2_wordings(keys).values()))
 
 
 def newer(a: str, b: str) -> bool:

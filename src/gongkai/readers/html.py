@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 
 from gongkai.errors import InputError
+from gongkai.formats import report_words
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
 
 _BLOCK = frozenset((
@@ -47,7 +48,6 @@ _CHROME_TOKENS = frozenset(("header", "head", "foot", "position", "location", "d
 _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "search", "menu", "menubar"))
 _BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|所在位置)")
 _BREADCRUMB_TAGS = frozenset(("div", "p", "td", "span", "li", "ul", "table"))
-_REPORT_WORDS = ("总体情况", "申请人情况", "主动公开政府信息情况")  # chrome holding these is the report
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_HINTS = ("isplay", "ISPLAY", "isibility", "ISIBILITY", "idden", "IDDEN")  # quicker than any regex
 # Inline elements, flattened inside data tables before their cells are read (their text stays).
@@ -187,7 +187,7 @@ def _classes(el) -> list[str]:
 
 def _holds_report(el) -> bool:
     text = _all_text(el)
-    return any(word in text for word in _REPORT_WORDS)
+    return any(word in text for word in report_words())  # chrome holding these is the report
 
 
 def _hidden(el) -> bool:
