@@ -151,34 +151,32 @@ def _open_after(day: date | None, year: int) -> bool:
     return day is None or day.year > year
 
 
+def _application_cells(a: dict[str, Any], year: int) -> list[str]:
+    received, answered, who = a["received"], a["answered"], a["applicant"]
+    rows = [("new", _in(received, year)),
+            ("carried_over", received.year < year and _open_after(answered, year - 1)),
+            (a["outcome"], _in(answered, year)),
+            ("carried_forward", received.year <= year and _open_after(answered, year))]
+    return [f"applications.{row}.{who}" for row, counted in rows if counted]
+
+
+def _document_cells(d: dict[str, Any], year: int) -> list[str]:
+    columns = [("issued", _in(d["issued"], year)), ("repealed", _in(d["repealed"], year)),
+               ("in_force", d["issued"].year <= year and _open_after(d["repealed"], year))]
+    return [f"proactive.{d['kind']}.{column}" for column, counted in columns if counted]
+
+
 def _base_cells(data: dict[str, Any], year: int) -> dict[str, set[str]]:
+    """The records behind every cell that is not a total, counted here independently of the register's SQL."""
     cells: dict[str, set[str]] = {}
-
-    def add(key: str, number: str) -> None:
+    found = [(key, f"A{i}") for i, a in enumerate(data["applications"]) if not a["withdrawn"]
+             for key in _application_cells(a, year)]
+    found += [(f"{c['kind']}.{'pending' if _open_after(c['closed'], year) else c['result']}", f"C{i}")
+              for i, c in enumerate(data["cases"]) if not c["withdrawn"] and _in(c["filed"], year)]
+    found += [(key, f"D{i}") for i, d in enumerate(data["documents"]) if not d["withdrawn"]
+              for key in _document_cells(d, year)]
+    for key, number in found:
         cells.setdefault(key, set()).add(number)
-
-    for i, a in enumerate(data["applications"]):
-        if a["withdrawn"]:
-            continue
-        received, answered, who = a["received"], a["answered"], a["applicant"]
-        if _in(received, year):
-            add(f"applications.new.{who}", f"A{i}")
-        if received.year < year and _open_after(answered, year - 1):
-            add(f"applications.carried_over.{who}", f"A{i}")
-        if _in(answered, year):
-            add(f"applications.{a['outcome']}.{who}", f"A{i}")
-        if received.year <= year and _open_after(answered, year):
-            add(f"applications.carried_forward.{who}", f"A{i}")
-    for i, c in enumerate(data["cases"]):
-        if not c["withdrawn"] and _in(c["filed"], year):
-            add(f"{c['kind']}.{'pending' if _open_after(c['closed'], year) else c['result']}", f"C{i}")
-    for i, d in enumerate(data["documents"]):
-        if d["withdrawn"]:
-            continue
-        for column, counted in (("issued", _in(d["issued"], year)), ("repealed", _in(d["repealed"], year)),
-                                ("in_force", d["issued"].year <= year and _open_after(d["repealed"], year))):
-            if counted:
-                add(f"proactive.{d['kind']}.{column}", f"D{i}")
     return cells
 
 

@@ -248,32 +248,42 @@ def _walk(root, out: _Lines, tables: list[Table]) -> None:
     while stack:
         el, starting = stack.pop()
         tag = el.tag  # type: ignore[attr-defined]
-        if starting:
-            if not isinstance(tag, str) or tag in _SKIP or (tag not in ("html", "body") and _is_chrome(el, tag)):
-                pass
-            elif tag == "br":
-                out.end()
-            elif tag == "pre":
-                out.end()
-                for i, line in enumerate(_all_text(el).split("\n")):
-                    out.parts.append(line)
-                    if line.strip(_STRIP):
-                        out.seen_text, out.line = True, (el.sourceline or 0) + i or None  # type: ignore[attr-defined]
-                    out.end()
-            elif tag == "table" and el.find(".//table") is None and _add_table(el, out, tables):  # type: ignore[attr-defined]
-                pass
-            else:
-                if tag in _BLOCK:
-                    out.end()
-                if el.text:  # type: ignore[attr-defined]
-                    out.text(el.text, el)  # type: ignore[attr-defined]
-                stack.append((el, False))
-                stack.extend((child, True) for child in reversed(el))  # type: ignore[call-overload]
-                continue
-        elif tag in _BLOCK:
+        if starting and _enter(el, tag, root, out, tables):
+            stack.append((el, False))
+            stack.extend((child, True) for child in reversed(el))  # type: ignore[call-overload]
+            continue
+        if not starting and tag in _BLOCK:
             out.end()
         if el is not root and el.tail:  # type: ignore[attr-defined]
             out.text(el.tail, el, tail=True)  # type: ignore[attr-defined]
+
+
+def _enter(el, tag: object, root, out: _Lines, tables: list[Table]) -> bool:
+    """Take in an element as the walk reaches it; True when its children are to be walked too."""
+    if not isinstance(tag, str) or tag in _SKIP or (tag not in ("html", "body") and _is_chrome(el, tag)):
+        return False
+    if tag == "br":
+        out.end()
+        return False
+    if tag == "pre":
+        _preformatted(el, out)
+        return False
+    if tag == "table" and el.find(".//table") is None and _add_table(el, out, tables):
+        return False
+    if tag in _BLOCK:
+        out.end()
+    if el.text:
+        out.text(el.text, el)
+    return True
+
+
+def _preformatted(el, out: _Lines) -> None:
+    out.end()
+    for i, line in enumerate(_all_text(el).split("\n")):
+        out.parts.append(line)
+        if line.strip(_STRIP):
+            out.seen_text, out.line = True, (el.sourceline or 0) + i or None
+        out.end()
 
 
 def _add_table(el, out: _Lines, tables: list[Table]) -> bool:

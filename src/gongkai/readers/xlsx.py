@@ -249,57 +249,74 @@ def _split_ref(ref: str) -> tuple[str, str]:
     return sheet.strip("'"), address
 
 
+class _Ours:
+    """A workbook gongkai wrote, read through its 「_keys」 sheet (gongkai.workbook)."""
+
+    def __init__(self, formulas: Workbook, values: Workbook, keys: dict[str, str]) -> None:
+        self.formulas, self.values, self.keys = formulas, values, keys
+        self.fmt = get_format(keys[KEY_FORMAT])
+        self.sheets: dict[str, _Sheet] = {}
+
+    def sheet(self, name: str) -> _Sheet:
+        if name not in self.sheets:
+            self.sheets[name] = _Sheet(self.formulas[name], self.values[name])
+        return self.sheets[name]
+
+    def at(self, ref: str) -> tuple[_Sheet, int, int]:
+        name, address = _split_ref(ref)
+        column, row = coordinate_from_string(address)
+        return self.sheet(name), row, column_index_from_string(column)
+
+    def named(self, prefix: str) -> list[tuple[str, str]]:
+        return [(name[len(prefix):], ref) for name, ref in self.keys.items() if name.startswith(prefix)]
+
+    def tables(self) -> dict[int, list[Table]]:
+        """Each table's grid, by the section it is printed in."""
+        tables: dict[int, list[Table]] = {}
+        for name, ref in self.named(KEY_TABLE):
+            sheet_name, bounds = _split_ref(ref)
+            spec = table_of_key(self.fmt, KEY_TABLE + name)
+            tables.setdefault(spec.section if spec else 0, []).append(
+                _grid(self.sheet(sheet_name), range_boundaries(bounds)))
+        return tables
+
+    def section(self, ref: str) -> list[Block]:
+        """A section's heading and prose, as printed paragraphs."""
+        sheet, row, col = self.at(ref)
+        heading = sheet.text(row, 1).strip()
+        prose = sheet.text(row, col).replace("\r\n", "\n").replace("\r", "\n")
+        blocks: list[Block] = [Paragraph(heading, line=row)] if heading else []
+        if prose:
+            blocks.extend(Paragraph(line, line=row) for line in prose.split("\n"))
+        return blocks
+
+    def blocks(self) -> list[Block]:
+        meta = {name: self.at(ref) for name, ref in self.named(KEY_META)}
+        values = {name: sheet.value(row, col) for name, (sheet, row, col) in meta.items()}
+        tables = self.tables()
+        blocks: list[Block] = []
+        title = _title(self.fmt, values.get("agency"), values.get("year"))
+        if title:
+            blocks.append(Paragraph(title, line=meta["agency"][1] if "agency" in meta else None))
+        for number, ref in sorted((int(n), ref) for n, ref in self.named(KEY_SECTION)):
+            blocks += self.section(ref) + tables.pop(number, [])
+        for rest in tables.values():  # a table whose section has no row in 「正文」
+            blocks.extend(rest)
+        printed = _date_text(values.get("published"))
+        if printed and not _same_date(blocks, printed):
+            blocks.append(Paragraph(printed, line=meta["published"][1]))
+        return blocks
+
+
 def _ours(formulas: Workbook, values: Workbook) -> list[Block] | None:
     """The blocks of a workbook gongkai wrote, found through its 「_keys」 sheet; None if not ours."""
     keys = _keys(formulas)
     if keys is None:
         return None
-    sheets: dict[str, _Sheet] = {}
-
-    def sheet_of(name: str) -> _Sheet:
-        if name not in sheets:
-            sheets[name] = _Sheet(formulas[name], values[name])
-        return sheets[name]
-
-    def at(ref: str) -> tuple[_Sheet, int, int]:
-        name, address = _split_ref(ref)
-        column, row = coordinate_from_string(address)
-        return sheet_of(name), row, column_index_from_string(column)
-
     try:
-        fmt = get_format(keys[KEY_FORMAT])
-        meta = {name[len(KEY_META):]: at(ref) for name, ref in keys.items() if name.startswith(KEY_META)}
-        meta_values = {name: sheet.value(row, col) for name, (sheet, row, col) in meta.items()}
-        tables: dict[int, list[Table]] = {}
-        for name, ref in keys.items():
-            if name.startswith(KEY_TABLE):
-                sheet_name, bounds = _split_ref(ref)
-                spec = table_of_key(fmt, name)
-                tables.setdefault(spec.section if spec else 0, []).append(
-                    _grid(sheet_of(sheet_name), range_boundaries(bounds)))
-        sections = sorted(((int(name[len(KEY_SECTION):]), ref) for name, ref in keys.items()
-                           if name.startswith(KEY_SECTION)))
-        blocks: list[Block] = []
-        title = _title(fmt, meta_values.get("agency"), meta_values.get("year"))
-        if title:
-            blocks.append(Paragraph(title, line=meta["agency"][1] if "agency" in meta else None))
-        for number, ref in sections:
-            sheet, row, col = at(ref)
-            heading = sheet.text(row, 1).strip()
-            if heading:
-                blocks.append(Paragraph(heading, line=row))
-            prose = sheet.text(row, col).replace("\r\n", "\n").replace("\r", "\n")
-            if prose:
-                blocks.extend(Paragraph(line, line=row) for line in prose.split("\n"))
-            blocks.extend(tables.pop(number, []))
-        for rest in tables.values():  # a table whose section has no row in 「正文」
-            blocks.extend(rest)
+        return _Ours(formulas, values, keys).blocks()
     except (KeyError, ValueError, TypeError):
         return None  # not laid out as the keys say: read it as any workbook
-    printed = _date_text(meta_values.get("published"))
-    if printed and not _same_date(blocks, printed):
-        blocks.append(Paragraph(printed, line=meta["published"][1]))
-    return blocks
 
 
 def _title(fmt: Format, agency: object, year: object) -> str | None:
