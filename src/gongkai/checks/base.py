@@ -9,32 +9,59 @@ checks of the format data register themselves from that data (gongkai.checks.ari
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, ClassVar, NamedTuple
 
-from gongkai.formats import Format, all_formats, format_for_year, report_format
-from gongkai.model import Finding, Note, Report, Source
+from gongkai.formats import Format, all_formats, format_for_year, report_format, table2_wordings, table_number
+from gongkai.model import Cell, Finding, Note, Report, Source
 
 
-@dataclass(frozen=True, slots=True)
 class Context:
-    """A report and the formats a check judges it by."""
+    """A report and the formats a check judges it by; what several checks need is worked out once, when asked."""
 
-    report: Report
-    fmt: Format  # the format the report's tables follow
-    year_format: Format  # the format the report's year requires
-    table2_formats: tuple[Format, ...]  # the formats whose wording table 二 uses
-    tables: frozenset[int]  # the numbers of the tables the report has cells of
-    ocr: bool  # some cell was read by OCR
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        self.fmt: Format = report_format(report)  # the format the report's tables follow
+        self.year_format: Format = format_for_year(report.meta.year)  # the format the report's year requires
+        formats = all_formats()
+        # the formats whose wording table 二 uses
+        self.table2_formats = tuple(formats[f] for f in report.meta.table2_formats if f in formats)
 
     @classmethod
     def of(cls, report: Report) -> Context:
-        formats = all_formats()
-        fmt = report_format(report)
-        tables = frozenset(t.number for t in map(fmt.table_of, report.cells) if t is not None)
-        return cls(report, fmt, format_for_year(report.meta.year),
-                   tuple(formats[f] for f in report.meta.table2_formats if f in formats), tables,
-                   any(c.confidence is not None for c in report.cells.values()))
+        return cls(report)
+
+    @cached_property
+    def keys_by_table(self) -> dict[int, list[str]]:
+        """The report's cell keys by the number of their table."""
+        out: dict[int, list[str]] = {}
+        for key in self.report.cells:
+            number = table_number(key)
+            if number is not None:
+                out.setdefault(number, []).append(key)
+        return out
+
+    @property
+    def tables(self) -> set[int]:
+        """The numbers of the tables the report has cells of."""
+        return set(self.keys_by_table)
+
+    @cached_property
+    def table2_wordings(self) -> dict[str, frozenset[str]]:
+        """Each row of table 二 → the formats whose wording of it the report uses (gongkai.formats)."""
+        return table2_wordings(self.keys_by_table.get(2, ()))
+
+    @cached_property
+    def ocr(self) -> bool:
+        """Some cell was read by OCR."""
+        return any(c.confidence is not None for c in self.report.cells.values())
+
+    @cached_property
+    def cells_by_note(self) -> dict[str | None, list[Cell]]:
+        out: dict[str | None, list[Cell]] = {}
+        for cell in self.report.cells.values():
+            out.setdefault(cell.note, []).append(cell)
+        return out
 
     def notes(self, kind: str) -> list[Note]:
         return [n for n in self.report.notes if n.kind == kind]

@@ -29,10 +29,9 @@ class _CellsNoted(Check):
 
     def run(self, context: Context) -> Iterator[Finding]:
         by_table: dict[str, list[Cell]] = {}
-        for cell in context.report.cells.values():
-            if cell.note == self.note:
-                spec = table_of(cell.key)
-                by_table.setdefault(spec.name if spec else cell.key, []).append(cell)
+        for cell in context.cells_by_note.get(self.note, ()):
+            spec = table_of(cell.key)
+            by_table.setdefault(spec.name if spec else cell.key, []).append(cell)
         for table, cells in by_table.items():
             keys = [c.key for c in cells]
             yield self.finding(self.Params(table, len(cells), listing(keys)), keys, [c.source for c in cells])
@@ -59,18 +58,20 @@ class _Printed(NamedTuple):
 
 
 class _EachCell(Check):
-    """One finding per cell that `wrong` picks."""
+    """One finding per cell that `wrong` picks (among those read with the note, when one is set)."""
 
     Params = _Printed
+    note: str | None = None
 
     def wrong(self, cell: Cell) -> bool:
-        raise NotImplementedError
+        return True
 
     def params(self, cell: Cell) -> tuple:
         return self.Params(describe(cell.key), cell.raw.replace("\n", ""))
 
     def run(self, context: Context) -> Iterator[Finding]:
-        for cell in context.report.cells.values():
+        cells = context.cells_by_note.get(self.note, ()) if self.note else context.report.cells.values()
+        for cell in cells:
             if self.wrong(cell):  # rare: the message parameters are built only for a finding
                 yield self.finding(self.params(cell), [cell.key], [cell.source])
 
@@ -88,10 +89,7 @@ def _columns(attribute: str) -> frozenset[str]:
 
 @register
 class NotANumber(_EachCell):
-    code = "S207"
-
-    def wrong(self, cell: Cell) -> bool:
-        return cell.note == "unreadable"
+    code, note = "S207", "unreadable"
 
 
 @register
@@ -104,8 +102,7 @@ class UnitTypedIn(_EachCell):
         unit: str
         value: int | float
 
-    def wrong(self, cell: Cell) -> bool:
-        return cell.note == "unit"
+    note = "unit"
 
     def params(self, cell: Cell) -> tuple:
         return self.Params(describe(cell.key), cell.raw.replace("\n", ""), cell.unit or "", cell.value)

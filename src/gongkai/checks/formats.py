@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from gongkai.checks.base import Check, Context, register
-from gongkai.formats import Format, all_formats, table2_wordings
+from gongkai.formats import Format, all_formats
 from gongkai.model import Finding
 
 
@@ -35,8 +35,7 @@ class OutdatedFormat(Check):
             return
         table3 = _table3_format(context)
         # Table 二 row by row: a wording the current format shares is not outdated, whichever format it came from.
-        table2 = {f for wording in table2_wordings(context.report.cells).values() if current.id not in wording
-                  for f in wording}
+        table2 = {f for wording in context.table2_wordings.values() if current.id not in wording for f in wording}
         used_by_table = ((current.table(3).name, {table3} if table3 else set()), (current.table(2).name, table2))
         for table, used in used_by_table:
             old = sorted((all_formats()[u] for u in used if u != current.id and u in all_formats()),
@@ -59,7 +58,7 @@ class MixedFormats(Check):
         if meta.year is None:
             return
         table3 = _table3_format(context)
-        wordings = [*table2_wordings(context.report.cells).values(), *([frozenset({table3})] if table3 else [])]
+        wordings = [*context.table2_wordings.values(), *([frozenset({table3})] if table3 else [])]
         if wordings and not frozenset.intersection(*wordings):  # no one format has every part as printed
             yield self.finding(self.Params("、".join(meta.table2_formats) or "—", table3 or "—"))
 

@@ -9,7 +9,6 @@ from gongkai.extract.rows import RowParts, fit
 
 Spans = dict[str, tuple[int, int]]  # column key → the grid columns its header covers
 Preference = Callable[[list], bool] | None
-KeyOf = Callable[[str], str]  # a column of the row → the cell key
 
 
 def regrid(parts: RowParts, spans: Spans | None) -> None:
@@ -38,10 +37,10 @@ def total_holds(columns: list[str]) -> Preference:
     return ok
 
 
-def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, key_of: KeyOf) -> None:
+def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, key_of: dict[str, str]) -> None:
     """On a true grid a value belongs to the header whose columns it stands under."""
     for column, (start, end) in spans.items():
-        key = key_of(column)
+        key = key_of[column]
         inside = [c for c in parts.values if c.column is not None and c.column < end and c.column + c.span > start]
         filled = [c for c in inside if c.text]
         if len(filled) > 1:
@@ -56,15 +55,15 @@ def _place_on_grid(ex: Extraction, parts: RowParts, spans: Spans, key_of: KeyOf)
             ex.put(key, None, parts.table, parts.index)
 
 
-def place_row(ex: Extraction, parts: RowParts, columns: list[str], key_of: KeyOf, prefer: Preference = None,
+def place_row(ex: Extraction, parts: RowParts, columns: list[str], cells: list[str], prefer: Preference = None,
               spans: Spans | None = None, use_positions: bool = True) -> None:
-    """Store a row's values under its columns' cell keys, saying what could not be placed."""
+    """Store a row's values under its columns (`cells`: their keys, in the same order), saying what could not
+    be placed."""
     if spans is not None and parts.grid:
-        _place_on_grid(ex, parts, spans, key_of)
+        _place_on_grid(ex, parts, spans, dict(zip(columns, cells, strict=True)))
         return
     positions = [spans[c][0] for c in columns] if spans is not None and parts.positional and use_positions else None
     alignment = fit(parts.values, len(columns), prefer, positions)
-    cells = [key_of(c) for c in columns]
     where = [ex.source(parts.values[0] if parts.values else None, parts.table, parts.index)]
     if alignment.short:
         ex.note("too_few_values", cells, where, count=sum(1 for c in parts.values if c.text), expected=len(columns))

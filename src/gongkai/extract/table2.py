@@ -50,24 +50,25 @@ def extract_table2(rows: list[RowParts], ex: Extraction) -> Table2Result:
 def _row(parts: RowParts, block: _Block, ex: Extraction, voc: LabelVocabulary, result: Table2Result) -> None:
     label_cell = parts.labels[0]
     printed = "".join(c.text for c in parts.labels)
-    where = [ex.source(label_cell, parts.table, parts.index)]
     match = voc.t2_rows.find(printed)
     if match is None or block.columns is None:
-        ex.note("unrecognised_label", where=where, table=voc.newest.table(2).name, printed=printed.replace("\n", ""))
+        ex.note("unrecognised_label", where=[ex.source(label_cell, parts.table, parts.index)],
+                table=voc.newest.table(2).name, printed=printed.replace("\n", ""))
         return
     row = match.label.key
     formats = _formats_for(voc, row, block.columns)
     if not formats:
-        ex.note("block_of_no_format", where=where, printed=label_cell.text, columns="、".join(block.columns))
+        ex.note("block_of_no_format", where=[ex.source(label_cell, parts.table, parts.index)],
+                printed=label_cell.text, columns="、".join(block.columns))
         return
     result.formats |= {f.id for f in formats}
     official = [label for f in formats if (label := _row_label(f, row))]
     spec = voc.newest.table(2)
     if core(printed) not in {core(o) for o in official}:
-        ex.note("label_variant", [spec.key(row, "*")], where, printed=label_cell.text.replace("\n", ""),
-                official=official[-1])
+        ex.note("label_variant", [spec.key(row, "*")], [ex.source(label_cell, parts.table, parts.index)],
+                printed=label_cell.text.replace("\n", ""), official=official[-1])
     result.blocks.append((block.columns, row))
-    place_row(ex, parts, block.columns, lambda c: spec.key(row, c), spans=block.spans)
+    place_row(ex, parts, block.columns, [spec.key(row, c) for c in block.columns], spans=block.spans)
 
 
 def _formats_for(voc: LabelVocabulary, row: str, columns: list[str]) -> list[Format]:

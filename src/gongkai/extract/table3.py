@@ -29,6 +29,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
         return  # no row with values: nothing to read
     columns, spans = table3_columns(header, positional, ex, voc)
     spec = voc.newest.table(3)
+    prefer = total_holds(columns)
     state = _RowLabels(pending=[c for parts in body[:first] for c in parts.labels])
     for i in range(first, len(body)):
         parts = body[i]
@@ -42,7 +43,7 @@ def extract_table3(rows: list[RowParts], positional: bool, ex: Extraction) -> No
             _note_unknown(parts, ex, voc)
             continue
         # Positions are no tie-break here: nested labels make spacer cells come and go in flow text.
-        place_row(ex, parts, columns, lambda c, row=label.key: spec.key(row, c), total_holds(columns), spans,
+        place_row(ex, parts, columns, [spec.key(label.key, c) for c in columns], prefer, spans,
                   use_positions=False)
 
 

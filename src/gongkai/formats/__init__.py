@@ -61,10 +61,17 @@ class TableSpec:
     short_title: str  # 主动公开
     section: int  # the section it is printed under
     key_template: str  # proactive.{row}.{column}; {row} is table 四's group
+    _pieces: tuple[str, str, str] = field(init=False, repr=False, compare=False)  # the template around its fields
+
+    def __post_init__(self) -> None:
+        before, _, rest = self.key_template.partition("{row}")
+        between, _, after = rest.partition("{column}")
+        object.__setattr__(self, "_pieces", (before, between, after))
 
     def key(self, row: str, column: str) -> str:
         """The cell key of a row (table 四: a group) and a column; "*" stands for any."""
-        return self.key_template.format(row=row, column=column)
+        before, between, after = self._pieces  # keys are spelt often: plain joins, not str.format
+        return f"{before}{row}{between}{column}{after}"
 
     @property
     def prefix(self) -> str:
@@ -363,14 +370,26 @@ def table3_format_of(keys, default: str | None = None) -> str | None:
 def table2_wordings(keys: Iterable[str]) -> dict[str, frozenset[str]]:
     """For each row of table 二 these cell keys have, the formats with a block that has exactly the columns present
     for that row (a report may mix wordings block by block; formats may share a wording)."""
+    spec = newest_format().table(2)
     columns: dict[str, set[str]] = {}
     for key in keys:
-        split = newest_format().table(2).split(key)
+        split = spec.split(key)
         if split:
             columns.setdefault(split[0], set()).add(split[1])
-    return {row: frozenset(fmt.id for fmt in all_formats().values() for block in fmt.table2
-                           if any(r.key == row for r in block.rows) and present == {c.key for c in block.columns})
-            for row, present in columns.items()}
+    wordings = _table2_wordings()
+    return {row: wordings.get((row, frozenset(present)), frozenset()) for row, present in columns.items()}
+
+
+@cache
+def _table2_wordings() -> dict[tuple[str, frozenset[str]], frozenset[str]]:
+    """(row of table 二, its columns) → the formats that print that row under exactly those columns."""
+    out: dict[tuple[str, frozenset[str]], set[str]] = {}
+    for fmt in all_formats().values():
+        for block in fmt.table2:
+            columns = frozenset(c.key for c in block.columns)
+            for row in block.rows:
+                out.setdefault((row.key, columns), set()).add(fmt.id)
+    return {key: frozenset(ids) for key, ids in out.items()}
 
 
 def table2_formats_of(keys: Iterable[str]) -> list[str]:
@@ -387,6 +406,20 @@ def report_format(report: Report) -> Format:
     """The format a report's table 三 follows, or the one its year requires."""
     meta = report.meta
     return all_formats().get(meta.table3_format or meta.template or "", format_for_year(meta.year))
+
+
+@cache
+def _numbers_of_known_keys() -> dict[str, int]:
+    return {key: number for fmt in all_formats().values() for key, number in _table_of_key(fmt).items()}
+
+
+def table_number(key: str) -> int | None:
+    """The number of the table a cell key belongs to, in any known format (wildcard keys too)."""
+    number = _numbers_of_known_keys().get(key)
+    if number is not None:
+        return number
+    spec = table_of(key)
+    return spec.number if spec else None
 
 
 def table_of(key: str) -> TableSpec | None:
