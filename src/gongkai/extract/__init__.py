@@ -82,7 +82,7 @@ def extract(doc: Document) -> Report:
     ex = Extraction(doc.path)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
     if not headings and not any(rows.values()):
-        raise InputError(doc.path, "no annual report found (no section headings and no report tables)")
+        raise InputError(doc.path, "errors.report.not_found")
     t2 = extract_table2(rows[2], ex)
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
