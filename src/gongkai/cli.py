@@ -75,19 +75,21 @@ def _atoms(text: str) -> list[str]:
 
 
 def _wrap_wide(text: str, width: int) -> list[str]:
-    """Greedy wrapping by terminal columns: breaks at spaces and between wide characters."""
-    lines, line, used = [], "", 0
+    """Greedy wrapping by terminal columns: breaks at spaces and between wide characters; closing punctuation
+    that does not fit takes the character before it to the next line rather than start a line itself."""
+    lines: list[str] = []
+    line: list[str] = []
     for atom in _atoms(text):
-        size = columns(atom)
-        if atom == " ":
-            if line:
-                line, used = line + " ", used + 1
-        elif line and used - (line[-1] == " ") + size > width and atom[0] not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = atom, size
-        else:
-            line, used = line + atom, used + size
-    return [*lines, line.rstrip()] if line.strip() else lines
+        if atom == " " and not line:
+            continue
+        if line and atom != " " and columns("".join(line).rstrip() + atom) > width:
+            carried = [line.pop()] if atom[0] in _NO_LINE_START and len(line) > 1 else []
+            lines.append("".join(line).rstrip())
+            line = carried
+        line.append(atom)
+    if "".join(line).strip():
+        lines.append("".join(line).rstrip())
+    return lines
 
 
 def _wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
