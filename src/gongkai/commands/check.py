@@ -51,38 +51,41 @@ def _print_text(outcome: Outcome, findings: list[dict]) -> None:
                    + f"  {item['message']}{_where(item)}")
 
 
+def _check_one(path: str, output: str, limit: int, tally: Tally) -> None:
+    """Read, check and print one report, counting what was found."""
+    outcome = read_report(path)
+    tally.files += 1
+    if outcome.report is None:
+        tally.unreadable += 1
+        click.echo(f"gongkai: {outcome.error}", err=True)
+        if output == "json":
+            click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
+        return
+    findings = run_checks(outcome.report)
+    tally.with_errors += has_errors(findings)
+    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
+    for item in rendered:
+        tally.severities[item["severity"]] += 1
+        tally.codes[item["code"]] += 1
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    if output == "json":
+        click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown}, ensure_ascii=False))
+    else:
+        _print_text(outcome, shown)  # rich keeps the bar below what is printed
+
+
 def run_check(paths: list[str], output: str, min_severity: str) -> int:
     files = list(iter_files(paths))
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
-    lang = language()  # the checks' own catalogue takes the language as an argument
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
     for path in files:
-        outcome = read_report(path)
-        tally.files += 1
+        _check_one(path, output, limit, tally)
         if progress:
             progress.advance()
-        if outcome.report is None:
-            tally.unreadable += 1
-            click.echo(f"gongkai: {outcome.error}", err=True)
-            if output == "json":
-                click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
-            continue
-        findings = run_checks(outcome.report)
-        tally.with_errors += has_errors(findings)
-        rendered = [render(f, lang) for f in findings]
-        for item in rendered:
-            tally.severities[item["severity"]] += 1
-            tally.codes[item["code"]] += 1
-        shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
-        if output == "json":
-            click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown},
-                                  ensure_ascii=False))
-        else:
-            _print_text(outcome, shown)  # rich keeps the bar below what is printed
     if progress:
         progress.close()
     if output == "text":
