@@ -176,7 +176,10 @@ def test_chinese_texts_read_as_chinese() -> None:
             assert not re.search(r"[\u3400-\u9fff][,;:]", texts["zh"]), (msg_id, texts["zh"])
 
 
-_ID_CALLS = {"t": 0, "Message": 0, "InputError": 1, "Failure": 1}
+# Calls whose argument at this position is a message id: t("…"), Message("…"), InputError(path, "…"), the deadline
+# trace's add(kind, start, end, "…") and warn(day, "…").
+_ID_CALLS = {"t": 0, "Message": 0, "InputError": 1, "Failure": 1, "add": 3, "warn": 1}
+_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check)\.[\w.]+")
 
 
 def _ids_in_source() -> dict[str, str]:
@@ -190,12 +193,10 @@ def _ids_in_source() -> dict[str, str]:
                 continue
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             index = _ID_CALLS.get(name)
-            if index is not None and len(node.args) > index and isinstance(node.args[index], ast.Constant):
-                found[node.args[index].value] = f"{path.name}:{node.lineno}"
-            for keyword in node.keywords:
-                value = keyword.value
-                if isinstance(value, ast.Constant) and isinstance(value.value, str) and re.fullmatch(
-                        r"(cli|click|errors|register|deadline|calendar|fee|check)\.[\w.]+", value.value):
+            candidates = [node.args[index]] if index is not None and len(node.args) > index else []
+            candidates += [keyword.value for keyword in node.keywords]  # help="cli.…", short_help="cli.…"
+            for value in candidates:
+                if isinstance(value, ast.Constant) and isinstance(value.value, str) and _ID.fullmatch(value.value):
                     found[value.value] = f"{path.name}:{node.lineno}"
     return found
 
@@ -206,6 +207,56 @@ def test_every_message_id_used_in_the_source_is_in_the_catalogues() -> None:
     missing = {msg_id: where for msg_id, where in used.items()
                if msg_id not in catalogue(msg_id.partition(".")[0])}
     assert not missing
+
+
+def _ids_built_at_run_time() -> list[str]:
+    """The ids the code puts together from a value (f"register.kind.{kind}"), for every value it can have."""
+    from gongkai.register import cells, tabular
+    from gongkai.register.db import AgencyKind, Record
+    from gongkai.register.deadline import Channel, Status
+    from gongkai.register.fee import FeeMethod
+
+    ids = [f"common.severity.{s}" for s in ("error", "warning", "info")]
+    ids += [f"calendar.weekday.{n}" for n in range(7)]
+    ids += [f"deadline.receipt_rule.{c.name.lower()}" for c in Channel]
+    ids += [f"deadline.regulation.{r}.{part}" for r in ("2019", "2007") for part in ("title", "article")]
+    ids += [f"deadline.pause.{p}" for p in ("fee", "consultation")]
+    ids += [f"deadline.step.{p}_pause" for p in ("fee", "consultation")]
+    ids += [f"deadline.skipped.{why}" for why in ("before_start", "after_due", "overlap")]
+    ids += [f"register.cli.{s.value}" for s in Status if s is not Status.DUE]
+    ids += [f"fee.unit.{n}.{m.name.lower()}" for n in ("one", "many") for m in FeeMethod]
+    ids += [f"register.measure.{m.name}" for m in vars(cells).values() if isinstance(m, cells.Measure)]
+    ids += [f"register.condition.{k}" for k in ("equals", "among")]
+    ids += [f"register.kind.{kind}" for kind in tabular.SHEETS]
+    ids += [f"register.table.{model.__tablename__}" for model in Record.__subclasses__()]
+    ids += [f"register.agency_kind.{kind.value}" for kind in AgencyKind]
+    ids += [f"register.closing.{what}{listed}" for what in ("added", "removed") for listed in ("", "_listed")]
+    ids += [f"check.where.{k}" for k in ("page", "line")]
+    return ids
+
+
+def _vocabulary_ids() -> list[str]:
+    from gongkai.register import outcomes
+
+    vocabularies = (outcomes.outcomes, outcomes.applicants, outcomes.case_kinds, outcomes.case_results,
+                    outcomes.document_kinds)
+    return [f"register.vocabulary.{vocabulary().name}" for vocabulary in vocabularies]
+
+
+def test_every_message_id_built_at_run_time_is_in_the_catalogues() -> None:
+    ids = _ids_built_at_run_time() + _vocabulary_ids()
+    assert [msg_id for msg_id in ids if msg_id not in catalogue(msg_id.partition(".")[0])] == []
+
+
+def test_no_catalogue_entry_is_dead() -> None:
+    """Every entry is written somewhere in the source as "its.id" or put together at run time (click's strings
+    are found by their English text, the holidays by their Chinese names)."""
+    source = "\n".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py"))
+    built = set(_ids_built_at_run_time() + _vocabulary_ids())
+    dead = [msg_id for name in catalogue_names() if name != "click" for msg_id in catalogue(name)
+            if f'"{msg_id}"' not in source and f"'{msg_id}'" not in source and msg_id not in built
+            and not msg_id.startswith("calendar.holiday.")]
+    assert dead == []
 
 
 # ── the command line ────────────────────────────────────────────────────────────────────────────────────────

@@ -223,10 +223,10 @@ class _Trace:
 
     def add(self, kind: StepKind, start: date | None, end: date | None, msg_id: str, source: str | None = None,
             **params: Any) -> None:
-        self.steps.append(Step(kind, start, end, Message(f"deadline.{msg_id}", **params), source))
+        self.steps.append(Step(kind, start, end, Message(msg_id, **params), source))
 
     def warn(self, day: date | None, msg_id: str, **params: Any) -> None:
-        self.add(StepKind.WARNING, day, day, "step.warning", text=Message(f"deadline.{msg_id}", **params))
+        self.add(StepKind.WARNING, day, day, "deadline.step.warning", text=Message(msg_id, **params))
 
 
 def _working_days(first: int, last: int) -> Message:
@@ -286,7 +286,7 @@ class _Clock:
         first = self.cursor + _ONE_DAY
         if days:
             days_counted = _working_days(self.counted + 1, self.counted + days)
-            self.trace.add(StepKind.COUNT, first, last, "step.count", days=days_counted)
+            self.trace.add(StepKind.COUNT, first, last, "deadline.step.count", days=days_counted)
             _notice_steps(self.cal, first, last, self.counted, self.trace)
         self.counted += days
         self.cursor = last
@@ -294,7 +294,7 @@ class _Clock:
     def _pause(self, pause: _Pause) -> None:
         first = max(pause.start, self.cursor + _ONE_DAY)
         paused = self.cal.count_working_days(first, pause.end)
-        self.trace.add(StepKind.PAUSE, first, pause.end, f"step.{pause.kind}_pause", days=paused)
+        self.trace.add(StepKind.PAUSE, first, pause.end, f"deadline.step.{pause.kind}_pause", days=paused)
         self.cursor = pause.end
 
     def _note_skipped(self, pause: _Pause) -> None:
@@ -304,10 +304,10 @@ class _Clock:
             why = "after_due"
         else:
             why = "overlap"
-        self.trace.add(StepKind.NOTE, pause.start, pause.end, "step.skipped",
+        self.trace.add(StepKind.NOTE, pause.start, pause.end, "deadline.step.skipped",
                        what=Message(f"deadline.pause.{pause.kind}"), why=Message(f"deadline.skipped.{why}"))
         if pause.kind == "fee" and pause.start > self.cursor:
-            self.trace.warn(pause.start - _ONE_DAY, "warning.fee_after_due")
+            self.trace.warn(pause.start - _ONE_DAY, "deadline.warning.fee_after_due")
 
 
 def _notice_steps(calendar: WorkingCalendar, first: date, last: date, counted_before: int, trace: _Trace) -> None:
@@ -316,10 +316,11 @@ def _notice_steps(calendar: WorkingCalendar, first: date, last: date, counted_be
         info = run.info
         if info.kind is DayKind.MAKEUP:
             n = counted_before + calendar.count_working_days(first, run.first)
-            trace.add(StepKind.MAKEUP, run.first, run.last, "step.makeup", info.source,
+            trace.add(StepKind.MAKEUP, run.first, run.last, "deadline.step.makeup", info.source,
                       reason=info.reason_message(), day=n)
         else:
-            trace.add(StepKind.HOLIDAY, run.first, run.last, "step.holiday", info.source, reason=info.reason_message())
+            trace.add(StepKind.HOLIDAY, run.first, run.last, "deadline.step.holiday", info.source,
+                      reason=info.reason_message())
 
 
 # -- the computation ------------------------------------------------------------------------------
@@ -369,11 +370,11 @@ def _fee_problem(received: date, notice: date | None, paid: date | None) -> Mess
 def _receipt_steps(received: date, channel: Channel | None, rule: Rule, trace: _Trace) -> None:
     if channel:
         article = Message("deadline.article.31") if rule is RULE_2019 else ""
-        trace.add(StepKind.RECEIPT, received, received, "step.receipt_channel", weekday=weekday(received),
+        trace.add(StepKind.RECEIPT, received, received, "deadline.step.receipt_channel", weekday=weekday(received),
                   how=channel.receipt_rule, article=article)
     else:
-        trace.add(StepKind.RECEIPT, received, received, "step.receipt", weekday=weekday(received))
-    trace.add(StepKind.REGULATION, None, None, "step.regulation", title=rule.title, article=rule.article,
+        trace.add(StepKind.RECEIPT, received, received, "deadline.step.receipt", weekday=weekday(received))
+    trace.add(StepKind.REGULATION, None, None, "deadline.step.regulation", title=rule.title, article=rule.article,
               days=rule.days, extension=rule.extension)
 
 
@@ -381,25 +382,25 @@ def _correction_steps(cal: WorkingCalendar, received: date, asked: date, correct
                       period: int, rule: Rule, trace: _Trace) -> date:
     """The ask, its checks and the applicant's due date; returns that due date."""
     article = Message("deadline.article.30") if rule is RULE_2019 else ""
-    trace.add(StepKind.CORRECTION, asked, asked, "step.correction_asked", article=article)
+    trace.add(StepKind.CORRECTION, asked, asked, "deadline.step.correction_asked", article=article)
     limit = cal.add_working_days(received, CORRECTION_ASK_LIMIT)
     if rule is RULE_2019 and asked > limit:
-        trace.warn(asked, "warning.correction_late_ask", days=CORRECTION_ASK_LIMIT, limit=limit)
+        trace.warn(asked, "deadline.warning.correction_late_ask", days=CORRECTION_ASK_LIMIT, limit=limit)
     due = cal.add_working_days(asked, period)
-    trace.add(StepKind.CORRECTION, due, due, "step.correction_due", period=period)
+    trace.add(StepKind.CORRECTION, due, due, "deadline.step.correction_due", period=period)
     if corrected and corrected > due:
-        trace.warn(corrected, "warning.correction_late")
+        trace.warn(corrected, "deadline.warning.correction_late")
     return due
 
 
 def _fee_steps(cal: WorkingCalendar, notice: date, paid: date | None, trace: _Trace) -> date:
     """The fee notice, the payment due date and its checks; returns the payment due date."""
     due = cal.add_working_days(notice, PAYMENT_PERIOD)
-    trace.add(StepKind.FEE, notice, notice, "step.fee_notice", due=due, period=PAYMENT_PERIOD)
+    trace.add(StepKind.FEE, notice, notice, "deadline.step.fee_notice", due=due, period=PAYMENT_PERIOD)
     if notice < FEE_RULES_FROM:
-        trace.warn(notice, "warning.fee_rules")
+        trace.warn(notice, "deadline.warning.fee_rules")
     if paid and paid > due:
-        trace.warn(paid, "warning.payment_late")
+        trace.warn(paid, "deadline.warning.payment_late")
     return due
 
 
@@ -413,7 +414,7 @@ def _chronological(steps: list[Step], received: date) -> tuple[Step, ...]:
 def _finish_provisional(cal: WorkingCalendar, received: date, last: date, trace: _Trace) -> bool:
     years = cal.uncovered_years(received, last)
     for year in years:
-        trace.add(StepKind.PROVISIONAL, date(year, 1, 1), date(year, 12, 31), "step.provisional", year=year)
+        trace.add(StepKind.PROVISIONAL, date(year, 1, 1), date(year, 12, 31), "deadline.step.provisional", year=year)
     return bool(years)
 
 
@@ -451,27 +452,27 @@ def compute_deadline(
         correction_due = _correction_steps(cal, received, correction_asked, correction_received,
                                            correction_period, rule, trace)
         if correction_received is None:
-            trace.add(StepKind.ABANDON, correction_due, correction_due, "step.awaiting_correction",
+            trace.add(StepKind.ABANDON, correction_due, correction_due, "deadline.step.awaiting_correction",
                       due=correction_due)
             return result(Status.AWAITING_CORRECTION, None, received, correction_due)
         clock_start = correction_received
-        trace.add(StepKind.RESTART, correction_received, correction_received, "step.restart")
+        trace.add(StepKind.RESTART, correction_received, correction_received, "deadline.step.restart")
     pauses = [_Pause(start, end, "consultation") for start, end in periods]
     if fee_notice:
         payment_due = _fee_steps(cal, fee_notice, fee_paid, trace)
         if fee_paid is None:
-            trace.add(StepKind.ABANDON, payment_due, payment_due, "step.awaiting_payment", due=payment_due)
+            trace.add(StepKind.ABANDON, payment_due, payment_due, "deadline.step.awaiting_payment", due=payment_due)
             return result(Status.AWAITING_PAYMENT, None, clock_start, payment_due)
         if fee_paid > fee_notice:
             pauses.append(_Pause(fee_notice + _ONE_DAY, fee_paid, "fee"))
     clock = _Clock(cal, clock_start, pauses, trace)
     due = clock.run(rule.days)
     if extension:
-        trace.add(StepKind.BASE_DUE, due, due, "step.base_due", weekday=weekday(due))
-        trace.add(StepKind.EXTENSION, due, due, "step.extension", days=rule.extension, article=rule.article)
+        trace.add(StepKind.BASE_DUE, due, due, "deadline.step.base_due", weekday=weekday(due))
+        trace.add(StepKind.EXTENSION, due, due, "deadline.step.extension", days=rule.extension, article=rule.article)
         due = clock.run(rule.extension)
     clock.leftover()
-    trace.add(StepKind.DUE, due, due, "step.due", weekday=weekday(due), days=days)
+    trace.add(StepKind.DUE, due, due, "deadline.step.due", weekday=weekday(due), days=days)
     return result(Status.DUE, due, clock_start, due)
 
 
