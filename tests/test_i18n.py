@@ -110,6 +110,21 @@ def test_an_input_error_is_rendered_lazily_and_survives_pickling() -> None:
     assert (type(again), again.path, again.message) == (InputError, "a.pdf", error.message)
 
 
+def test_register_errors_cross_a_process_boundary_and_render_there() -> None:
+    """Worker processes send errors back pickled; they keep their messages, not a rendering of them."""
+    from gongkai.register.store import RecordInvalid
+    from gongkai.register.tabular import RegisterFileError, RowError
+
+    unknown = Message("register.vocabulary.unknown", what=Message("register.vocabulary.applicant"), text="公民")
+    file_error = pickle.loads(pickle.dumps(RegisterFileError("a.csv", [RowError(3, "申请人类型", unknown)])))
+    assert str(file_error).endswith("第 3 行「申请人类型」：未知的申请人类型「公民」")
+    with using("en"):
+        assert str(file_error).endswith("line 3, 申请人类型: unknown applicant type '公民'")
+    invalid = pickle.loads(pickle.dumps(RecordInvalid("applications", [("number", Message("register.rule.empty",
+                                                                                         label="编号"))])))
+    assert (str(invalid), invalid.args[0].render("en")) == ("申请登记：「编号」未填写", "applications: 编号 is empty")
+
+
 # ── language_from ───────────────────────────────────────────────────────────────────────────────────────────
 
 

@@ -101,7 +101,11 @@ class RecordInvalid(RegisterError):
     def __init__(self, table: str, problems: list[Problem]) -> None:
         super().__init__(Message("register.record.invalid", table=table_name(table),
                                  problems=Join((message for _, message in problems), "common.semicolon")))
+        self.table = table
         self.problems = problems
+
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt from its arguments (a worker process sends it back)
+        return (type(self), (self.table, self.problems))
 
 
 def table_name(table: str) -> Message:
