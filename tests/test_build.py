@@ -112,7 +112,7 @@ def test_printed_text_in_flat_data_is_read_like_a_printed_cell() -> None:
     ({"prose": {"7": "x"}}, "section number"),
     ({"meta": {"year": "x"}, "cells": {}}, "meta"),
 ])
-def test_bad_json_data_is_refused_with_the_reason(data: object, problem: str) -> None:
+def test_bad_json_data_is_refused_with_the_reason(data: object, problem: str, english: None) -> None:
     with pytest.raises(InputError, match=problem):
         report_from_data(data, "bad.json")
 
@@ -122,7 +122,7 @@ def test_bad_json_file_one_line_exit_2(tmp_path: Path) -> None:
     bad.write_text("{not json", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", str(bad), "-o", str(tmp_path / "r.docx")])
     assert result.exit_code == 2
-    assert result.output.strip().count("\n") == 0 and "bad.json" in result.output and "not valid JSON" in result.output
+    assert result.output.strip().count("\n") == 0 and "bad.json" in result.output and "不是有效的 JSON" in result.output
 
 
 def test_markdown_without_headings_is_refused(tmp_path: Path) -> None:

@@ -128,7 +128,7 @@ def test_count_working_days_matches_day_by_day_counting(first: date, length: int
 
 
 def test_add_working_days_rejects_a_negative_count() -> None:
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="不能为负数"):
         default_calendar().add_working_days(date(2026, 1, 5), -1)
 
 
@@ -173,7 +173,7 @@ def test_sources_can_be_left_out(tmp_path) -> None:
     ('[years.2040]\nsource = "x"\nholidays = [["2040-10-01", "国庆节"]]', r"\[first, last, name\]"),
     ('[years.abc]\nsource = "x"', "must be a number"),
 ])
-def test_a_bad_data_file_is_rejected_with_the_reason(tmp_path, text: str, message: str) -> None:
+def test_a_bad_data_file_is_rejected_with_the_reason(tmp_path, text: str, message: str, english: None) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):

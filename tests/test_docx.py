@@ -61,12 +61,12 @@ def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
 
 
 def test_not_a_zip(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a zip"):
+    with pytest.raises(InputError, match="不是 zip 压缩包"):
         read_document(_bad(tmp_path, "a.docx", b"plain text, not a Word file"))
 
 
 def test_password_protected_or_legacy(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="password-protected or legacy"):
+    with pytest.raises(InputError, match="加密的或旧版的 Word 文件"):
         read_document(_bad(tmp_path, "a.docx", bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 600))
 
 
@@ -75,7 +75,7 @@ def test_zip_bomb_is_refused(tmp_path: Path) -> None:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("word/document.xml", "<w:document/>")
         z.writestr("word/media/bomb.bin", b"\0" * (300 * 1024 * 1024))
-    with pytest.raises(InputError, match="zip bomb"):
+    with pytest.raises(InputError, match="压缩炸弹"):
         read_document(_bad(tmp_path, "bomb.docx", buffer.getvalue()))
 
 
@@ -87,7 +87,7 @@ def test_corrupt_document_xml(tmp_path: Path) -> None:
         for info in src.infolist():
             data = src.read(info)
             dst.writestr(info, data[: len(data) // 2] if info.filename == "word/document.xml" else data)
-    with pytest.raises(InputError, match="corrupt"):
+    with pytest.raises(InputError, match="已损坏"):
         read_document(_bad(tmp_path, "corrupt.docx", buffer.getvalue()))
 
 

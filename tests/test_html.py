@@ -212,7 +212,7 @@ def test_navigation_only_page_is_an_input_error() -> None:
             '<div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a></div>'
             "<table><tr><td>首页</td><td>政务公开</td><td>政务服务</td></tr></table>"
             "<p>欢迎访问本网站</p><div id=\"footer\">版权所有</div></body></html>").encode()
-    with pytest.raises(InputError, match="no annual report"):
+    with pytest.raises(InputError, match="未找到年度报告"):
         extract(read_html(page, "nav.html"))
 
 

@@ -98,7 +98,7 @@ def test_an_image_that_is_not_a_report_is_a_one_line_error(tmp_path: Path) -> No
 
     path = tmp_path / "blank.png"
     Image.new("L", (800, 1100), 255).save(path)
-    with pytest.raises(InputError, match="no annual report found"):
+    with pytest.raises(InputError, match="未找到年度报告"):
         parse_file(path)
 
 

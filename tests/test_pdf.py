@@ -125,12 +125,12 @@ def _blank_pdf(pages: int, password: str | None = None) -> bytes:
 
 
 def test_not_a_pdf(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="not a PDF"):
+    with pytest.raises(InputError, match="不是 PDF 文件"):
         read_document(_write(tmp_path, "a.pdf", b"<html>not a pdf</html>"))
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="encrypted"):
+    with pytest.raises(InputError, match="加密的 PDF"):
         read_document(_write(tmp_path, "locked.pdf", _blank_pdf(1, password="secret")))
 
 
@@ -144,12 +144,12 @@ def test_truncated_pdf(tmp_path: Path, fraction: float) -> None:
 
 
 def test_too_many_pages(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="500 pages"):
+    with pytest.raises(InputError, match="共 500 页"):
         read_document(_write(tmp_path, "book.pdf", _blank_pdf(500)))
 
 
 def test_pdf_of_something_else(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="no annual report"):
+    with pytest.raises(InputError, match="未找到年度报告"):
         parse_file(_write(tmp_path, "blank.pdf", _blank_pdf(2)))
 
 
@@ -162,5 +162,5 @@ def test_cli_one_line_for_a_bad_pdf(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(path)])
     assert result.exit_code == 2
     errors = [line for line in result.output.splitlines() if line.startswith("gongkai:")]
-    assert len(errors) == 1 and str(path) in errors[0] and "encrypted" in errors[0]
+    assert len(errors) == 1 and str(path) in errors[0] and "加密的 PDF" in errors[0]
     assert "Traceback" not in result.output

@@ -81,7 +81,7 @@ def loaded_fixture(register_url: str, files: dict[str, Path]) -> str:
     result = run("import", str(files["cases"]), str(files["documents"]), str(files["applications"]),
                  "--agency", AGENCY, "--kind", "department", db=register_url)
     assert result.exit_code == 0, result.stderr
-    assert "imported: " in result.stderr and "5 applications" in result.stderr and "1 cases" in result.stderr
+    assert "已导入：" in result.stderr and "5 条申请" in result.stderr and "1 条复议诉讼案件" in result.stderr
     return register_url
 
 
@@ -104,8 +104,11 @@ def test_import_creates_the_agency_with_its_kind(register_url: str, files: dict[
 def test_a_file_imported_twice_is_refused_whole(loaded: str, files: dict[str, Path]) -> None:
     result = run("import", str(files["applications"]), db=loaded)  # --agency left out: the only agency
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"gongkai: {files['applications']}: nothing imported, 5 problem(s)")
-    assert "'Y-1' is already in the register" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"gongkai: {files['applications']}: 未导入任何记录，共 5 处问题")
+    assert "第 2 行「编号」：「Y-1」已在台账中" in result.stderr and "Traceback" not in result.stderr
+    english = run("import", str(files["applications"]), "--lang", "en", db=loaded)
+    assert english.stderr.startswith(f"gongkai: {files['applications']}: nothing imported, 5 problem(s)")
+    assert "line 2, 编号: 'Y-1' is already in the register" in english.stderr
 
 
 def test_export_writes_what_was_imported(loaded: str, tmp_path: Path) -> None:
@@ -149,7 +152,7 @@ def test_report_written_through_the_writers(loaded: str, tmp_path: Path, suffix:
     out = tmp_path / f"年报{suffix}"
     result = run("report", "--year", "2025", "-o", str(out), db=loaded)
     assert result.exit_code == 0, result.stderr
-    assert f"written: {out}" in result.stderr
+    assert f"已写出：{out}" in result.stderr
     if suffix == ".docx":
         text = "\n".join(c.text for t in WordDocument(str(out)).tables for r in t.rows for c in r.cells)
         assert "予以公开" in text
@@ -170,7 +173,7 @@ def test_report_with_prose(loaded: str, tmp_path: Path) -> None:
 
 def test_report_refuses_an_unknown_output_kind(loaded: str, tmp_path: Path) -> None:
     line = one_line_error(run("report", "--year", "2025", "-o", str(tmp_path / "年报.txt"), db=loaded))
-    assert "cannot write .txt" in line
+    assert "无法写出 .txt 文件" in line
 
 
 # ── explain ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -190,7 +193,7 @@ def test_explain_lists_the_records(loaded: str) -> None:
 
 def test_explain_an_unknown_key(loaded: str) -> None:
     line = one_line_error(run("explain", "--year", "2025", "applications.granted.natural_persn", db=loaded))
-    assert "did you mean applications.granted.natural_person" in line
+    assert "是否要找 applications.granted.natural_person" in line
 
 
 # ── close-year ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -199,9 +202,9 @@ def test_explain_an_unknown_key(loaded: str) -> None:
 def test_close_a_year_and_revise_it(loaded: str, tmp_path: Path) -> None:
     closed = run("close-year", "--year", "2024", "--user", "科长", db=loaded)
     assert closed.exit_code == 0, closed.stderr
-    assert "closed: 2024" in closed.stderr and "version 1, 2 application(s) carried forward" in closed.stderr
-    assert "already closed" in one_line_error(run("close-year", "--year", "2024", db=loaded))
-    assert "needs a reason" in one_line_error(run("close-year", "--year", "2024", "--revise", db=loaded))
+    assert "已封存：某市生态环境局 2024 年度，第 1 版，结转下年度的申请 2 件" in closed.stderr
+    assert "2024 年度已封存" in one_line_error(run("close-year", "--year", "2024", db=loaded))
+    assert "修订须说明理由" in one_line_error(run("close-year", "--year", "2024", "--revise", db=loaded))
 
     reg = open_register(loaded)
     try:  # a correction of 2024 after it was closed: Y-2 was answered on 31 December
@@ -213,22 +216,22 @@ def test_close_a_year_and_revise_it(loaded: str, tmp_path: Path) -> None:
 
     shown = run("report", "--year", "2024", "--flat", db=loaded)
     assert shown.exit_code == 0 and json.loads(shown.stdout)["applications.carried_forward.total"] == 2
-    assert shown.stderr.startswith("warning") and "2024 is closed (version 1" in shown.stderr
+    assert shown.stderr.startswith("警告") and "2024 年度已封存（第 1 版" in shown.stderr
     nxt = run("report", "--year", "2025", "--flat", db=loaded)
-    assert nxt.exit_code == 1 and "error" in nxt.stderr and "(Y-2)" in nxt.stderr
+    assert nxt.exit_code == 1 and nxt.stderr.startswith("错误") and "（Y-2）" in nxt.stderr
     written = run("report", "--year", "2025", "-o", str(tmp_path / "x.md"), db=loaded)
-    assert written.exit_code == 1 and "nothing written" in written.stderr and not (tmp_path / "x.md").exists()
+    assert written.exit_code == 1 and "未写出" in written.stderr and not (tmp_path / "x.md").exists()
 
     revised = run("close-year", "--year", "2024", "--revise", "--reason", "答复日期登记有误", db=loaded)
     assert revised.exit_code == 0, revised.stderr
-    assert "revised: 2024" in revised.stderr and "version 2" in revised.stderr
+    assert "已修订：某市生态环境局 2024 年度" in revised.stderr and "第 2 版" in revised.stderr
     assert "表三「四、结转下年度继续办理·总计」: 2 → 1" in revised.stderr
     assert run("report", "--year", "2025", "--flat", db=loaded).exit_code == 0
     assert run("close-year", "--year", "2025", db=loaded).exit_code == 0
 
 
 def test_a_year_not_over_cannot_be_closed(loaded: str) -> None:
-    assert "has not ended" in one_line_error(run("close-year", "--year", str(TODAY.year), db=loaded))
+    assert "尚未结束" in one_line_error(run("close-year", "--year", str(TODAY.year), db=loaded))
 
 
 # ── which database, which agency ────────────────────────────────────────────────────────────────────────────
@@ -252,14 +255,15 @@ def test_the_default_register_is_in_the_users_gongkai_folder(files: dict[str, Pa
 
 def test_agency_must_be_named_when_there_are_several(loaded: str, files: dict[str, Path]) -> None:
     assert run("import", str(files["documents"]), "--agency", "另一机关", db=loaded).exit_code == 0
-    assert "several agencies" in one_line_error(run("report", "--year", "2025", db=loaded))
+    assert "台账中有多个机关" in one_line_error(run("report", "--year", "2025", db=loaded))
     assert run("report", "--year", "2025", "--agency", "另一机关", "--flat", db=loaded).exit_code == 0
-    assert "no agency named" in one_line_error(run("report", "--year", "2025", "--agency", "无此机关", db=loaded))
+    assert "台账中没有名为「无此机关」的机关" in one_line_error(run("report", "--year", "2025", "--agency", "无此机关",
+                                                                 db=loaded))
 
 
 def test_an_empty_register_says_what_to_do(tmp_path: Path) -> None:
     line = one_line_error(run("report", "--year", "2025", db=str(tmp_path / "empty.sqlite")))
-    assert "no agency yet" in line and "--agency" in line
+    assert "台账中还没有机关" in line and "--agency" in line
 
 
 @pytest.mark.parametrize("url, problem", [
@@ -269,16 +273,15 @@ def test_an_empty_register_says_what_to_do(tmp_path: Path) -> None:
 ])
 def test_a_database_that_cannot_be_opened_is_one_line(url: str, problem: str) -> None:
     line = one_line_error(run("report", "--year", "2025", db=url))
-    assert "cannot open the register" in line and problem in line and "secret" not in line
+    assert "无法打开台账" in line and problem in line and "secret" not in line
 
 
 def test_missing_and_unrecognised_files(tmp_path: Path) -> None:
     db = str(tmp_path / "r.sqlite")
-    assert one_line_error(run("import", str(tmp_path / "无.csv"), "--agency", AGENCY, db=db)).endswith(
-        "No such file or directory")
+    assert one_line_error(run("import", str(tmp_path / "无.csv"), "--agency", AGENCY, db=db)).endswith("文件不存在")
     odd = write(tmp_path / "odd.csv", ["甲,乙", "1,2"])
-    assert "cannot tell what the file holds" in one_line_error(run("import", str(odd), "--agency", AGENCY, db=db))
-    assert "write .csv or .xlsx" in one_line_error(run("export", "-o", str(tmp_path / "x.json"), db=db))
+    assert "无法从表头" in one_line_error(run("import", str(odd), "--agency", AGENCY, db=db))
+    assert "请写为 .csv 或 .xlsx 文件" in one_line_error(run("export", "-o", str(tmp_path / "x.json"), db=db))
 
 
 def test_help_does_not_import_the_database_layer() -> None:

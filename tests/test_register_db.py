@@ -37,6 +37,8 @@ from gongkai.register.db import (
 )
 from gongkai.register.store import ConflictError, NotFound, RecordInvalid
 
+pytestmark = pytest.mark.usefixtures("english")  # the assertions read the library's messages in English
+
 POSTGRES = os.environ.get("GONGKAI_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 1, 31)
 AGENCY = "测试县人民政府办公室"
@@ -215,7 +217,7 @@ def test_a_change_that_breaks_the_rules_changes_nothing(register: Register) -> N
 def test_single_adds_follow_the_same_rules_as_imports(register: Register) -> None:
     with pytest.raises(RecordInvalid) as caught:
         add(register, "A-1", received=date(2026, 5, 1), applicant="外星人")
-    messages = " | ".join(m for _, m in caught.value.problems)
+    messages = " | ".join(str(m) for _, m in caught.value.problems)
     assert "unknown applicant type '外星人'" in messages
     assert "收到日期 2026-05-01 is in the future" in messages
     add(register, "A-1")

@@ -44,6 +44,8 @@ from gongkai.register.store import RegisterError
 from gongkai.register.tabular import insert_rows
 from test_register_db import AGENCY, TODAY, register_fixture, register_url_fixture, run_threads  # noqa: F401
 
+pytestmark = pytest.mark.usefixtures("english")  # the assertions read the library's messages in English
+
 FMT = get_format(format_id())
 AGENCIES = itertools.count()
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -310,8 +312,8 @@ def test_an_outcome_of_no_row_is_named(register: Register) -> None:
     with register.writing() as session:
         session.get(Application, row).outcome = "other"  # a 2019-format row, written past the checks
     result = build_report(register, AGENCY, 2025)
-    assert result.has_errors and "fall in no cell" in result.notices[0].message
-    assert "'other'" in result.notices[0].message
+    assert result.has_errors and "fall in no cell" in str(result.notices[0].message)
+    assert "'other'" in str(result.notices[0].message)
 
 
 def test_the_only_agency(register: Register) -> None:
@@ -405,14 +407,14 @@ def test_a_later_correction_is_flagged_not_silently_applied(closed_2024: Registe
     [warning] = shown.notices
     assert warning.severity == "warning" and not shown.has_errors
     assert "applications.carried_forward.commercial" in warning.cells
-    assert "applications.granted.total" in warning.cells and "--revise" in warning.message
+    assert "applications.granted.total" in warning.cells and "--revise" in str(warning.message)
     assert shown.report.cells["applications.carried_forward.total"].source.file.endswith("#closed-2024-v1")
 
     nxt = build_report(closed_2024, AGENCY, 2025)
     assert nxt.has_errors
     cells_error, set_error = nxt.notices
     assert set(cells_error.cells) == {"applications.carried_over.commercial", "applications.carried_over.total"}
-    assert "1 frozen but not counted now (A-2)" in set_error.message
+    assert "1 frozen but not counted now (A-2)" in str(set_error.message)
     with pytest.raises(ClosingError, match="2025 is not closed: 上年结转"):
         close_year(closed_2024, AGENCY, 2025, today=TODAY)
 
@@ -441,13 +443,13 @@ def test_withdrawing_a_carried_application_is_caught(closed_2024: Register) -> N
         row = session.scalar(select(Application).where(Application.number == "A-1"))
     store.withdraw(closed_2024, Application, row.id, "重复登记")
     [cells_error, set_error] = build_report(closed_2024, AGENCY, 2025).notices
-    assert "A-1" in set_error.message and cells_error.severity == set_error.severity == "error"
+    assert "A-1" in str(set_error.message) and cells_error.severity == set_error.severity == "error"
 
 
 def test_an_application_of_the_closed_year_added_later_is_caught(closed_2024: Register) -> None:
     add(closed_2024, "A-9", date(2024, 12, 29))
     notices = build_report(closed_2024, AGENCY, 2025).notices
-    assert any("1 counted now but not frozen (A-9)" in n.message for n in notices)
+    assert any("1 counted now but not frozen (A-9)" in str(n.message) for n in notices)
 
 
 def test_a_revision_of_an_earlier_year_is_caught_in_the_closed_year_after(closed_2024: Register) -> None:
@@ -472,7 +474,7 @@ def test_two_closing_at_once_store_one_version(register: Register, register_url:
             close_year(own, AGENCY, 2024, user=f"user{n}", today=TODAY)
             outcomes_.append("closed")
         except ClosingError as exc:
-            outcomes_.append(str(exc))
+            outcomes_.append(exc.args[0].render("en"))  # a thread starts in the default language, Chinese
         finally:
             own.close()
 

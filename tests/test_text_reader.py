@@ -28,19 +28,19 @@ def test_encodings_are_detected(tmp_path, encoding: str) -> None:
 def test_empty_file_is_an_input_error(tmp_path) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    with pytest.raises(InputError, match="empty"):
+    with pytest.raises(InputError, match="文件为空"):
         parse_file(path)
 
 
 def test_binary_file_is_an_input_error(tmp_path) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(random.Random(1).randbytes(5000))
-    with pytest.raises(InputError, match="not a text file"):
+    with pytest.raises(InputError, match="不是文本文件"):
         parse_file(path)
 
 
 def test_text_without_a_report_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="no annual report"):
+    with pytest.raises(InputError, match="未找到年度报告"):
         extract(read_text("这是一份会议通知。\n请各单位准时参加。\n", "notice.txt"))
 
 

@@ -1,13 +1,36 @@
-"""The `gongkai` command. Heavy modules are imported inside the commands that use them."""
+"""The `gongkai` command. Heavy modules are imported inside the commands that use them.
+
+Every text a person reads here comes from the catalogues of gongkai.i18n. A command's and an option's `help` is
+a message id of locale/cli.toml, rendered when the help is printed, in the language the command line asks for
+(`--lang`, accepted by every command, else the locale: `_Localized.main` decides before anything is parsed).
+click's own words (Usage:, Options:, its usage errors) come from locale/click.toml: click fetches them through
+gettext, bound as `_` in each of its modules, and `_route_click_strings` points those names at the catalogue.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from gongkai import __version__
+from gongkai.i18n import (
+    LANGUAGES,
+    columns,
+    id_of,
+    is_wide,
+    language,
+    language_from,
+    ljust,
+    set_language,
+    t,
+    texts_of,
+    using,
+)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -16,41 +39,212 @@ def _dump(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
-def _fail(message: str) -> None:
+def _fail(message: object) -> None:
     click.echo(f"gongkai: {message}", err=True)
     sys.exit(EXIT_INPUT)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="gongkai")
+# ── click in the language of the command line ──────────────────────────────────────────────────────────────
+
+
+def _click_text(message: str) -> str:
+    """One of click's own strings (click passes its English text) in the current language, as a template: click
+    fills in its placeholders itself."""
+    msg_id = id_of("click", "en", message)
+    return texts_of(msg_id)[language()] if msg_id else message
+
+
+def _click_plural(singular: str, plural: str, n: int) -> str:
+    return _click_text(singular if n == 1 else plural)
+
+
+# A line may break between any two wide characters, and does not start with closing punctuation.
+_NO_LINE_START = frozenset("，。、；：？！）」』》〉”’")
+_click_wrap_text = click.formatting.wrap_text
+
+
+def _atoms(text: str) -> list[str]:
+    """Words, single wide characters and single spaces: the pieces a line is filled with."""
+    atoms: list[str] = []
+    for char in text:
+        if char.isspace() or is_wide(char) or not atoms or atoms[-1].isspace() or is_wide(atoms[-1][-1]):
+            atoms.append(" " if char.isspace() else char)
+        else:
+            atoms[-1] += char
+    return atoms
+
+
+def _wrap_wide(text: str, width: int) -> list[str]:
+    """Greedy wrapping by terminal columns: breaks at spaces and between wide characters; closing punctuation
+    that does not fit takes the character before it to the next line rather than start a line itself."""
+    lines: list[str] = []
+    line: list[str] = []
+    for atom in _atoms(text):
+        if atom == " " and not line:
+            continue
+        if line and atom != " " and columns("".join(line).rstrip() + atom) > width:
+            carried = [line.pop()] if atom[0] in _NO_LINE_START and len(line) > 1 else []
+            lines.append("".join(line).rstrip())
+            line = carried
+        line.append(atom)
+    if "".join(line).strip():
+        lines.append("".join(line).rstrip())
+    return lines
+
+
+def _wrap_text(text: str, width: int = 78, initial_indent: str = "", subsequent_indent: str = "",
+               preserve_paragraphs: bool = False) -> str:
+    """click's wrap_text, counting a Chinese character as the two columns it takes (click counts one, so its
+    Chinese lines came out twice too wide); text without wide characters is click's business as before."""
+    if not any(map(is_wide, text)):
+        return _click_wrap_text(text, width, initial_indent, subsequent_indent, preserve_paragraphs)
+    paragraphs = text.split("\n\n") if preserve_paragraphs else [text]
+    out = []
+    for paragraph in paragraphs:
+        lines = _wrap_wide(" ".join(paragraph.split()), max(width - len(initial_indent), 10)) or [""]
+        out.append("\n".join([initial_indent + lines[0], *(subsequent_indent + line for line in lines[1:])]))
+    return "\n\n".join(out)
+
+
+def _route_click_strings() -> None:
+    """click binds gettext as `_` and `ngettext` in each of its modules and looks them up when it writes a message,
+    so rebinding those names gives click's words in the current language; its wrapping learns CJK widths."""
+    from click import core, decorators, exceptions, formatting, parser, termui, types, utils
+
+    for module in (core, decorators, exceptions, formatting, parser, termui, types, utils):
+        if hasattr(module, "_"):
+            module._ = _click_text
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_plural
+    formatting.wrap_text = _wrap_text
+
+
+_route_click_strings()
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, t("cli.usage") if prefix is None else prefix)  # 用法：gongkai, no space
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{t('cli.heading', heading=heading)}\n")  # 选项：, not 选项:
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value:  # also when a command is run without main(), e.g. through ctx.invoke
+        set_language(value)
+
+
+class Option(click.Option):
+    """An option whose `help` is a message id, rendered whenever click reads it."""
+
+    _help_id: str | None = None
+
+    @property  # type: ignore[override]
+    def help(self) -> str | None:
+        return t(self._help_id) if self._help_id else None
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help_id = value
+
+
+def _lang_option() -> Option:
+    return Option(["--lang"], type=click.Choice(LANGUAGES), expose_value=False, is_eager=True,
+                  callback=_choose_language, help="cli.option.lang")
+
+
+class _Localized:
+    """What every gongkai command shares: help and short help as message ids, a --lang option, headings with
+    Chinese punctuation, and the language chosen from the whole command line before click parses any of it (so
+    that `--help` anywhere, eager as it is, already prints in the language asked for)."""
+
+    context_class = _Context
+    _help_id: str | None = None
+    _short_id: str | None = None
+    params: list[click.Parameter]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not any("--lang" in param.opts for param in self.params):
+            self.params.append(_lang_option())
+
+    @property
+    def help(self) -> str | None:
+        return t(self._help_id) if self._help_id else None
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        self._help_id = value
+
+    @property
+    def short_help(self) -> str | None:
+        return t(self._short_id) if self._short_id else None
+
+    @short_help.setter
+    def short_help(self, value: str | None) -> None:
+        self._short_id = value
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:
+        argv = sys.argv[1:] if args is None else list(args)
+        with using(language_from(argv, os.environ)):
+            return super().main(args, *rest, **extra)  # type: ignore[misc]
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        found = super().get_help_option(ctx)  # type: ignore[misc]
+        if found is not None:  # click makes it once, in the language of that moment
+            found.help = t("cli.option.help")
+        return found
+
+
+class Command(_Localized, click.Command):
+    pass
+
+
+class Group(_Localized, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Groups too
+
+
+def option(*decls: str, **attrs: Any) -> Callable:
+    return click.option(*decls, cls=Option, **attrs)
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(t("cli.version", version=__version__))
+        ctx.exit()
+
+
+@click.group(cls=Group, help="cli.main.help", context_settings={"help_option_names": ["-h", "--help"]})
+@option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+        help="cli.option.version")
 def main() -> None:
     """gongkai (公开): read, check and write 政府信息公开工作年度报告."""
 
 
-@main.command()
+@main.command(help="cli.check.help", short_help="cli.check.short")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text",
-              help="text for people, json for one JSON object per report per line.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of messages.")
-@click.option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
-              help="Show findings of this severity and above.")
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when errors are found (unreadable input still exits 2).")
-def check(paths: tuple[str, ...], output: str, lang: str, min_severity: str, exit_zero: bool) -> None:
-    """Check reports (files or folders) against the official format and its arithmetic.
-
-    Exit code 0: no errors; 1: errors found; 2: an input could not be read.
-    """
+@option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="cli.check.format")
+@option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
+        help="cli.check.min_severity")
+@option("--exit-zero", is_flag=True, help="cli.check.exit_zero")
+def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool) -> None:
+    """Check reports (files or folders) against the official format and its arithmetic."""
     from gongkai.commands.check import run_check
 
-    code = run_check(list(paths), output, lang, min_severity)
+    code = run_check(list(paths), output, min_severity)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 
-@main.command()
+@main.command(help="cli.parse.help", short_help="cli.parse.short")
 @click.argument("path")
-@click.option("--flat", "shape", flag_value="flat", help="The flat cell data of cell-keys.md.")
-@click.option("--json", "shape", flag_value="json", default=True,
-              help="The full model: meta, sections, every cell with raw text and source.")
+@option("--flat", "shape", flag_value="flat", help="cli.parse.flat")
+@option("--json", "shape", flag_value="json", default=True, help="cli.parse.json")
 def parse(path: str, shape: str) -> None:
     """Parse one report and print it as JSON."""
     from dataclasses import asdict
@@ -64,9 +258,9 @@ def parse(path: str, shape: str) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@main.command()
+@main.command(help="cli.export.help", short_help="cli.export.short")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, help="Output file: .csv, .xlsx, .parquet or .jsonl")
+@option("-o", "--output", required=True, help="cli.export.output")
 def export(paths: tuple[str, ...], output: str) -> None:
     """Export reports as a table: one row per report, one column per cell key."""
     from gongkai.commands.export import run_export
@@ -74,54 +268,46 @@ def export(paths: tuple[str, ...], output: str) -> None:
     sys.exit(run_export(list(paths), output))
 
 
-@main.command()
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@main.command(help="cli.rules.help", short_help="cli.rules.short")
+@option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="cli.rules.format")
 @click.argument("code", required=False)
-def rules(lang: str, output: str, code: str | None) -> None:
+def rules(output: str, code: str | None) -> None:
     """List the catalogue of checks, or explain one: gongkai rules A101."""
     from gongkai.checks.catalogue import rules as catalogue
 
+    lang = language()
     entries = list(catalogue().values())
     if code:
         entries = [r for r in entries if r.code == code.upper()]
         if not entries:
-            _fail(f"no check with code {code!r}; run `gongkai rules` for the list")
+            _fail(t("check.no_rule", code=code))
     if output == "json":
         for r in entries:
             click.echo(_dump({"code": r.code, "severity": r.severity, "title": r.title[lang],
                               "explain": r.explain[lang]}))
         return
     for r in entries:
-        click.echo(f"{r.code}  {r.severity:<7}  {r.title[lang]}")
+        click.echo(f"{r.code}  {ljust(t(f'common.severity.{r.severity}'), 7)}  {r.title[lang]}")
         if code:
             click.echo(f"\n{r.explain[lang]}")
 
 
-@main.command()
+@main.command(help="cli.build.help", short_help="cli.build.short")
 @click.argument("source")
-@click.option("-o", "--output", required=True, help="Output file: .html, .md, .xlsx (or .docx).")
-@click.option("--force", is_flag=True, help="Write the report even when the checks find errors.")
-@click.option("--prose", type=click.Path(dir_okay=False),
-              help="A Markdown file with the six section headings and their text (for JSON data).")
-@click.option("--fill-totals", is_flag=True,
-              help="Compute the 总计 cells and row （七） from their parts first, and list what changed.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the findings.")
-def build(source: str, output: str, force: bool, prose: str | None, fill_totals: bool, lang: str) -> None:
-    """Write a report in the official layout, after running every check on it.
-
-    SOURCE is any report gongkai reads: the JSON of `gongkai parse --json`, flat cell data as JSON
-    (prose in a "prose" field or from --prose), a filled-in workbook, a Word file, a web page, text.
-    """
+@option("-o", "--output", required=True, help="cli.build.output")
+@option("--force", is_flag=True, help="cli.build.force")
+@option("--prose", type=click.Path(dir_okay=False), help="cli.build.prose")
+@option("--fill-totals", is_flag=True, help="cli.build.fill_totals")
+def build(source: str, output: str, force: bool, prose: str | None, fill_totals: bool) -> None:
+    """Write a report in the official layout, after running every check on it."""
     from gongkai.commands.build import run_build
 
-    sys.exit(run_build(source, output, force, lang, fill_totals, prose))
+    sys.exit(run_build(source, output, force, fill_totals, prose))
 
 
-@main.command()
-@click.option("--format", "format_id", type=click.Choice(["2019", "2021"]), default="2021",
-              help="Official format of the workbook.")
-@click.option("-o", "--output", required=True, help="The workbook to write (.xlsx).")
+@main.command(help="cli.template.help", short_help="cli.template.short")
+@option("--format", "format_id", type=click.Choice(["2019", "2021"]), default="2021", help="cli.template.format")
+@option("-o", "--output", required=True, help="cli.template.output")
 def template(format_id: str, output: str) -> None:
     """Write the fill-in workbook of an official format (年报填报.xlsx)."""
     from gongkai.commands.build import run_template
@@ -129,94 +315,79 @@ def template(format_id: str, output: str) -> None:
     sys.exit(run_template(format_id, output))
 
 
-@main.command()
+@main.command(help="cli.deadline.help", short_help="cli.deadline.short")
 @click.argument("received")
-@click.option("--extension", is_flag=True, help="The one extension of 20 working days (15 before 2019-05-15).")
-@click.option("--channel", type=click.Choice(["当面", "邮寄", "网络", "传真"]), help="How it was received.")
-@click.option("--correction-asked", metavar="DATE", help="补正: the day the agency asked for a correction.")
-@click.option("--correction-received", metavar="DATE", help="补正: the day the corrected application arrived.")
-@click.option("--consultation", "consultations", multiple=True, metavar="START:END",
-              help="征求意见: a consultation period, not counted (repeatable).")
-@click.option("--fee-notice", metavar="DATE", help="The day the fee notice was sent.")
-@click.option("--fee-paid", metavar="DATE", help="The day the fee was paid.")
-@click.option("--json", "as_json", is_flag=True, help="The due date and its trace as JSON.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+@option("--extension", is_flag=True, help="cli.deadline.extension")
+@option("--channel", type=click.Choice(["当面", "邮寄", "网络", "传真"]), help="cli.deadline.channel")
+@option("--correction-asked", metavar="DATE", help="cli.deadline.correction_asked")
+@option("--correction-received", metavar="DATE", help="cli.deadline.correction_received")
+@option("--consultation", "consultations", multiple=True, metavar="START:END", help="cli.deadline.consultation")
+@option("--fee-notice", metavar="DATE", help="cli.deadline.fee_notice")
+@option("--fee-paid", metavar="DATE", help="cli.deadline.fee_paid")
+@option("--json", "as_json", is_flag=True, help="cli.deadline.json")
 def deadline(received: str, extension: bool, channel: str | None, correction_asked: str | None,
              correction_received: str | None, consultations: tuple[str, ...], fee_notice: str | None,
-             fee_paid: str | None, as_json: bool, lang: str) -> None:
+             fee_paid: str | None, as_json: bool) -> None:
     """The answer deadline of an application received on RECEIVED (YYYY-MM-DD), in working days, with its trace."""
     from gongkai.commands.deadline import run_deadline
 
     sys.exit(run_deadline(received, extension, channel, correction_asked, correction_received, consultations,
-                          fee_notice, fee_paid, as_json, lang))
+                          fee_notice, fee_paid, as_json))
 
 
-@main.command()
-@click.option("--applications", type=int, help="按件: applications by one applicant in one calendar month.")
-@click.option("--pages", type=int, help="按量: pages supplied for one application.")
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
-def fee(applications: int | None, pages: int | None, as_json: bool, lang: str) -> None:
+@main.command(help="cli.fee.help", short_help="cli.fee.short")
+@option("--applications", type=int, help="cli.fee.applications")
+@option("--pages", type=int, help="cli.fee.pages")
+@option("--json", "as_json", is_flag=True, help="cli.fee.json")
+def fee(applications: int | None, pages: int | None, as_json: bool) -> None:
     """The information processing fee of 国办函〔2020〕109号, band by band."""
     from gongkai.commands.deadline import run_fee
 
-    sys.exit(run_fee(applications, pages, as_json, lang))
+    sys.exit(run_fee(applications, pages, as_json))
 
 
 # ── the register (台账) ─────────────────────────────────────────────────────────────────────────────────────
 
-_DB_HELP = ("The register: an SQLite file path or a database URL (postgresql+psycopg://…). Default: "
-            "$GONGKAI_DATABASE_URL, else register.sqlite in gongkai's folder of the user.")
-
 
 def _db_option(function):
-    return click.option("--db", metavar="URL", help=_DB_HELP)(function)
+    return option("--db", metavar="URL", help="cli.option.db")(function)
 
 
 def _agency_option(function):
-    return click.option("--agency", metavar="NAME",
-                        help="The agency (机关); may be left out when the register holds only one.")(function)
+    return option("--agency", metavar="NAME", help="cli.option.agency")(function)
 
 
 def _year_option(function):
-    return click.option("--year", required=True, type=click.IntRange(2000, 2100), help="The report year.")(function)
+    return option("--year", required=True, type=click.IntRange(2000, 2100), help="cli.option.year")(function)
 
 
 def _user_option(function):
-    return click.option("--user", metavar="NAME", help="Who, for the audit log (default: the login name).")(function)
+    return option("--user", metavar="NAME", help="cli.option.user")(function)
 
 
-@main.group()
+@main.group(help="cli.register.help", short_help="cli.register.short")
 def register() -> None:
-    """The register (台账) of the year's disclosure work, and the annual report made from it.
-
-    The database is named by --db URL or $GONGKAI_DATABASE_URL; by default an SQLite file in the user's
-    gongkai folder. Errors are one line, exit code 2.
-    """
+    """The register (台账) of the year's disclosure work, and the annual report made from it."""
 
 
-@register.command("import")
+@register.command("import", help="cli.register_import.help", short_help="cli.register_import.short")
 @click.argument("files", nargs=-1, required=True)
 @_db_option
 @_agency_option
-@click.option("--kind", type=click.Choice(["department", "government"]),
-              help="The kind of agency, when --agency names one not yet in the register (default: department).")
+@option("--kind", type=click.Choice(["department", "government"]), help="cli.register_import.kind")
 @_user_option
 def register_import(files: tuple[str, ...], db: str | None, agency: str | None, kind: str | None,
                     user: str | None) -> None:
-    """Import register files (.csv, .xlsx): applications, cases or documents, told apart by their headers.
-
-    Each file is imported whole or not at all; a bad row is named by its line and column.
-    """
+    """Import register files (.csv, .xlsx): applications, cases or documents, told apart by their headers."""
     from gongkai.commands.register import run_import
 
     sys.exit(run_import(db, files, agency, kind, user))
 
 
-@register.command("export")
-@click.option("-o", "--output", required=True, help="The file to write: .csv or .xlsx.")
-@click.option("--kind", type=click.Choice(["applications", "cases", "documents"]), default="applications",
-              help="Which records.")
+@register.command("export", help="cli.register_export.help", short_help="cli.register_export.short")
+@option("-o", "--output", required=True, help="cli.register_export.output")
+@option("--kind", type=click.Choice(["applications", "cases", "documents"]), default="applications",
+        help="cli.register_export.kind")
 @_db_option
 @_agency_option
 def register_export(output: str, kind: str, db: str | None, agency: str | None) -> None:
@@ -226,36 +397,30 @@ def register_export(output: str, kind: str, db: str | None, agency: str | None) 
     sys.exit(run_export(db, output, kind, agency))
 
 
-@register.command("report")
+@register.command("report", help="cli.register_report.help", short_help="cli.register_report.short")
 @_year_option
 @_db_option
 @_agency_option
-@click.option("--flat", "shape", flag_value="flat", help="Print the flat cell data of cell-keys.md (JSON).")
-@click.option("--json", "shape", flag_value="json", help="Print the full model: meta, sections, cells with sources.")
-@click.option("--markdown", "shape", flag_value="markdown", default=True,
-              help="Print the report as Markdown (default).")
-@click.option("-o", "--output", help="Write the report: .docx, .xlsx, .html, .md (or .pdf), after the checks.")
-@click.option("--force", is_flag=True, help="Write the report even when it has errors.")
-@click.option("--prose", type=click.Path(dir_okay=False),
-              help="A Markdown file with the six section headings and their text.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", help="Language of the findings.")
+@option("--flat", "shape", flag_value="flat", help="cli.register_report.flat")
+@option("--json", "shape", flag_value="json", help="cli.register_report.json")
+@option("--markdown", "shape", flag_value="markdown", default=True, help="cli.register_report.markdown")
+@option("-o", "--output", help="cli.register_report.output")
+@option("--force", is_flag=True, help="cli.register_report.force")
+@option("--prose", type=click.Path(dir_okay=False), help="cli.register_report.prose")
 def register_report(year: int, db: str | None, agency: str | None, shape: str, output: str | None, force: bool,
-                    prose: str | None, lang: str) -> None:
-    """The annual report of a year, counted from the register (a closed year: its latest closed version).
-
-    Exit code 1 when the report contradicts a closed year (上年结转 against the closing before).
-    """
+                    prose: str | None) -> None:
+    """The annual report of a year, counted from the register (a closed year: its latest closed version)."""
     from gongkai.commands.register import run_report
 
-    sys.exit(run_report(db, year, agency, shape, output, force, prose, lang))
+    sys.exit(run_report(db, year, agency, shape, output, force, prose))
 
 
-@register.command("explain")
+@register.command("explain", help="cli.register_explain.help", short_help="cli.register_explain.short")
 @click.argument("key")
 @_year_option
 @_db_option
 @_agency_option
-@click.option("--json", "as_json", is_flag=True, help="The condition and the records as JSON.")
+@option("--json", "as_json", is_flag=True, help="cli.register_explain.json")
 def register_explain(key: str, year: int, db: str | None, agency: str | None, as_json: bool) -> None:
     """The records behind one cell of a year's report: gongkai register explain --year 2025 applications.new.total"""
     from gongkai.commands.register import run_explain
@@ -263,12 +428,12 @@ def register_explain(key: str, year: int, db: str | None, agency: str | None, as
     sys.exit(run_explain(db, year, agency, key, as_json))
 
 
-@register.command("close-year")
+@register.command("close-year", help="cli.register_close_year.help", short_help="cli.register_close_year.short")
 @_year_option
 @_db_option
 @_agency_option
-@click.option("--revise", is_flag=True, help="Correct a closed year: store its report again as the next version.")
-@click.option("--reason", help="Why the closed year is revised (required with --revise).")
+@option("--revise", is_flag=True, help="cli.register_close_year.revise")
+@option("--reason", help="cli.register_close_year.reason")
 @_user_option
 def register_close_year(year: int, db: str | None, agency: str | None, revise: bool, reason: str | None,
                         user: str | None) -> None:
@@ -278,25 +443,21 @@ def register_close_year(year: int, db: str | None, agency: str | None, revise: b
     sys.exit(run_close(db, year, agency, revise, reason, user))
 
 
-@register.command("deadlines")
+@register.command("deadlines", help="cli.register_deadlines.help", short_help="cli.register_deadlines.short")
 @_db_option
 @_agency_option
-@click.option("--overdue", "overdue_only", is_flag=True, help="Only the overdue ones.")
-@click.option("--today", metavar="DATE", help="Count as on this day (YYYY-MM-DD) instead of today.")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per application, with its deadline trace.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
-def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None, as_json: bool,
-                       lang: str) -> None:
-    """The open applications (no 答复日期) with their answer deadlines, the soonest first.
-
-    Columns: 编号, 收到日期, 答复期限, working days left or overdue. Exit code 1 when any is overdue.
-    """
+@option("--overdue", "overdue_only", is_flag=True, help="cli.register_deadlines.overdue")
+@option("--today", metavar="DATE", help="cli.register_deadlines.today")
+@option("--json", "as_json", is_flag=True, help="cli.register_deadlines.json")
+def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None,
+                       as_json: bool) -> None:
+    """The open applications (no 答复日期) with their answer deadlines, the soonest first."""
     from gongkai.commands.register import run_deadlines
 
-    sys.exit(run_deadlines(db, agency, overdue_only, today, as_json, lang))
+    sys.exit(run_deadlines(db, agency, overdue_only, today, as_json))
 
 
-@main.command()
+@main.command(help="cli.schema.help", short_help="cli.schema.short")
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""
     from gongkai.export.schema import report_schema

@@ -31,7 +31,7 @@ def iter_files(paths: list[str]) -> Iterator[str]:
 class Outcome:
     path: str
     report: Report | None = None
-    error: str | None = None  # one line, naming the file
+    error: str | None = None  # one line, naming the file, in the language current when it was read
 
 
 def parse_file(path: str | Path) -> Report:
@@ -52,8 +52,9 @@ def read_report(path: str) -> Outcome:
     except InputError as exc:
         return Outcome(path, error=str(exc))
     except RecursionError:
-        return Outcome(path, error=f"{path}: too deeply nested to read")
+        return Outcome(path, error=str(InputError(path, "errors.file.too_deeply_nested")))
     except Exception as exc:  # a bug must still not end the run with a traceback
         if os.environ.get("GONGKAI_DEBUG"):
             raise
-        return Outcome(path, error=f"{path}: internal error while reading ({type(exc).__name__}: {exc})")
+        detail = f"{type(exc).__name__}: {exc}"
+        return Outcome(path, error=str(InputError(path, "errors.file.internal_error", detail=detail)))

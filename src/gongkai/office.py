@@ -25,12 +25,15 @@ def convert(source: str | Path, target: str, outdir: str | Path, why: str,
             env: dict[str, str] | None = None, name: str | None = None) -> Path:
     """Convert `source` to the `target` suffix (e.g. "pdf") in `outdir`.
 
-    Errors are InputError naming `name` (default: the source); `env` adds environment variables.
+    Errors are InputError naming `name` (default: the source); `env` adds environment variables. `why` is the
+    caller's purpose in its own words; the error messages say the conversion instead (source and target suffix),
+    which reads in either language.
     """
     name = name or str(source)
     soffice = soffice_path()
     if soffice is None:
-        raise InputError(name, f"{why} needs LibreOffice (soffice); install it (Debian: libreoffice-writer-nogui)")
+        raise InputError(name, "errors.office.missing", source=Path(source).suffix or str(source),
+                         target=target.split(":")[0])
     with tempfile.TemporaryDirectory(prefix="gongkai-lo-") as profile:
         cmd = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
                "--convert-to", target, "--outdir", str(outdir), str(source)]
@@ -38,8 +41,8 @@ def convert(source: str | Path, target: str, outdir: str | Path, why: str,
         try:
             subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False, env=environment)
         except subprocess.TimeoutExpired:
-            raise InputError(name, f"LibreOffice took longer than {TIMEOUT_SECONDS} s to convert it") from None
+            raise InputError(name, "errors.office.timeout", seconds=TIMEOUT_SECONDS) from None
     converted = Path(outdir, Path(source).stem + "." + target.split(":")[0])
     if not converted.exists():
-        raise InputError(name, f"LibreOffice could not convert it to .{target} (corrupt or protected?)")
+        raise InputError(name, "errors.office.failed", target=target.split(":")[0])
     return converted

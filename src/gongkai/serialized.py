@@ -28,19 +28,19 @@ def read_json_report(path: str | Path) -> Report:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(name, exc.strerror or str(exc)) from None
+        raise InputError.from_os(name, exc) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(name, f"larger than {MAX_BYTES // 2**20} MB")
+        raise InputError(name, "errors.json.too_large", mb=MAX_BYTES // 2**20)
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(name, f"not valid JSON ({exc})") from None
+        raise InputError(name, "errors.json.invalid", detail=str(exc)) from None
     return report_from_data(data, name)
 
 
 def report_from_data(data: object, file: str) -> Report:
     if not isinstance(data, dict):
-        raise InputError(file, "the JSON is not an object of report data")
+        raise InputError(file, "errors.json.not_object")
     if isinstance(data.get("meta"), dict) and isinstance(data.get("cells"), dict):
         return _full_model(data, file)
     return report_from_flat(data, file)
@@ -54,10 +54,10 @@ def _full_model(data: dict, file: str) -> Report:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise InputError(file, f"{where}: {first['msg']} (full report model)") from None
+        raise InputError(file, "errors.json.model", where=where, detail=first["msg"]) from None
     for key, cell in report.cells.items():
         if cell.key != key:
-            raise InputError(file, f"cells.{key}: the cell names itself {cell.key!r}")
+            raise InputError(file, "errors.json.cell_names_itself", key=key, named=cell.key)
     report.file = file
     return report
 
@@ -71,7 +71,7 @@ def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report
         if key.startswith("meta.") or key == "prose":
             continue
         if key not in known:
-            raise InputError(file, f"unknown cell key {key!r} (see cell-keys.md)")
+            raise InputError(file, "errors.json.unknown_cell", key=key)
         cells[key] = _cell(key, value, file)
     meta.table2_formats = table2_formats_of(cells)
     year_format = format_for_year(meta.year).id if meta.year else None
@@ -94,7 +94,7 @@ def _meta(flat: dict, file: str) -> Meta:
             continue
         name = key.removeprefix("meta.")
         if name not in _META_FIELDS:
-            raise InputError(file, f"unknown metadata key {key!r}")
+            raise InputError(file, "errors.json.unknown_meta", key=key)
         setattr(meta, name, _meta_value(name, value, file))
     return meta
 
@@ -104,19 +104,19 @@ def _meta_value(name: str, value: object, file: str) -> object:
         return None
     if name == "year":
         if isinstance(value, bool) or not isinstance(value, int) or not 2000 <= value <= 2100:
-            raise InputError(file, f"meta.year: {value!r} is not a year")
+            raise InputError(file, "errors.json.meta_year", value=value)
         return value
     if not isinstance(value, str):
-        raise InputError(file, f"meta.{name}: {value!r} is not text")
+        raise InputError(file, "errors.json.meta_text", name=name, value=value)
     if name == "published":
         try:
             date.fromisoformat(value)
         except ValueError:
-            raise InputError(file, f"meta.published: {value!r} is not a date (YYYY-MM-DD)") from None
+            raise InputError(file, "errors.json.meta_published", value=value) from None
     if name == "template" and value not in all_formats():
-        raise InputError(file, f"meta.template: {value!r} is not one of {', '.join(all_formats())}")
+        raise InputError(file, "errors.json.meta_template", value=value, formats=", ".join(all_formats()))
     if name == "kind" and value not in ("department", "government"):
-        raise InputError(file, f"meta.kind: {value!r} is neither department nor government")
+        raise InputError(file, "errors.json.meta_kind", value=value)
     return value
 
 
@@ -127,7 +127,7 @@ def _cell(key: str, value: object, file: str) -> Cell:
     if isinstance(value, str):  # printed text such as 无 or 12件: read as a printed cell is read
         reading = read_value(value)
         return Cell(key, reading.value, value, source, reading.unit, reading.note)
-    raise InputError(file, f"{key}: {value!r} is neither a number, text nor null")
+    raise InputError(file, "errors.json.cell_value", key=key, value=value)
 
 
 def _cell_keys() -> frozenset[str]:
@@ -137,15 +137,15 @@ def _cell_keys() -> frozenset[str]:
 
 def _prose_texts(prose: object, file: str) -> dict[int, str]:
     if not isinstance(prose, dict):
-        raise InputError(file, "prose: expected an object of section number → text")
+        raise InputError(file, "errors.json.prose_object")
     texts: dict[int, str] = {}
     for number, text in prose.items():
         if not str(number).isdigit() or not 1 <= int(number) <= 6:
-            raise InputError(file, f"prose: {number!r} is not a section number 1–6")
+            raise InputError(file, "errors.json.prose_section", number=number)
         if isinstance(text, list) and all(isinstance(t, str) for t in text):
             text = "\n".join(text)
         if not isinstance(text, str):
-            raise InputError(file, f"prose.{number}: expected text")
+            raise InputError(file, "errors.json.prose_text", number=number)
         texts[int(number)] = text
     return texts
 
@@ -157,7 +157,7 @@ def add_prose(report: Report, markdown: str | Path) -> Report:
 
     prose = extract(read_document(markdown))
     if not prose.sections:
-        raise InputError(str(markdown), "no section headings (一、总体情况 … 六、其他需要报告的事项) found")
+        raise InputError(str(markdown), "errors.report.no_headings")
     by_number = {s.number: s for s in prose.sections}
     report.sections = [by_number.get(s.number, s) for s in report.sections] or prose.sections
     for name in ("title", "published", "signature"):

@@ -8,9 +8,11 @@ import click
 
 from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import render
-from gongkai.errors import InputError
+from gongkai.errors import InputError, os_problem
 from gongkai.formats.naming import describe, listing
+from gongkai.i18n import language, ljust, t
 from gongkai.inputs import read_report
+from gongkai.model import Finding
 from gongkai.totals import FilledTotal, fill_totals
 
 # output suffix → (module, function(report, path))
@@ -29,14 +31,27 @@ def writer_for(output: str):
 
     suffix = Path(output).suffix.lower()
     if suffix not in WRITERS:
-        raise click.UsageError(f"{output}: cannot write {suffix or 'files without a suffix'}; "
-                               f"supported: {', '.join(sorted(WRITERS))}")
+        supported = ", ".join(sorted(WRITERS))
+        if suffix:
+            raise click.UsageError(t("check.build.cannot_write", output=output, suffix=suffix, supported=supported))
+        raise click.UsageError(t("check.build.cannot_write_no_suffix", output=output, supported=supported))
     module, function = WRITERS[suffix]
     return getattr(import_module(module), function)
 
 
-def run_build(source: str, output: str, force: bool, lang: str, fill: bool = False,
-              prose: str | None = None) -> int:
+def finding_line(finding: Finding, lang: str | None = None) -> str:
+    """A finding on one line: severity, code, message (in `lang`, default the current language)."""
+    item = render(finding, lang or language())
+    severity = t(f"common.severity.{item['severity']}", lang=lang)
+    return f"{ljust(severity, 7)} {item['code']}  {item['message']}"
+
+
+def print_findings(findings: list[Finding]) -> None:
+    for finding in findings:
+        click.echo(finding_line(finding), err=True)
+
+
+def run_build(source: str, output: str, force: bool, fill: bool = False, prose: str | None = None) -> int:
     write = writer_for(output)
     outcome = read_report(source)
     if outcome.report is None:
@@ -51,44 +66,39 @@ def run_build(source: str, output: str, force: bool, lang: str, fill: bool = Fal
             click.echo(f"gongkai: {exc}", err=True)
             return 2
     if fill:
-        report_filled(fill_totals(outcome.report), lang)
+        report_filled(fill_totals(outcome.report))
     findings = run_checks(outcome.report)
-    for finding in findings:
-        item = render(finding, lang)
-        click.echo(f"{item['severity']:<7} {item['code']}  {item['message']}", err=True)
+    print_findings(findings)
     if has_errors(findings) and not force:
-        click.echo(f"gongkai: {source}: the report has errors; nothing written (use --force to write it anyway)",
-                   err=True)
+        click.echo(f"gongkai: {source}: {t('check.build.refused')}", err=True)
         return 1
     try:
         write(outcome.report, output)
     except OSError as exc:
-        click.echo(f"gongkai: {output}: {exc.strerror or exc}", err=True)
+        click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
         return 2
     except InputError as exc:  # LibreOffice missing or failing, for .pdf
         click.echo(f"gongkai: {exc}", err=True)
         return 2
-    click.echo(f"written: {output}", err=True)
+    click.echo(t("common.written", path=output), err=True)
     return 0
 
 
-def report_filled(changes: list[FilledTotal], lang: str) -> None:
+def _filled_text(change: FilledTotal) -> str:
+    label = describe(change.key)
+    if change.after is None:
+        return t("check.totals.not_computed", label=label, blanks=listing(list(change.missing), limit=3))
+    if change.before is None:
+        return t("check.totals.filled", label=label, after=change.after)
+    return t("check.totals.corrected", label=label, before=change.before, after=change.after)
+
+
+def report_filled(changes: list[FilledTotal]) -> None:
     """One line per total that was filled, corrected, or could not be computed."""
     for change in changes:
-        label = describe(change.key)
-        if change.after is None:
-            blanks = listing(list(change.missing), limit=3)
-            text = (f"not computed: {label}: blank parts {blanks}" if lang == "en"
-                    else f"未计算：{label}，以下各项为空：{blanks}")
-        elif change.before is None:
-            text = f"filled: {label} = {change.after}" if lang == "en" else f"已填：{label} = {change.after}"
-        else:
-            text = (f"corrected: {label} {change.before} → {change.after}" if lang == "en"
-                    else f"已更正：{label} {change.before} → {change.after}")
-        click.echo(text, err=True)
+        click.echo(_filled_text(change), err=True)
     if not changes:
-        click.echo("totals: all already equal to the sum of their parts" if lang == "en"
-                   else "合计：均已等于各项之和，未作改动", err=True)
+        click.echo(t("check.totals.unchanged"), err=True)
 
 
 def run_template(format_id: str, output: str) -> int:
@@ -96,11 +106,11 @@ def run_template(format_id: str, output: str) -> int:
     from gongkai.writers.xlsx import write_template
 
     if Path(output).suffix.lower() != ".xlsx":
-        raise click.UsageError(f"{output}: the fill-in template is an Excel workbook (.xlsx)")
+        raise click.UsageError(t("check.build.template_suffix", output=output))
     try:
         write_template(get_format(format_id), output)
     except OSError as exc:
-        click.echo(f"gongkai: {output}: {exc.strerror or exc}", err=True)
+        click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
         return 2
-    click.echo(f"written: {output}", err=True)
+    click.echo(t("common.written", path=output), err=True)
     return 0

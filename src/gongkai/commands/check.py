@@ -11,6 +11,7 @@ import click
 
 from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
+from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import Outcome, iter_files, read_report
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -35,13 +36,14 @@ def _where(item: dict) -> str:
     if not item["where"]:
         return ""
     w = item["where"][0]
-    parts = [f"{k} {w[k]}" for k in ("page", "line") if k in w]
-    return f"  [{', '.join(parts)}]" if parts else ""
+    parts = [Message(f"check.where.{k}", number=w[k]) for k in ("page", "line") if k in w]
+    return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
 def _print_text(outcome: Outcome, findings: list[dict]) -> None:
     meta = _meta(outcome)
-    head = f"{outcome.path}  {meta['agency'] or '?'} {meta['year'] or '?'}年  ({meta['template'] or '?'} 格式)"
+    head = t("check.report_head", path=outcome.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+             template=meta["template"] or "?")
     click.secho(head, bold=True)
     for item in findings:
         mark = _MARK[item["severity"]]
@@ -49,41 +51,45 @@ def _print_text(outcome: Outcome, findings: list[dict]) -> None:
                    + f"  {item['message']}{_where(item)}")
 
 
-def run_check(paths: list[str], output: str, lang: str, min_severity: str) -> int:
+def _check_one(path: str, output: str, limit: int, tally: Tally) -> None:
+    """Read, check and print one report, counting what was found."""
+    outcome = read_report(path)
+    tally.files += 1
+    if outcome.report is None:
+        tally.unreadable += 1
+        click.echo(f"gongkai: {outcome.error}", err=True)
+        if output == "json":
+            click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
+        return
+    findings = run_checks(outcome.report)
+    tally.with_errors += has_errors(findings)
+    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
+    for item in rendered:
+        tally.severities[item["severity"]] += 1
+        tally.codes[item["code"]] += 1
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    if output == "json":
+        click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown}, ensure_ascii=False))
+    else:
+        _print_text(outcome, shown)  # rich keeps the bar below what is printed
+
+
+def run_check(paths: list[str], output: str, min_severity: str) -> int:
     files = list(iter_files(paths))
     if not files:
-        click.echo("gongkai: no report files found in " + ", ".join(paths), err=True)
+        click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
     for path in files:
-        outcome = read_report(path)
-        tally.files += 1
+        _check_one(path, output, limit, tally)
         if progress:
             progress.advance()
-        if outcome.report is None:
-            tally.unreadable += 1
-            click.echo(f"gongkai: {outcome.error}", err=True)
-            if output == "json":
-                click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
-            continue
-        findings = run_checks(outcome.report)
-        tally.with_errors += has_errors(findings)
-        rendered = [render(f, lang) for f in findings]
-        for item in rendered:
-            tally.severities[item["severity"]] += 1
-            tally.codes[item["code"]] += 1
-        shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
-        if output == "json":
-            click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown},
-                                  ensure_ascii=False))
-        else:
-            _print_text(outcome, shown)  # rich keeps the bar below what is printed
     if progress:
         progress.close()
     if output == "text":
-        _summary(tally, lang)
+        _summary(tally)
     if tally.unreadable:
         return 2
     return 1 if tally.with_errors else 0
@@ -98,7 +104,7 @@ class _progress:
             from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-            self.bar = Progress("检查", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            self.bar = Progress(t("check.progress"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                                 console=Console(stderr=True), transient=True)
             self.task = self.bar.add_task("check", total=total)
             self.bar.start()
@@ -112,20 +118,19 @@ class _progress:
             self.bar.stop()
 
 
-def _summary(tally: Tally, lang: str) -> None:
-    zh = lang == "zh"
+def _summary(tally: Tally) -> None:
     rows = [
-        ("报告" if zh else "reports", tally.files),
-        ("无法读取" if zh else "unreadable", tally.unreadable),
-        ("有错误的报告" if zh else "reports with errors", tally.with_errors),
-        ("错误" if zh else "errors", tally.severities["error"]),
-        ("警告" if zh else "warnings", tally.severities["warning"]),
-        ("提示" if zh else "info", tally.severities["info"]),
+        (t("check.summary.reports"), tally.files),
+        (t("check.summary.unreadable"), tally.unreadable),
+        (t("check.summary.with_errors"), tally.with_errors),
+        (t("check.summary.errors"), tally.severities["error"]),
+        (t("check.summary.warnings"), tally.severities["warning"]),
+        (t("check.summary.info"), tally.severities["info"]),
     ]
     catalogue = rules()
-    top = [(code, n, catalogue[code].title[lang]) for code, n in tally.codes.most_common(8)]
+    top = [(code, n, catalogue[code].title[language()]) for code, n in tally.codes.most_common(8)]
     if sys.stdout.isatty():
-        _rich_summary(rows, top, zh)
+        _rich_summary(rows, top)
         return
     click.echo("")
     click.echo("  ".join(f"{name} {value}" for name, value in rows))
@@ -133,17 +138,17 @@ def _summary(tally: Tally, lang: str) -> None:
         click.echo(f"  {code} ×{n}  {title}")
 
 
-def _rich_summary(rows: list[tuple[str, int]], top: list[tuple[str, int, str]], zh: bool) -> None:
+def _rich_summary(rows: list[tuple[str, int]], top: list[tuple[str, int, str]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
     console = Console()
-    table = Table(title="汇总" if zh else "Summary", show_header=False)
+    table = Table(title=t("check.summary.title"), show_header=False)
     for name, value in rows:
         table.add_row(name, str(value))
     console.print(table)
     if top:
-        codes = Table("代码" if zh else "code", "次数" if zh else "count", "含义" if zh else "meaning")
+        codes = Table(t("check.summary.code"), t("check.summary.count"), t("check.summary.meaning"))
         for code, n, title in top:
             codes.add_row(code, str(n), title)
         console.print(codes)

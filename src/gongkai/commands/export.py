@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import click
 
+from gongkai.errors import os_problem
+from gongkai.i18n import message_of, t
 from gongkai.inputs import iter_files, read_report
 
 
@@ -26,8 +28,11 @@ def run_export(paths: list[str], output: str) -> int:
 
     try:
         count = write_reports(rows(), output)
-    except (ValueError, OSError) as exc:
-        click.echo(f"gongkai: {output}: {exc}", err=True)
+    except ValueError as exc:
+        click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
         return 2
-    click.echo(f"{count} reports → {output}", err=True)
+    except OSError as exc:
+        click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
+        return 2
+    click.echo(t("check.export.written", count=count, output=output), err=True)
     return 2 if unreadable else 0

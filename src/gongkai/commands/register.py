@@ -17,7 +17,9 @@ from typing import Any
 
 import click
 
-from gongkai.errors import InputError
+from gongkai.errors import InputError, os_problem
+from gongkai.i18n import Join, Message, ljust, message_of, t
+from gongkai.register.closing import shown_value
 from gongkai.register.db import Register, open_register, register_url, shown_url
 from gongkai.register.store import RegisterError
 
@@ -26,14 +28,24 @@ KIND_ORDER = ("applications", "documents", "cases")  # cases link to application
 
 
 class Failure(Exception):
-    """Ends a command with `gongkai: {where}: {problem}` and exit code 2."""
+    """Ends a command with `gongkai: {where}: {problem}` and exit code 2; the problem is a message (id and
+    parameters, or a Message), rendered when shown."""
 
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where}: {problem}")
+    def __init__(self, where: str, problem: str | Message | Join, /, **params: Any) -> None:
+        self.where = where
+        self.problem = Message(problem, **params) if isinstance(problem, str) else problem
+        super().__init__(where, self.problem)
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.problem}"
 
 
-def _say(message: str) -> None:
-    click.echo(message, err=True)
+def _say(message: object) -> None:
+    click.echo(str(message), err=True)
+
+
+def _fail_line(where: str, problem: object) -> str:
+    return f"gongkai: {where}: {problem}"
 
 
 def _first_line(exc: BaseException) -> str:
@@ -51,7 +63,7 @@ def _open(db: str | None) -> tuple[Register, str]:
     except Exception as exc:  # a bad URL, a missing driver, an unreachable server, a folder not writable, …
         if os.environ.get("GONGKAI_DEBUG"):
             raise
-        raise Failure(shown_url(where), f"cannot open the register ({_first_line(exc)})") from None
+        raise Failure(shown_url(where), "register.cli.cannot_open", detail=_first_line(exc)) from None
 
 
 def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
@@ -68,11 +80,11 @@ def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
     except (Failure, InputError) as exc:
         _say(f"gongkai: {exc}")
     except RegisterError as exc:
-        _say(f"gongkai: {where}: {exc}")
+        _say(_fail_line(where, exc))
     except SQLAlchemyError as exc:
         if os.environ.get("GONGKAI_DEBUG"):
             raise
-        _say(f"gongkai: {where}: database error ({_first_line(exc)})")
+        _say(_fail_line(where, t("register.cli.database_error", detail=_first_line(exc))))
     finally:
         reg.close()
     return EXIT_INPUT
@@ -93,7 +105,7 @@ def _file_problem(exc: InputError) -> str:
     from gongkai.register.tabular import RegisterFileError
 
     if isinstance(exc, RegisterFileError) and exc.total == 1:
-        return f"gongkai: {exc.path}: nothing imported: {exc.errors[0]}"
+        return _fail_line(exc.path, t("register.file.not_imported_one", problem=exc.errors[0]))
     return f"gongkai: {exc}"
 
 
@@ -104,9 +116,9 @@ def _kind_of(path: str) -> str:
     try:
         header = next(iter(read_rows(Path(path))), None)
     except OSError as exc:
-        raise InputError(path, exc.strerror or str(exc)) from None
+        raise InputError.from_os(path, exc) from None
     if header is None:
-        raise InputError(path, "the file has no header row")
+        raise InputError(path, "register.file.no_header")
     return recognise(header[1], path)[0].kind
 
 
@@ -119,9 +131,10 @@ def _ensure_agency(reg: Register, name: str, kind: str | None, user: str | None)
         known = existing.kind if existing else None
     if known is None:
         store.add_agency(reg, name, kind or "department", user=user)
-        _say(f"added agency: {name} ({kind or 'department'})")
+        _say(t("register.cli.added_agency", name=name, kind=Message(f"register.agency_kind.{kind or 'department'}")))
     elif kind and kind != known:
-        _say(f"gongkai: {name}: the agency is a {known} in the register; --kind {kind} ignored")
+        _say(_fail_line(name, t("register.cli.kind_ignored", known=Message(f"register.agency_kind.{known}"),
+                                kind=kind)))
 
 
 def _import_one(reg: Register, path: str, agency: str, user: str | None) -> bool:
@@ -133,11 +146,12 @@ def _import_one(reg: Register, path: str, agency: str, user: str | None) -> bool
         _say(_file_problem(exc))
         return False
     except OSError as exc:
-        _say(f"gongkai: {path}: {exc.strerror or exc}")
+        _say(_fail_line(path, os_problem(exc)))
         return False
-    _say(f"imported: {path}: {result.rows} {result.kind} (ids {result.ids or '—'})")
+    _say(t("register.cli.imported", path=path, rows=result.rows, kind=Message(f"register.kind.{result.kind}"),
+           ids=result.ids or "—"))
     if result.ignored_columns:
-        _say(f"gongkai: {path}: columns not imported: {', '.join(result.ignored_columns)}")
+        _say(_fail_line(path, t("register.cli.columns_not_imported", columns=Join(result.ignored_columns))))
     return True
 
 
@@ -169,15 +183,17 @@ def run_export(db: str | None, output: str, kind: str, agency: str | None) -> in
     from gongkai.register.tabular import export_file
 
     if Path(output).suffix.lower() not in (".csv", ".xlsx"):
-        _say(f"gongkai: {output}: cannot write {Path(output).suffix or 'files without a suffix'}; write .csv or .xlsx")
+        suffix = Path(output).suffix
+        _say(_fail_line(output, t("register.cli.cannot_write", suffix=suffix) if suffix
+                        else t("register.cli.cannot_write_no_suffix")))
         return EXIT_INPUT
 
     def body(reg: Register, where: str) -> int:
         try:
             rows = export_file(reg, output, _agency(reg, agency), kind)
         except OSError as exc:
-            raise Failure(output, exc.strerror or str(exc)) from None
-        _say(f"written: {output} ({rows} {kind})")
+            raise Failure(output, os_problem(exc)) from None
+        _say(t("register.cli.exported", path=output, rows=rows, kind=Message(f"register.kind.{kind}")))
         return EXIT_OK
 
     return guarded(db, body)
@@ -188,7 +204,7 @@ def run_export(db: str | None, output: str, kind: str, agency: str | None) -> in
 
 def _notices(notices) -> None:
     for notice in notices:
-        _say(f"{notice.severity:<7} {notice.message}")
+        _say(f"{ljust(t(f'common.severity.{notice.severity}'), 7)} {notice.message}")
 
 
 def _print(report, flat: dict[str, Any], shape: str) -> None:
@@ -202,29 +218,26 @@ def _print(report, flat: dict[str, Any], shape: str) -> None:
         click.echo(render_markdown(report))
 
 
-def _write(result, output: str, force: bool, lang: str) -> int:
+def _write(result, output: str, force: bool) -> int:
     """Write the report through the writers, after the checks every written report gets (as `gongkai build`)."""
     from gongkai.checks import has_errors, run_checks
-    from gongkai.checks.catalogue import render
-    from gongkai.commands.build import writer_for
+    from gongkai.commands.build import print_findings, writer_for
 
     findings = run_checks(result.report)
-    for finding in findings:
-        item = render(finding, lang)
-        _say(f"{item['severity']:<7} {item['code']}  {item['message']}")
+    print_findings(findings)
     if (has_errors(findings) or result.has_errors) and not force:
-        _say(f"gongkai: {output}: the report has errors; nothing written (use --force to write it anyway)")
+        _say(_fail_line(output, t("check.build.refused")))
         return EXIT_FINDINGS
     try:
         writer_for(output)(result.report, output)
     except OSError as exc:
-        raise Failure(output, exc.strerror or str(exc)) from None
-    _say(f"written: {output}")
+        raise Failure(output, os_problem(exc)) from None
+    _say(t("common.written", path=output))
     return EXIT_OK
 
 
 def run_report(db: str | None, year: int, agency: str | None, shape: str, output: str | None, force: bool,
-               prose: str | None, lang: str) -> int:
+               prose: str | None) -> int:
     if output:
         from gongkai.commands.build import writer_for
 
@@ -244,7 +257,7 @@ def run_report(db: str | None, year: int, agency: str | None, shape: str, output
             add_prose(result.report, prose)
         _notices(result.notices)
         if output:
-            return _write(result, output, force, lang)
+            return _write(result, output, force)
         _print(result.report, result.flat, shape)
         return EXIT_FINDINGS if result.has_errors else EXIT_OK
 
@@ -280,23 +293,19 @@ def _shown(field: str, value: Any, labels: dict[str, Callable[[Any], str]], mode
 def _explanation_text(explanation) -> list[str]:
     fields = [field for field, _ in explanation.columns]
     kind = "cases" if "filed" in fields else "documents"
-    lines = [f"{explanation.label} {explanation.year} = {_value(explanation.value)}",
-             f"condition: {explanation.condition}"]
+    lines = [f"{explanation.label} {explanation.year} = {shown_value(explanation.value)}",
+             t("register.cli.condition", condition=explanation.condition)]
     if explanation.closing:
-        lines.append(f"{explanation.year} is closed ({explanation.closing}): the report says "
-                     f"{_value(explanation.reported)}"
-                     + ("" if explanation.reported == explanation.value else
-                        f", the register now gives {_value(explanation.value)}"))
+        same = explanation.reported == explanation.value
+        lines.append(t("register.cli.closed_reported" if same else "register.cli.closed_reported_differs",
+                       year=explanation.year, when=explanation.closing, reported=shown_value(explanation.reported),
+                       value=shown_value(explanation.value)))
     lines.append("\t".join(header for _, header in explanation.columns))
     labels = _labels()
     for record in explanation.records:
         lines.append("\t".join(_shown(f, record.get(f), labels, kind) for f in fields))
-    lines.append(f"{len(explanation.records)} record(s)")
+    lines.append(t("register.cli.records", count=len(explanation.records)))
     return lines
-
-
-def _value(value: Any) -> str:
-    return "blank" if value is None else str(value)
 
 
 def _jsonable(value: Any) -> Any:
@@ -332,13 +341,12 @@ def run_close(db: str | None, year: int, agency: str | None, revise: bool, reaso
 
         name = _agency(reg, agency)
         result = close_year(reg, name, year, revise=revise, reason=reason, user=user)
-        verb = "revised" if revise else "closed"
-        _say(f"{verb}: {year} for {name}: version {result.version}, {result.carried_forward} application(s) "
-             "carried forward")
+        _say(t("register.cli.revised" if revise else "register.cli.closed", year=year, name=name,
+               version=result.version, carried=result.carried_forward))
         for change in result.changes:
-            _say(f"  {describe(change['key'])}: {_value(change['before'])} → {_value(change['after'])}")
+            _say(f"  {describe(change['key'])}: {shown_value(change['before'])} → {shown_value(change['after'])}")
         if result.difference:
-            _say(f"  carried forward: {difference_text(result.difference)}")
+            _say("  " + t("register.cli.carried_forward", difference=difference_text(result.difference)))
         return EXIT_OK
 
     return guarded(db, body)
@@ -347,18 +355,14 @@ def run_close(db: str | None, year: int, agency: str | None, revise: bool, reaso
 # ── deadlines of the open applications ──────────────────────────────────────────────────────────────────────
 
 
-def _due_text(item, lang: str) -> str:
-    status = item.deadline.status.value
-    if item.working_days_left is None:
-        return {"awaiting_correction": "待补正", "awaiting_payment": "待缴费"}[status] if lang == "zh" else status
+def _due_text(item) -> str:
     days = item.working_days_left
-    if lang == "en":
-        return f"overdue by {-days} working day(s)" if days < 0 else f"{days} working day(s) left"
-    return f"逾期 {-days} 个工作日" if days < 0 else f"剩 {days} 个工作日"
+    if days is None:  # waiting for the applicant: awaiting_correction, awaiting_payment
+        return t(f"register.cli.{item.deadline.status.value}")
+    return t("register.cli.overdue", days=-days) if days < 0 else t("register.cli.days_left", days=days)
 
 
-def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None, as_json: bool,
-                  lang: str) -> int:
+def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today: str | None, as_json: bool) -> int:
     """Open applications with their due dates; exit 1 when any is overdue (for a daily reminder job)."""
     def body(reg: Register, where: str) -> int:
         from gongkai.register.deadline import parse_date
@@ -367,7 +371,7 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
         try:
             day = parse_date(today) if today else date.today()
         except ValueError as exc:
-            raise Failure("--today", str(exc)) from None
+            raise Failure("--today", message_of(exc)) from None
         items = [a for a in open_applications(reg, _agency(reg, agency), day) if a.overdue or not overdue_only]
         for item in items:
             if as_json:
@@ -375,10 +379,9 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
                 continue
             due = item.deadline.due.isoformat() if item.deadline.due else "—"
             mark = "*" if item.deadline.provisional else ""
-            click.echo(f"{item.number}\t{item.received.isoformat()}\t{due}{mark}\t{_due_text(item, lang)}")
+            click.echo(f"{item.number}\t{item.received.isoformat()}\t{due}{mark}\t{_due_text(item)}")
         if not as_json and any(i.deadline.provisional for i in items):
-            _say("* provisional: a year the working-day calendar does not cover yet (plain weekdays)" if lang == "en"
-                 else "* 暂定：日历尚未收录该年节假日安排，按周一至周五计算")
+            _say(t("register.cli.provisional"))
         return 1 if any(i.overdue for i in items) else 0
 
     return guarded(db, body)

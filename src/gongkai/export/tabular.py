@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 
 from gongkai.formats import all_formats
+from gongkai.i18n import Message
 
 META_COLUMNS = ("meta.year", "meta.agency", "meta.template", "meta.published")
 STRING_COLUMNS = frozenset({"file", "meta.agency", "meta.template", "meta.published"})
@@ -46,8 +47,8 @@ def _checked(rows: Iterable[Row]) -> Iterator[Row]:
     for row in rows:
         unknown = row.keys() - known
         if unknown:
-            raise ValueError(f"row {row.get('file')!r} has keys outside cell-keys.md: "
-                             f"{', '.join(sorted(unknown))}")
+            raise ValueError(Message("check.export.unknown_keys", file=row.get("file"),
+                                     keys=", ".join(sorted(unknown))))
         yield row
 
 
@@ -122,6 +123,9 @@ def write_reports(rows: Iterable[Row], path: str | Path) -> int:
     path = Path(path)
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
-        raise ValueError(f"cannot write {path.name!r}: unsupported suffix "
-                         f"{path.suffix or '(none)'!r}; supported: {', '.join(WRITERS)}")
+        supported = ", ".join(WRITERS)
+        if path.suffix:
+            raise ValueError(Message("check.export.unsupported", name=path.name, suffix=path.suffix,
+                                     supported=supported))
+        raise ValueError(Message("check.export.no_suffix", name=path.name, supported=supported))
     return writer(_checked(rows), path)

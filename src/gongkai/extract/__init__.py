@@ -78,7 +78,7 @@ def extract(doc: Document) -> Report:
     agency, year = prose.parse_title(title) if title else (None, None)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
     if not headings and not any(rows.values()):
-        raise InputError(doc.path, "no annual report found (no section headings and no report tables)")
+        raise InputError(doc.path, "errors.report.not_found")
     ex = Extraction(doc.path)
     table2 = extract_table2(rows[2], ex)
     extract_table3(rows[3], _positional(doc), ex)

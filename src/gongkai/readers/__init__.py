@@ -27,9 +27,9 @@ def read_document(path: str | Path) -> Document:
     """Read any supported file into a Document, or raise InputError naming the file."""
     p = Path(path)
     if not p.exists():
-        raise InputError(str(path), "no such file")
+        raise InputError(str(path), "errors.file.missing")
     if p.is_dir():
-        raise InputError(str(path), "is a folder, not a report file")
+        raise InputError(str(path), "errors.file.folder_not_report")
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from gongkai.readers.text import read_text_file
@@ -42,4 +42,4 @@ def read_document(path: str | Path) -> Document:
         doc: Document = getattr(import_module(module), function)(p)
         doc.path = str(path)
         return doc
-    raise InputError(str(path), f"unsupported file type {suffix!r}")
+    raise InputError(str(path), "errors.file.unsupported_type", suffix=suffix)

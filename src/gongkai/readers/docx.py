@@ -26,24 +26,24 @@ def _check_zip(path: str) -> None:
     with open(path, "rb") as f:
         head = f.read(8)
     if head == OLE2_MAGIC:
-        raise InputError(path, "password-protected or legacy Word file (OLE2 container), not a .docx")
+        raise InputError(path, "errors.docx.ole2")
     if not zipfile.is_zipfile(path):
-        raise InputError(path, "not a Word .docx file (not a zip archive)")
+        raise InputError(path, "errors.docx.not_zip")
     try:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
             if "word/document.xml" not in {i.filename for i in infos}:
-                raise InputError(path, "not a Word .docx file (no word/document.xml)")
+                raise InputError(path, "errors.docx.no_document")
             total = sum(i.file_size for i in infos)
             if total > MAX_UNZIPPED or any(
                     i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 10_000_000
                     for i in infos):
-                raise InputError(path, f"refused: unzips to {total // (1024 * 1024)} MB (zip bomb?)")
+                raise InputError(path, "errors.docx.zip_bomb", mb=total // (1024 * 1024))
             bad = z.testzip()
             if bad:
-                raise InputError(path, f"corrupt .docx (damaged entry {bad})")
+                raise InputError(path, "errors.docx.damaged_entry", entry=bad)
     except zipfile.BadZipFile as exc:
-        raise InputError(path, f"corrupt .docx ({exc})") from None
+        raise InputError(path, "errors.docx.corrupt", detail=str(exc)) from None
 
 
 def _text(element) -> str:
@@ -94,9 +94,9 @@ def read_docx_file(path: str | Path) -> Document:
     try:
         body = open_docx(name).element.body
     except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(name, f"corrupt .docx ({exc})") from None
+        raise InputError(name, "errors.docx.corrupt", detail=str(exc)) from None
     except Exception as exc:  # lxml raises its own XMLSyntaxError for damaged XML
-        raise InputError(name, f"corrupt .docx ({type(exc).__name__})") from None
+        raise InputError(name, "errors.docx.corrupt", detail=type(exc).__name__) from None
     doc = Document(path=name, kind="docx")
     tables = 0
     for i, child in enumerate(body.iterchildren()):

@@ -48,7 +48,7 @@ def _candidates(data: bytes) -> list[str]:
 def decode(data: bytes, path: str) -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding name) or raises InputError."""
     if not data.strip():
-        raise InputError(path, "the file is empty")
+        raise InputError(path, "errors.file.empty")
     for name in _candidates(data):
         try:
             text = data.decode(name)
@@ -56,7 +56,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             continue
         if not _looks_binary(text):
             return text, name
-        raise InputError(path, "not a text file (binary content)")
+        raise InputError(path, "errors.text.binary")
     return _decode_detected(data, path)
 
 
@@ -66,10 +66,10 @@ def _decode_detected(data: bytes, path: str) -> tuple[str, str]:
 
     best = from_bytes(data[:200_000]).best()
     if best is None:
-        raise InputError(path, "not a text file (no text encoding fits its bytes)")
+        raise InputError(path, "errors.text.no_encoding")
     text = data.decode(best.encoding, errors="strict") if _strict_ok(data, best.encoding) else None
     if text is None or _looks_binary(text):
-        raise InputError(path, "not a text file (binary content)")
+        raise InputError(path, "errors.text.binary")
     return text, best.encoding
 
 

@@ -14,7 +14,7 @@ def read_bytes(path: str | Path) -> bytes:
     try:
         size = Path(path).stat().st_size
         if size > MAX_BYTES:
-            raise InputError(name, f"file too large for a report ({size // (1024 * 1024)} MB)")
+            raise InputError(name, "errors.file.too_large", mb=size // (1024 * 1024))
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(name, exc.strerror or str(exc)) from None
+        raise InputError.from_os(name, exc) from None

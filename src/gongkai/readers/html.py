@@ -98,7 +98,7 @@ def decode_html(data: bytes, path: str) -> tuple[str, str]:
     from gongkai.readers.encoding import decode
 
     if not data.strip():
-        raise InputError(path, "the file is empty")
+        raise InputError(path, "errors.file.empty")
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or data.startswith(codecs.BOM_UTF8):
         return decode(data, path)  # a byte order mark outranks what the page says
     declared = declared_charset(data)
@@ -423,21 +423,21 @@ def read_html(data: bytes | str, path: str) -> Document:
     if m:  # lxml refuses text that declares its own encoding; keep the line numbers
         text = "\n" * m.group().count("\n") + text[m.end():]
     if not text.strip():
-        raise InputError(path, "the file is empty")
+        raise InputError(path, "errors.file.empty")
     try:
         parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
         root = etree.fromstring(text, parser)
         if root is None:
-            raise InputError(path, "the page is empty")
+            raise InputError(path, "errors.html.empty_page")
         _prune(root, text)
         body = root.find("body")
         out = _Lines()
         _walk(root if body is None else body, out, [])
         out.end()
     except (etree.LxmlError, ValueError, UnicodeError, RecursionError) as exc:
-        raise InputError(path, f"not a readable web page ({exc})") from None
-    except _TooLarge as exc:
-        raise InputError(path, str(exc)) from None
+        raise InputError(path, "errors.html.unreadable", detail=str(exc)) from None
+    except _TooLarge:
+        raise InputError(path, "errors.html.table_too_large", cells=MAX_TABLE_CELLS) from None
     return Document(path=path, blocks=out.blocks, kind="html", encoding=encoding)
 
 

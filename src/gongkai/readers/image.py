@@ -23,14 +23,14 @@ def read_image_file(path: str | Path) -> Document:
         with Image.open(name) as image:
             frames = getattr(image, "n_frames", 1)
             if frames > MAX_PAGES:
-                raise InputError(name, f"{frames} pages: more than {MAX_PAGES}, not one annual report")
+                raise InputError(name, "errors.file.too_many_pages", count=frames, limit=MAX_PAGES)
             items = []
             for number, frame in enumerate(ImageSequence.Iterator(image), start=1):
                 dpi = _dpi(frame)
                 pixels = np.asarray(frame.convert("L"))
                 items.extend(ocr_page(pixels, number, name, 72 / dpi if dpi else None))
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise InputError(name, f"not a readable image ({type(exc).__name__}: {exc})") from None
+        raise InputError(name, "errors.image.unreadable", detail=f"{type(exc).__name__}: {exc}") from None
     return document(name, items, "image")
 
 

@@ -14,12 +14,13 @@ import re
 from functools import cache
 
 from gongkai.errors import InputError
+from gongkai.i18n import Message
 from gongkai.readers.ocr_numbers import LOOKALIKE_CHARS, LOOKALIKE_CONFIDENCE, LOOKALIKES, read_numbers
 from gongkai.readers.pages import PageTable, page_items
 from gongkai.readers.pdf_layout import Line
 
 A4_WIDTH_PT = 595.0  # an image without a known resolution is taken as an A4 page
-MISSING = 'OCR is not installed: pip install "gongkai[ocr]"'
+MISSING = Message("errors.ocr.missing")
 _MAX_SKEW = 5.0  # degrees; beyond this the lines found are not the page's rows
 _CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
 _NUMBERISH = re.compile(rf"^[\d,.{LOOKALIKE_CHARS}]{{1,12}}$")  # digits, separators and their look-alikes

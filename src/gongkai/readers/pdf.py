@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.errors import InputError
+from gongkai.i18n import Message
 from gongkai.readers.document import Document
 from gongkai.readers.pages import PageTable, document, page_items
 from gongkai.readers.pdf_layout import Line
@@ -38,7 +39,7 @@ def read_pdf_file(path: str | Path) -> Document:
         except Exception as exc:
             raise InputError(name, _open_problem(exc)) from None
         if count > MAX_PAGES:
-            raise InputError(name, f"{count} pages: more than {MAX_PAGES}, not one annual report")
+            raise InputError(name, "errors.file.too_many_pages", count=count, limit=MAX_PAGES)
         items = []
         for number, page in enumerate(pdf.pages, start=1):
             try:
@@ -46,7 +47,7 @@ def read_pdf_file(path: str | Path) -> Document:
             except InputError:
                 raise
             except Exception as exc:
-                raise InputError(name, f"page {number} cannot be read ({type(exc).__name__})") from None
+                raise InputError(name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
             finally:
                 page.close()  # frees the page's parsed objects: memory stays bounded by one page
     return document(name, items, "pdf")
@@ -57,17 +58,17 @@ def _check_header(name: str) -> None:
         with open(name, "rb") as f:
             head = f.read(1024)
     except OSError as exc:
-        raise InputError(name, exc.strerror or str(exc)) from None
+        raise InputError.from_os(name, exc) from None
     if PDF_MAGIC not in head:
-        raise InputError(name, "not a PDF file (no %PDF- header)")
+        raise InputError(name, "errors.pdf.not_pdf")
 
 
-def _open_problem(exc: Exception) -> str:
+def _open_problem(exc: Exception) -> Message:
     inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc  # pdfplumber wraps pdfminer's
     kind = type(inner).__name__
     if "Password" in kind or "Encrypt" in kind or "password" in str(inner).lower():
-        return "encrypted PDF (password-protected); save an unprotected copy"
-    return f"damaged or truncated PDF ({kind})"
+        return Message("errors.pdf.encrypted")
+    return Message("errors.pdf.damaged", kind=kind)
 
 
 def _page_items(page, number: int, name: str) -> list[Line | PageTable]:
@@ -80,22 +81,22 @@ def _page_items(page, number: int, name: str) -> list[Line | PageTable]:
     return page_items(words, [t.cells for t in page.find_tables()], number, page.height)
 
 
-def _text_layer_problem(words: list[dict], has_images: bool) -> str | None:
+def _text_layer_problem(words: list[dict], has_images: bool) -> Message | None:
     """Why the page's text cannot be used: a scan (images, no text), or glyphs without characters."""
     if not words:
-        return "has no text layer (a scan)" if has_images else None
+        return Message("errors.pdf.no_text_layer") if has_images else None
     text = "".join(w["text"] for w in words)
     unmapped = text.count("(cid:") * 6 + sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff")
     if unmapped > max(2, len(text) * BROKEN_SHARE):
-        return "has a broken text layer (glyphs without characters)"
+        return Message("errors.pdf.broken_text_layer")
     return None
 
 
-def _ocr_page(page, number: int, name: str, problem: str) -> list[Line | PageTable]:
+def _ocr_page(page, number: int, name: str, problem: Message) -> list[Line | PageTable]:
     from gongkai.readers.ocr import MISSING, ocr_available
 
     if not ocr_available():
-        raise InputError(name, f"page {number} {problem}; {MISSING}")
+        raise InputError(name, "errors.pdf.page_needs_ocr", page=number, problem=problem, missing=MISSING)
     import numpy as np
 
     from gongkai.readers.ocr import ocr_page

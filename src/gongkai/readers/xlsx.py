@@ -67,21 +67,20 @@ def _load(path: Path) -> tuple[Workbook, Workbook]:
     name = str(path)
     data = read_bytes(path)
     if not data:
-        raise InputError(name, "empty file")
+        raise InputError(name, "errors.file.empty")
     if data.startswith(OLE2_MAGIC):
-        raise InputError(name, "password-protected or old .xls workbook (OLE2 file): save it as an "
-                               "unprotected .xlsx")
+        raise InputError(name, "errors.xlsx.ole2")
     if not data.startswith(ZIP_MAGIC):
-        raise InputError(name, "not an .xlsx workbook (not a zip archive)")
+        raise InputError(name, "errors.xlsx.not_zip")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions, odd styles: not our concern
             return (load_workbook(BytesIO(data), data_only=False, keep_links=False),
                     load_workbook(BytesIO(data), data_only=True, keep_links=False))
     except zipfile.BadZipFile as e:
-        raise InputError(name, f"corrupt .xlsx workbook (broken zip archive: {_one_line(e)})") from e
+        raise InputError(name, "errors.xlsx.broken_zip", detail=_one_line(e)) from e
     except Exception as e:
-        raise InputError(name, f"corrupt .xlsx workbook ({type(e).__name__}: {_one_line(e)})") from e
+        raise InputError(name, "errors.xlsx.corrupt", detail=f"{type(e).__name__}: {_one_line(e)}") from e
 
 
 def _one_line(error: Exception) -> str:

@@ -20,22 +20,17 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
+from gongkai.i18n import Message, id_of, t
+
 CHINESE_CALENDAR = "chinese-calendar"
 PACKAGE_DATA = "holidays.toml"
 
-# Official names of the notices; chinese-calendar says 清明/端午/中秋 without 节.
+# Official names of the notices; chinese-calendar says 清明/端午/中秋 without 节. The names in other languages are
+# in the catalogue (locale/calendar.toml, calendar.holiday.*), found by these Chinese names.
 _OFFICIAL_ZH = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
-_EN_NAMES = {
-    "元旦": "New Year's Day",
-    "春节": "Spring Festival",
-    "清明节": "Tomb-sweeping Day",
-    "劳动节": "Labour Day",
-    "端午节": "Dragon Boat Festival",
-    "中秋节": "Mid-autumn Festival",
-    "国庆节": "National Day",
-}
-_WEEKDAYS_ZH = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+_WORKING, _WEEKEND = Message("calendar.day.working"), Message("calendar.day.weekend")
 
 
 class DayKind(StrEnum):
@@ -52,18 +47,26 @@ class DayInfo:
     day: date
     working: bool
     kind: DayKind
-    name_zh: str
-    name_en: str
+    name: Message  # 春节, 国庆节调休上班, 周末, 工作日 …
     source: str | None  # None: the plain weekday rule
     provisional: bool
 
-    def reason(self, lang: str = "zh") -> str:
-        name = self.name_zh if lang == "zh" else self.name_en
-        if self.source:
-            name = f"{name}（{self.source}）" if lang == "zh" else f"{name} ({self.source})"
-        if self.provisional:
-            name += "（暂定）" if lang == "zh" else " (provisional)"
-        return name
+    @property
+    def name_zh(self) -> str:
+        return self.name.render("zh")
+
+    @property
+    def name_en(self) -> str:
+        return self.name.render("en")
+
+    def reason_message(self) -> Message:
+        """The name with its source and, for a year no source covers, 暂定."""
+        reason = Message("calendar.day.with_source", name=self.name, source=self.source) if self.source else self.name
+        return Message("calendar.day.provisional", name=reason) if self.provisional else reason
+
+    def reason(self, lang: str | None = None) -> str:
+        """The reason in `lang` (default: the current language)."""
+        return self.reason_message().render(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +74,7 @@ class _Special:
     """A notice entry: a holiday or a make-up working day."""
 
     working: bool
-    name_zh: str
-    name_en: str
+    name: Message
     source: str
 
 
@@ -95,19 +97,28 @@ class _Year:
     source: str | None  # None: no source covers the year
 
 
-def weekday_name(day: date, lang: str = "zh") -> str:
-    return (_WEEKDAYS_ZH if lang == "zh" else _WEEKDAYS_EN)[day.weekday()]
+def weekday(day: date) -> Message:
+    return Message(f"calendar.weekday.{day.weekday()}")
 
 
-def _en_name(zh: str) -> str:
-    return _EN_NAMES.get(zh, zh)
+def weekday_name(day: date, lang: str | None = None) -> str:
+    """星期一 … 星期日 (Monday … Sunday in English)."""
+    return t(f"calendar.weekday.{day.weekday()}", lang=lang)
 
 
-def _makeup_names(label: str) -> tuple[str, str]:
-    """'春节调休' → ('春节调休', 'Spring Festival make-up working day')."""
+def holiday_name(zh: str) -> Message:
+    """A holiday by its Chinese name: the catalogue's entry when it is an official one, else the name as printed."""
+    msg_id = id_of("calendar.holiday", "zh", zh)
+    return Message(msg_id) if msg_id else Message("calendar.day.named", name=zh)
+
+
+def _makeup_name(label: str) -> Message:
+    """'春节调休' → 春节调休上班 (Spring Festival make-up working day); a label of no known holiday stays as it is."""
     holiday = label.removesuffix("调休上班").removesuffix("调休").removesuffix("上班")
-    en = _EN_NAMES.get(_OFFICIAL_ZH.get(holiday, holiday))
-    return label, (f"{en} make-up working day" if en else label)
+    holiday = _OFFICIAL_ZH.get(holiday, holiday)
+    if holiday == label or id_of("calendar.holiday", "zh", holiday) is None:
+        return Message("calendar.day.named", name=label)
+    return Message("calendar.day.makeup", holiday=holiday_name(holiday))
 
 
 @functools.cache
@@ -120,13 +131,11 @@ def _chinese_calendar_data() -> tuple[dict[int, _Special], frozenset[int]]:
     entries: dict[int, _Special] = {}
     for day, value in chinese_calendar.holidays.items():
         zh = chinese_calendar.Holiday(value).chinese
-        zh = _OFFICIAL_ZH.get(zh, zh)
-        entries[day.toordinal()] = _Special(False, zh, _en_name(zh), CHINESE_CALENDAR)
+        entries[day.toordinal()] = _Special(False, holiday_name(_OFFICIAL_ZH.get(zh, zh)), CHINESE_CALENDAR)
     for day, value in chinese_calendar.workdays.items():
         zh = chinese_calendar.Holiday(value).chinese
-        zh = _OFFICIAL_ZH.get(zh, zh)
-        entries[day.toordinal()] = _Special(True, f"{zh}调休上班", f"{_en_name(zh)} make-up working day",
-                                            CHINESE_CALENDAR)
+        name = Message("calendar.day.makeup", holiday=holiday_name(_OFFICIAL_ZH.get(zh, zh)))
+        entries[day.toordinal()] = _Special(True, name, CHINESE_CALENDAR)
     years = {d.year for d in chinese_calendar.holidays}
     return entries, frozenset(range(min(years), max(years) + 1)) if years else frozenset()
 
@@ -137,35 +146,34 @@ def _parse_date(value: object, where: str) -> date:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"{where}: {value!r} is not a date YYYY-MM-DD") from None
+        raise ValueError(Message("calendar.data.not_a_date", where=where, value=value)) from None
 
 
 def _parse_year(label: str, year: str, table: dict) -> tuple[dict[int, _Special], int]:
     where = f"{label} [years.{year}]"
     if not year.isdigit():
-        raise ValueError(f"{where}: the year must be a number")
+        raise ValueError(Message("calendar.data.year_not_number", where=where))
     source = table.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise ValueError(f"{where}: 'source' (the notice's document number) is required")
+        raise ValueError(Message("calendar.data.source_required", where=where))
     origin = f"{label} {source.strip()}"
     entries: dict[int, _Special] = {}
     for item in table.get("holidays", []):
         if not (isinstance(item, list) and len(item) == 3):
-            raise ValueError(f"{where}: a holiday is [first, last, name], got {item!r}")
+            raise ValueError(Message("calendar.data.holiday_shape", where=where, item=repr(item)))
         first, last = _parse_date(item[0], where), _parse_date(item[1], where)
         if last < first:
-            raise ValueError(f"{where}: holiday {item[2]!r} ends before it starts")
-        zh = str(item[2])
+            raise ValueError(Message("calendar.data.holiday_order", where=where, name=item[2]))
+        name = holiday_name(str(item[2]))
         for o in range(first.toordinal(), last.toordinal() + 1):
-            entries[o] = _Special(False, zh, _en_name(zh), origin)
+            entries[o] = _Special(False, name, origin)
     for item in table.get("workdays", []):
         if not (isinstance(item, list) and len(item) == 2):
-            raise ValueError(f"{where}: a make-up working day is [date, name], got {item!r}")
+            raise ValueError(Message("calendar.data.workday_shape", where=where, item=repr(item)))
         day = _parse_date(item[0], where)
         if day.weekday() < 5:
-            raise ValueError(f"{where}: make-up working day {day} is not a Saturday or Sunday")
-        zh, en = _makeup_names(str(item[1]))
-        entries[day.toordinal()] = _Special(True, zh, en, origin)
+            raise ValueError(Message("calendar.data.workday_not_weekend", where=where, day=day))
+        entries[day.toordinal()] = _Special(True, _makeup_name(str(item[1])), origin)
     return entries, int(year)
 
 
@@ -250,10 +258,10 @@ class WorkingCalendar:
         entry = self._entries.get(day.toordinal())
         if entry is not None:
             kind = DayKind.MAKEUP if entry.working else DayKind.HOLIDAY
-            return DayInfo(day, entry.working, kind, entry.name_zh, entry.name_en, entry.source, provisional)
+            return DayInfo(day, entry.working, kind, entry.name, entry.source, provisional)
         if day.weekday() < 5:
-            return DayInfo(day, True, DayKind.WEEKDAY, "工作日", "working day", None, provisional)
-        return DayInfo(day, False, DayKind.WEEKEND, "周末", "weekend", None, provisional)
+            return DayInfo(day, True, DayKind.WEEKDAY, _WORKING, None, provisional)
+        return DayInfo(day, False, DayKind.WEEKEND, _WEEKEND, None, provisional)
 
     def year_source(self, year: int) -> str | None:
         """The source covering a year ('chinese-calendar' or 'holidays.toml <notice>'), None if none does."""
@@ -274,7 +282,7 @@ class WorkingCalendar:
     def add_working_days(self, start: date, n: int) -> date:
         """The n-th working day after ``start`` (start itself not counted); ``start`` when n is 0."""
         if n < 0:
-            raise ValueError(f"n must be non-negative, got {n}")
+            raise ValueError(Message("calendar.data.negative", n=n))
         if n == 0:
             return start
         o, year = start.toordinal(), start.year

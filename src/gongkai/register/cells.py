@@ -45,6 +45,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal_column, or_, sel
 from sqlalchemy.orm import Session
 
 from gongkai.formats import Format, get_format
+from gongkai.i18n import Join, Message
 from gongkai.register.db import Application, Case, Document, Record, YearlyCount
 from gongkai.register.outcomes import (
     Vocabulary,
@@ -82,7 +83,10 @@ class Measure:
     model: type[Record]
     period: Callable[[int], ColumnElement[bool]]
     dimensions: tuple[Dimension, ...]
-    description: str  # what the period means, with {year}
+
+    def period_text(self, year: int) -> Message:
+        """What the period means for a year, in words (register.measure.<name>)."""
+        return Message(f"register.measure.{self.name}", year=year)
 
     def base(self, agency_id: int, year: int) -> list[ColumnElement[bool]]:
         """The records of one agency this measure takes for a year (withdrawn records never count)."""
@@ -113,22 +117,26 @@ class Counted:
         return [*self.measure.base(agency_id, year), or_(*boxes)]
 
     def describe(self, year: int) -> str:
-        """The condition in words, for people reading `explain`."""
-        parts = [self.measure.description.format(year=year)]
-        alternatives = []
-        for box in self.boxes:
-            terms = []
-            for dimension, values in zip(self.measure.dimensions, box, strict=True):
-                vocabulary = dimension.vocabulary()
-                if set(vocabulary.keys) <= values:
-                    continue
-                labels = "、".join(vocabulary.label(v) for v in vocabulary.keys if v in values)
-                terms.append(f"{dimension.header} {'=' if len(values) == 1 else 'in'} {labels}")
-            alternatives.append(", ".join(terms))
-        shown = [a for a in alternatives if a]
+        """The condition in words, for people reading `explain` (in the current language)."""
+        shown = [terms for terms in map(self._terms, self.boxes) if terms]
+        if len(shown) > 1:
+            shown = [Message("register.condition.alternative", terms=terms) for terms in shown]
+        parts: list[Message | Join] = [self.measure.period_text(year)]
         if shown:
-            parts.append(" or ".join(f"({a})" if len(shown) > 1 else a for a in shown))
-        return "; ".join(parts)
+            parts.append(Join(shown, "register.condition.or"))
+        return str(Join(parts, "common.semicolon"))
+
+    def _terms(self, box: Box) -> Join:
+        """One box's condition on the dimensions it restricts: 申请人类型 = 自然人, 办理结果 in …"""
+        terms = []
+        for dimension, values in zip(self.measure.dimensions, box, strict=True):
+            vocabulary = dimension.vocabulary()
+            if set(vocabulary.keys) <= values:
+                continue
+            labels = "、".join(vocabulary.label(v) for v in vocabulary.keys if v in values)
+            kind = "equals" if len(values) == 1 else "among"
+            terms.append(Message(f"register.condition.{kind}", header=dimension.header, labels=labels))
+        return Join(terms, "register.condition.and")
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,7 @@ class Entered:
     key: str
 
     def describe(self, year: int) -> str:
-        return f"the count entered for {year} under {self.key} (yearly counts)"
+        return str(Message("register.condition.entered", year=year, key=self.key))
 
 
 Definition = Counted | Entered
@@ -162,21 +170,21 @@ _CASE_RESULT = Dimension("result", _case_result, "结果", case_results)
 _DOCUMENT_KIND = Dimension("kind", lambda _: Document.kind, "类型", document_kinds)
 
 A, C, D = Application, Case, Document
-RECEIVED = Measure("received", A, lambda y: A.received_year == y, (_APPLICANT,), "收到日期 in {year}")
+# Each measure's period in words is the message register.measure.<name> (locale/register.toml).
+RECEIVED = Measure("received", A, lambda y: A.received_year == y, (_APPLICANT,))
 PENDING_AT_START = Measure(
     "pending_at_start", A, lambda y: and_(A.received_year < y, or_(A.answered_year.is_(None), A.answered_year >= y)),
-    (_APPLICANT,), "收到日期 before {year}, not answered before {year} (答复日期 empty, or in {year} or later)")
-ANSWERED = Measure("answered", A, lambda y: A.answered_year == y, (_OUTCOME, _APPLICANT), "答复日期 in {year}")
+    (_APPLICANT,))
+ANSWERED = Measure("answered", A, lambda y: A.answered_year == y, (_OUTCOME, _APPLICANT))
 OPEN_AT_END = Measure(
     "open_at_end", A, lambda y: and_(A.received_year <= y, or_(A.answered_year.is_(None), A.answered_year > y)),
-    (_APPLICANT,), "收到日期 by 31 December {year}, not answered by then (答复日期 empty or after {year})")
-FILED = Measure("filed", C, lambda y: C.filed_year == y, (_CASE_KIND, _CASE_RESULT),
-                "立案日期 in {year}; 结果 as at 31 December {year} (decided after {year}: 尚未审结)")
-ISSUED = Measure("issued", D, lambda y: D.issued_year == y, (_DOCUMENT_KIND,), "发布日期 in {year}")
-REPEALED = Measure("repealed", D, lambda y: D.repealed_year == y, (_DOCUMENT_KIND,), "废止日期 in {year}")
+    (_APPLICANT,))
+FILED = Measure("filed", C, lambda y: C.filed_year == y, (_CASE_KIND, _CASE_RESULT))
+ISSUED = Measure("issued", D, lambda y: D.issued_year == y, (_DOCUMENT_KIND,))
+REPEALED = Measure("repealed", D, lambda y: D.repealed_year == y, (_DOCUMENT_KIND,))
 IN_FORCE = Measure(
     "in_force", D, lambda y: and_(D.issued_year <= y, or_(D.repealed_year.is_(None), D.repealed_year > y)),
-    (_DOCUMENT_KIND,), "发布日期 by 31 December {year}, not repealed by then (废止日期 empty or after {year})")
+    (_DOCUMENT_KIND,))
 
 # What the rows of table 三 other than the result rows, and the roles of the columns of table 二's documents, mean.
 TABLE3_ROWS = {"new": RECEIVED, CARRIED_OVER: PENDING_AT_START, CARRIED_FORWARD: OPEN_AT_END}
@@ -248,7 +256,7 @@ def _union(key: str, parts: list[Definition]) -> Counted:
     """A total: the records of all its parts, which must all be counted from the same measure."""
     measures = {part.measure.name for part in parts if isinstance(part, Counted)}
     if len(measures) != 1 or not all(isinstance(part, Counted) for part in parts):
-        raise UncountableCell(f"{key}: its parts are not counted from the same records")
+        raise UncountableCell(Message("register.cell.mixed_parts", key=key))
     counted = [part for part in parts if isinstance(part, Counted)]
     return Counted(key, counted[0].measure, _merged(box for part in counted for box in part.boxes))
 
@@ -271,8 +279,7 @@ def definitions(format_id: str) -> dict[str, Definition]:
             elif key in base:
                 out[key] = base[key]
             else:
-                raise UncountableCell(f"{key}: the register does not know how to count this cell of the "
-                                      f"{fmt.id} format")
+                raise UncountableCell(Message("register.cell.uncountable", key=key, format=fmt.id))
         return out[key]
 
     for key in fmt.table2_keys() + fmt.table3_keys() + fmt.table4_keys():

@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gongkai.formats.naming import describe
+from gongkai.i18n import Join, Message
 from gongkai.register.cells import CARRIED_FORWARD, CARRIED_OVER, row_union
 from gongkai.register.db import Application, AuditEntry, CarriedForward, Closing, Register, current_user, now
 from gongkai.register.store import RegisterError
@@ -53,7 +54,7 @@ class Notice:
     shown is a closed version and the register now differs from it."""
 
     severity: str  # error | warning
-    message: str
+    message: Message  # rendered when shown
     cells: tuple[str, ...] = ()
 
 
@@ -102,8 +103,9 @@ def frozen(closing: Closing) -> dict[str, Any]:
     return json.loads(closing.flat)
 
 
-def closed_when(closing: Closing) -> str:
-    return f"version {closing.version}, by {closing.closed_by} on {closing.closed_at:%Y-%m-%d}"
+def closed_when(closing: Closing) -> Message:
+    return Message("register.closing.when", version=closing.version, who=closing.closed_by,
+                   day=f"{closing.closed_at:%Y-%m-%d}")
 
 
 def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -112,15 +114,18 @@ def changed_cells(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[d
     return [{"key": k, "before": before.get(k), "after": after.get(k)} for k in keys if before.get(k) != after.get(k)]
 
 
-def cell_changes_text(changes: list[dict[str, Any]], limit: int = 8) -> str:
-    """表三「（一）予以公开·自然人」 5 → 4, …"""
-    shown = [f"{describe(c['key'])} {_shown(c['before'])} → {_shown(c['after'])}" for c in changes[:limit]]
-    more = f" and {len(changes) - limit} more" if len(changes) > limit else ""
-    return "; ".join(shown) + more
+def cell_changes_text(changes: list[dict[str, Any]], limit: int = 8) -> Message | Join:
+    """表三「（一）予以公开·自然人」 5 → 4; …"""
+    shown = Join((Message("register.closing.change", cell=describe(c["key"]), before=shown_value(c["before"]),
+                          after=shown_value(c["after"])) for c in changes[:limit]), "common.semicolon")
+    if len(changes) > limit:
+        return Message("register.closing.more_changes", changes=shown, count=len(changes) - limit)
+    return shown
 
 
-def _shown(value: Any) -> str:
-    return "blank" if value is None else str(value)
+def shown_value(value: Any) -> Message | str:
+    """A cell's value as printed: the number, or 'blank'."""
+    return Message("common.blank") if value is None else str(value)
 
 
 # ── the carried-forward set ─────────────────────────────────────────────────────────────────────────────────
@@ -142,13 +147,15 @@ def set_difference(session: Session, closing_id: int, live: list[ColumnElement[b
     return Difference(n_added, n_removed, first_added, first_removed)
 
 
-def difference_text(difference: Difference) -> str:
-    def part(count: int, numbers: tuple[str, ...], what: str) -> str:
+def difference_text(difference: Difference) -> Join:
+    def part(count: int, numbers: tuple[str, ...], what: str) -> Message:
+        if not numbers:
+            return Message(f"register.closing.{what}", count=count)
         listed = "、".join(numbers) + ("…" if count > len(numbers) else "")
-        return f"{count} {what}" + (f" ({listed})" if numbers else "")
+        return Message(f"register.closing.{what}_listed", count=count, numbers=listed)
 
-    return (part(difference.added, difference.added_numbers, "counted now but not frozen") + "; "
-            + part(difference.removed, difference.removed_numbers, "frozen but not counted now"))
+    return Join((part(difference.added, difference.added_numbers, "added"),
+                 part(difference.removed, difference.removed_numbers, "removed")), "common.semicolon")
 
 
 def carried_over_notices(session: Session, format_id: str, agency_id: int, year: int,
@@ -164,19 +171,18 @@ def carried_over_notices(session: Session, format_id: str, agency_id: int, year:
     cells = [{"key": f"applications.{CARRIED_OVER}.{c}", "before": before[f"applications.{CARRIED_FORWARD}.{c}"],
               "after": flat.get(f"applications.{CARRIED_OVER}.{c}")} for c in columns]
     cells = [c for c in cells if c["before"] != c["after"]]
-    remedy = (f"record the change in {year - 1} with `gongkai register close-year --year {year - 1} --revise "
-              f"--reason …`, or undo it")
+    remedy = Message("register.closing.remedy", year=year - 1)
     notices = []
     if cells:
-        notices.append(Notice("error", f"上年结转 of {year} is not the 结转下年度继续办理 frozen when {year - 1} was "
-                                       f"closed ({closed_when(previous)}): {cell_changes_text(cells)}; {remedy}",
-                              tuple(c["key"] for c in cells)))
+        notices.append(Notice("error", Message("register.closing.carried_over_cells", year=year, previous=year - 1,
+                                               when=closed_when(previous), changes=cell_changes_text(cells),
+                                               remedy=remedy), tuple(c["key"] for c in cells)))
     live = row_union(format_id, CARRIED_OVER).where(agency_id, year)
     difference = set_difference(session, previous.id, live)
     if difference:
-        notices.append(Notice("error", f"the applications carried over into {year} are not those frozen when "
-                                       f"{year - 1} was closed ({closed_when(previous)}): "
-                                       f"{difference_text(difference)}; {remedy}"))
+        notices.append(Notice("error", Message("register.closing.carried_over_set", year=year, previous=year - 1,
+                                               when=closed_when(previous), difference=difference_text(difference),
+                                               remedy=remedy)))
     return notices
 
 
@@ -185,11 +191,10 @@ def frozen_notice(closing: Closing, live: Mapping[str, Any]) -> Notice | None:
     changes = changed_cells(frozen(closing), live)
     if not changes:
         return None
-    return Notice("warning", f"{closing.year} is closed ({closed_when(closing)}) and this report is that version; "
-                             f"the register now gives other numbers for {len(changes)} cell(s): "
-                             f"{cell_changes_text(changes)}. To publish the correction as version "
-                             f"{closing.version + 1}: gongkai register close-year --year {closing.year} --revise "
-                             f"--reason …", tuple(c["key"] for c in changes))
+    return Notice("warning", Message("register.closing.register_differs", year=closing.year,
+                                     when=closed_when(closing), count=len(changes),
+                                     changes=cell_changes_text(changes), next=closing.version + 1),
+                  tuple(c["key"] for c in changes))
 
 
 # ── closing ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -198,12 +203,11 @@ def frozen_notice(closing: Closing, live: Mapping[str, Any]) -> Notice | None:
 def check_mode(previous: Closing | None, year: int, revise: bool, reason: str | None) -> None:
     """Close an open year, or revise a closed one with a reason; anything else is refused with the way out."""
     if previous is not None and not revise:
-        raise ClosingError(f"{year} is already closed ({closed_when(previous)}); to correct it, run close-year "
-                           f"again with --revise --reason …")
+        raise ClosingError(Message("register.closing.already_closed", year=year, when=closed_when(previous)))
     if previous is None and revise:
-        raise ClosingError(f"{year} is not closed yet; close it first (without --revise)")
+        raise ClosingError(Message("register.closing.not_closed_yet", year=year))
     if revise and not (reason and reason.strip()):
-        raise ClosingError("a revision needs a reason (--reason …): it is kept with the new version")
+        raise ClosingError(Message("register.closing.needs_reason"))
 
 
 def store_closing(session: Session, agency_id: int, year: int, flat: Mapping[str, Any], format_id: str, *,
@@ -213,7 +217,7 @@ def store_closing(session: Session, agency_id: int, year: int, flat: Mapping[str
     changes = changed_cells(frozen(previous), flat) if previous else []
     difference = set_difference(session, previous.id, forward) if previous else None
     if previous is not None and not changes and not difference:
-        raise ClosingError(f"nothing changed since {year} was closed ({closed_when(previous)}); no new version")
+        raise ClosingError(Message("register.closing.nothing_changed", year=year, when=closed_when(previous)))
     who, at = current_user(user), now()
     version = previous.version + 1 if previous else 1
     record = {"cells": changes, "carried_forward": _difference_record(difference)} if previous else None
@@ -241,8 +245,8 @@ def _difference_record(difference: Difference | None) -> dict[str, Any] | None:
 
 def refused_together(exc: IntegrityError, year: int) -> ClosingError:
     """The unique version index refused a second closing made at the same moment as another."""
-    return ClosingError(f"{year} was closed or revised by someone else at the same moment; look at it again "
-                        f"({str(exc.orig).splitlines()[0]})")
+    return ClosingError(Message("register.closing.at_the_same_moment", year=year,
+                                detail=str(exc.orig).splitlines()[0]))
 
 
 def closing_history(session: Session, agency_id: int, year: int) -> list[Closing]:
@@ -253,4 +257,4 @@ def closing_history(session: Session, agency_id: int, year: int) -> list[Closing
 
 def year_has_ended(year: int, today: date) -> None:
     if year >= today.year:
-        raise ClosingError(f"{year} has not ended (today is {today}); a year is closed after 31 December")
+        raise ClosingError(Message("register.closing.year_not_ended", year=year, today=today))

@@ -33,7 +33,8 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from gongkai.register.calendar import DayKind, WorkingCalendar, default_calendar, weekday_name
+from gongkai.i18n import Message, language, using
+from gongkai.register.calendar import DayKind, WorkingCalendar, default_calendar, weekday
 
 REGULATION_2019_FROM = date(2019, 5, 15)  # 国务院令第711号 in force
 REGULATION_2007_FROM = date(2008, 5, 1)  # 国务院令第492号 in force
@@ -61,15 +62,12 @@ class Channel(StrEnum):
             if key == channel.value or key.lower().replace("-", "_") == channel.name.lower():
                 return channel
         choices = ", ".join(f"{c.value}/{c.name.lower()}" for c in cls)
-        raise ValueError(f"unknown channel {text!r}; expected one of {choices}")
+        raise ValueError(Message("deadline.input.unknown_channel", text=text, choices=choices))
 
-
-_RECEIPT_RULES = {  # 第三十一条
-    Channel.IN_PERSON: ("当面提交的，以提交之日为收到申请之日", "in person: the day it is handed in"),
-    Channel.POST: ("以邮寄方式提交的，以行政机关签收之日为收到申请之日", "by post: the day the agency signs for it"),
-    Channel.ONLINE: ("通过互联网渠道提交的，以双方确认之日为收到申请之日", "online: the day both sides confirm"),
-    Channel.FAX: ("以传真方式提交的，以双方确认之日为收到申请之日", "by fax: the day both sides confirm"),
-}
+    @property
+    def receipt_rule(self) -> Message:
+        """第三十一条: the day an application that came in this way counts as received."""
+        return Message(f"deadline.receipt_rule.{self.name.lower()}")
 
 
 class Status(StrEnum):
@@ -104,12 +102,20 @@ class Step:
     kind: StepKind
     start: date | None
     end: date | None
-    zh: str
-    en: str
+    message: Message  # rendered when shown, in either language
     source: str | None = None  # holiday source of a holiday or make-up step
 
-    def text(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
+    def text(self, lang: str | None = None) -> str:
+        """The step in `lang` (default: the current language)."""
+        return self.message.render(lang)
+
+    @property
+    def zh(self) -> str:
+        return self.message.render("zh")
+
+    @property
+    def en(self) -> str:
+        return self.message.render("en")
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind.value, "start": _iso(self.start), "end": _iso(self.end),
@@ -123,18 +129,19 @@ class Rule:
     name: str  # "2019" or "2007"
     days: int
     extension: int
-    article_zh: str
-    article_en: str
-    title_zh: str
-    title_en: str
+
+    @property
+    def title(self) -> Message:
+        return Message(f"deadline.regulation.{self.name}.title")
+
+    @property
+    def article(self) -> Message:
+        """The article that sets the clock (第三十三条 in 2019)."""
+        return Message(f"deadline.regulation.{self.name}.article")
 
 
-RULE_2019 = Rule("2019", 20, 20, "第三十三条", "art. 33",
-                 "《中华人民共和国政府信息公开条例》（国务院令第711号，2019年5月15日起施行）",
-                 "Regulation on Open Government Information (State Council Decree 711, from 2019-05-15)")
-RULE_2007 = Rule("2007", 15, 15, "第二十四条", "art. 24",
-                 "《中华人民共和国政府信息公开条例》（国务院令第492号，2008年5月1日起施行）",
-                 "Regulation on Open Government Information (State Council Decree 492, 2008-05-01 to 2019-05-14)")
+RULE_2019 = Rule("2019", 20, 20)
+RULE_2007 = Rule("2007", 15, 15)
 
 
 @dataclass(frozen=True)
@@ -171,7 +178,7 @@ class Deadline:
             "extended": self.extended,
             "correction_due": _iso(self.correction_due),
             "payment_due": _iso(self.payment_due),
-            "warnings": [{"zh": s.zh, "en": s.en} for s in self.warnings],
+            "warnings": [s.message.texts() for s in self.warnings],
             "trace": [s.to_dict() for s in self.trace],
         }
 
@@ -185,17 +192,17 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise ValueError(Message("deadline.input.not_a_date", text=text)) from None
 
 
 def parse_period(text: str) -> tuple[date, date]:
     """A consultation period 'START:END' (ISO dates, both included)."""
     start, sep, end = text.partition(":")
     if not sep:
-        raise ValueError(f"{text!r} is not a period START:END (e.g. 2026-03-02:2026-03-13)")
+        raise ValueError(Message("deadline.input.not_a_period", text=text))
     first, last = parse_date(start), parse_date(end)
     if last < first:
-        raise ValueError(f"period {text!r} ends before it starts")
+        raise ValueError(Message("deadline.input.period_order", text=text))
     return first, last
 
 
@@ -204,7 +211,7 @@ def rule_for(received: date) -> Rule:
         return RULE_2019
     if received >= REGULATION_2007_FROM:
         return RULE_2007
-    raise ValueError(f"received {received}: before 2008-05-01 there was no disclosure regulation and no clock")
+    raise ValueError(Message("deadline.input.no_regulation", received=received))
 
 
 # -- the trace ------------------------------------------------------------------------------------
@@ -214,20 +221,18 @@ class _Trace:
     def __init__(self) -> None:
         self.steps: list[Step] = []
 
-    def add(self, kind: StepKind, start: date | None, end: date | None, zh: str, en: str,
-            source: str | None = None) -> None:
-        self.steps.append(Step(kind, start, end, zh, en, source))
+    def add(self, kind: StepKind, start: date | None, end: date | None, msg_id: str, source: str | None = None,
+            **params: Any) -> None:
+        self.steps.append(Step(kind, start, end, Message(msg_id, **params), source))
 
-    def warn(self, day: date | None, zh: str, en: str) -> None:
-        self.add(StepKind.WARNING, day, day, f"注意：{zh}", f"Warning: {en}")
-
-
-def _days_zh(first: int, last: int) -> str:
-    return f"第{first}个工作日" if first == last else f"第{first}–{last}个工作日"
+    def warn(self, day: date | None, msg_id: str, **params: Any) -> None:
+        self.add(StepKind.WARNING, day, day, "deadline.step.warning", text=Message(msg_id, **params))
 
 
-def _days_en(first: int, last: int) -> str:
-    return f"Working day {first}" if first == last else f"Working days {first}–{last}"
+def _working_days(first: int, last: int) -> Message:
+    if first == last:
+        return Message("deadline.step.working_day", first=first)
+    return Message("deadline.step.working_days", first=first, last=last)
 
 
 def _span(first: date, last: date) -> str:
@@ -280,9 +285,8 @@ class _Clock:
     def _count(self, last: date, days: int) -> None:
         first = self.cursor + _ONE_DAY
         if days:
-            a, b = self.counted + 1, self.counted + days
-            self.trace.add(StepKind.COUNT, first, last, f"{_days_zh(a, b)}（周末、节假日不计）",
-                           f"{_days_en(a, b)} (weekends and holidays not counted)")
+            days_counted = _working_days(self.counted + 1, self.counted + days)
+            self.trace.add(StepKind.COUNT, first, last, "deadline.step.count", days=days_counted)
             _notice_steps(self.cal, first, last, self.counted, self.trace)
         self.counted += days
         self.cursor = last
@@ -290,29 +294,20 @@ class _Clock:
     def _pause(self, pause: _Pause) -> None:
         first = max(pause.start, self.cursor + _ONE_DAY)
         paused = self.cal.count_working_days(first, pause.end)
-        if pause.kind == "fee":
-            zh = f"收费通知次日至缴费之日：{paused}个工作日不计入答复期限"
-            en = f"From the day after the fee notice to payment: {paused} working days"
-        else:
-            zh = f"征求意见期间：{paused}个工作日不计入答复期限"
-            en = f"Consultation: {paused} working days"
-        self.trace.add(StepKind.PAUSE, first, pause.end, zh, en + " not counted")
+        self.trace.add(StepKind.PAUSE, first, pause.end, f"deadline.step.{pause.kind}_pause", days=paused)
         self.cursor = pause.end
 
     def _note_skipped(self, pause: _Pause) -> None:
-        what_zh, what_en = ("缴费等待期", "fee wait") if pause.kind == "fee" else ("征求意见期间", "consultation")
         if pause.end <= self.origin:
-            why_zh, why_en = "在答复期限起算之前", "before the clock started"
+            why = "before_start"
         elif pause.start > self.cursor:
-            why_zh, why_en = "在答复期限届满之后", "after the due date"
+            why = "after_due"
         else:
-            why_zh, why_en = "与前一暂停期间重叠", "overlaps the pause before"
-        self.trace.add(StepKind.NOTE, pause.start, pause.end,
-                       f"{what_zh}{why_zh}，不影响答复期限",
-                       f"The {what_en} is {why_en}: no effect on the deadline")
+            why = "overlap"
+        self.trace.add(StepKind.NOTE, pause.start, pause.end, "deadline.step.skipped",
+                       what=Message(f"deadline.pause.{pause.kind}"), why=Message(f"deadline.skipped.{why}"))
         if pause.kind == "fee" and pause.start > self.cursor:
-            self.trace.warn(pause.start - _ONE_DAY, "收费通知在答复期限届满之后发出",
-                            "the fee notice was sent after the answer was due")
+            self.trace.warn(pause.start - _ONE_DAY, "deadline.warning.fee_after_due")
 
 
 def _notice_steps(calendar: WorkingCalendar, first: date, last: date, counted_before: int, trace: _Trace) -> None:
@@ -321,11 +316,11 @@ def _notice_steps(calendar: WorkingCalendar, first: date, last: date, counted_be
         info = run.info
         if info.kind is DayKind.MAKEUP:
             n = counted_before + calendar.count_working_days(first, run.first)
-            trace.add(StepKind.MAKEUP, run.first, run.last, f"{info.reason('zh')}，计为第{n}个工作日",
-                      f"{info.reason('en')}: counted as working day {n}", info.source)
+            trace.add(StepKind.MAKEUP, run.first, run.last, "deadline.step.makeup", info.source,
+                      reason=info.reason_message(), day=n)
         else:
-            trace.add(StepKind.HOLIDAY, run.first, run.last, f"{info.reason('zh')}放假，不计入",
-                      f"{info.reason('en')}: holiday, not counted", info.source)
+            trace.add(StepKind.HOLIDAY, run.first, run.last, "deadline.step.holiday", info.source,
+                      reason=info.reason_message())
 
 
 # -- the computation ------------------------------------------------------------------------------
@@ -334,74 +329,78 @@ def _notice_steps(calendar: WorkingCalendar, first: date, last: date, counted_be
 def _check_inputs(received: date, correction_asked: date | None, correction_received: date | None,
                   correction_period: int, consultations: list[tuple[date, date]], fee_notice: date | None,
                   fee_paid: date | None) -> None:
-    if correction_received and not correction_asked:
-        raise ValueError("correction_received given without correction_asked")
-    if correction_asked and correction_asked < received:
-        raise ValueError(f"correction asked on {correction_asked}, before the application was received ({received})")
-    if correction_asked and correction_received and correction_received < correction_asked:
-        raise ValueError(f"correction received on {correction_received}, before it was asked ({correction_asked})")
-    if correction_period < 1:
-        raise ValueError(f"correction_period must be at least 1 working day, got {correction_period}")
+    problem = (_correction_problem(received, correction_asked, correction_received, correction_period)
+               or _consultation_problem(received, consultations)
+               or _fee_problem(received, fee_notice, fee_paid))
+    if problem:
+        raise ValueError(problem)
+
+
+def _correction_problem(received: date, asked: date | None, corrected: date | None, period: int) -> Message | None:
+    if corrected and not asked:
+        return Message("deadline.input.correction_received_alone")
+    if asked and asked < received:
+        return Message("deadline.input.correction_before_receipt", asked=asked, received=received)
+    if asked and corrected and corrected < asked:
+        return Message("deadline.input.correction_before_ask", corrected=corrected, asked=asked)
+    if period < 1:
+        return Message("deadline.input.correction_period", period=period)
+    return None
+
+
+def _consultation_problem(received: date, consultations: list[tuple[date, date]]) -> Message | None:
     for start, end in consultations:
         if end < start:
-            raise ValueError(f"consultation {start}:{end} ends before it starts")
+            return Message("deadline.input.consultation_order", start=start, end=end)
         if start < received:
-            raise ValueError(f"consultation {start}:{end} starts before the application was received ({received})")
-    if fee_paid and not fee_notice:
-        raise ValueError("fee_paid given without fee_notice")
-    if fee_notice and fee_notice < received:
-        raise ValueError(f"fee notice on {fee_notice}, before the application was received ({received})")
-    if fee_notice and fee_paid and fee_paid < fee_notice:
-        raise ValueError(f"fee paid on {fee_paid}, before the notice ({fee_notice})")
+            return Message("deadline.input.consultation_before_receipt", start=start, end=end, received=received)
+    return None
+
+
+def _fee_problem(received: date, notice: date | None, paid: date | None) -> Message | None:
+    if paid and not notice:
+        return Message("deadline.input.fee_paid_alone")
+    if notice and notice < received:
+        return Message("deadline.input.fee_notice_before_receipt", notice=notice, received=received)
+    if notice and paid and paid < notice:
+        return Message("deadline.input.fee_paid_before_notice", paid=paid, notice=notice)
+    return None
 
 
 def _receipt_steps(received: date, channel: Channel | None, rule: Rule, trace: _Trace) -> None:
-    how_zh, how_en = _RECEIPT_RULES[channel] if channel else ("", "")
-    zh = f"收到申请（{weekday_name(received)}）；当日不计入，次日起算"
-    en = f"Application received ({weekday_name(received, 'en')}); that day is not counted"
     if channel:
-        zh += f"。{channel.value}：{how_zh}" + ("（第三十一条）" if rule is RULE_2019 else "")
-        en += f". {how_en}" + (" (art. 31)" if rule is RULE_2019 else "")
-    trace.add(StepKind.RECEIPT, received, received, zh, en)
-    trace.add(StepKind.REGULATION, None, None,
-              f"适用{rule.title_zh}{rule.article_zh}：{rule.days}个工作日内答复，经批准可延长不超过{rule.extension}个工作日",
-              f"{rule.title_en}, {rule.article_en}: answer within {rule.days} working days, "
-              f"one extension of at most {rule.extension}")
+        article = Message("deadline.article.31") if rule is RULE_2019 else ""
+        trace.add(StepKind.RECEIPT, received, received, "deadline.step.receipt_channel", weekday=weekday(received),
+                  how=channel.receipt_rule, article=article)
+    else:
+        trace.add(StepKind.RECEIPT, received, received, "deadline.step.receipt", weekday=weekday(received))
+    trace.add(StepKind.REGULATION, None, None, "deadline.step.regulation", title=rule.title, article=rule.article,
+              days=rule.days, extension=rule.extension)
 
 
 def _correction_steps(cal: WorkingCalendar, received: date, asked: date, corrected: date | None,
                       period: int, rule: Rule, trace: _Trace) -> date:
     """The ask, its checks and the applicant's due date; returns that due date."""
-    article = "（第三十条）" if rule is RULE_2019 else ""
-    trace.add(StepKind.CORRECTION, asked, asked, f"要求申请人补正{article}",
-              "Correction asked" + (" (art. 30)" if rule is RULE_2019 else ""))
+    article = Message("deadline.article.30") if rule is RULE_2019 else ""
+    trace.add(StepKind.CORRECTION, asked, asked, "deadline.step.correction_asked", article=article)
     limit = cal.add_working_days(received, CORRECTION_ASK_LIMIT)
     if rule is RULE_2019 and asked > limit:
-        trace.warn(asked, f"补正告知应在收到申请之日起{CORRECTION_ASK_LIMIT}个工作日内（最迟{limit}）作出",
-                   f"a correction must be asked within {CORRECTION_ASK_LIMIT} working days of receipt (by {limit})")
+        trace.warn(asked, "deadline.warning.correction_late_ask", days=CORRECTION_ASK_LIMIT, limit=limit)
     due = cal.add_working_days(asked, period)
-    trace.add(StepKind.CORRECTION, due, due,
-              f"申请人补正期限（按告知后{period}个工作日计；以补正告知书载明的期限为准）",
-              f"Applicant's correction due ({period} working days after the ask; "
-              "the period in the agency's notice prevails)")
+    trace.add(StepKind.CORRECTION, due, due, "deadline.step.correction_due", period=period)
     if corrected and corrected > due:
-        trace.warn(corrected, "补正晚于补正期限，行政机关可视为放弃申请",
-                   "the correction came after its due date; the agency may treat the application as abandoned")
+        trace.warn(corrected, "deadline.warning.correction_late")
     return due
 
 
 def _fee_steps(cal: WorkingCalendar, notice: date, paid: date | None, trace: _Trace) -> date:
     """The fee notice, the payment due date and its checks; returns the payment due date."""
     due = cal.add_working_days(notice, PAYMENT_PERIOD)
-    trace.add(StepKind.FEE, notice, notice,
-              f"发出收费通知；缴费期限{due}（通知后{PAYMENT_PERIOD}个工作日，国办函〔2020〕109号）",
-              f"Fee notice sent; payment due {due} ({PAYMENT_PERIOD} working days, 国办函〔2020〕109号)")
+    trace.add(StepKind.FEE, notice, notice, "deadline.step.fee_notice", due=due, period=PAYMENT_PERIOD)
     if notice < FEE_RULES_FROM:
-        trace.warn(notice, "国办函〔2020〕109号自2021年1月1日起施行，此前的收费规则不同",
-                   "国办函〔2020〕109号 applies from 2021-01-01; earlier fees followed other rules")
+        trace.warn(notice, "deadline.warning.fee_rules")
     if paid and paid > due:
-        trace.warn(paid, "缴费晚于缴费期限，逾期未缴纳的视为放弃申请",
-                   "payment came after its due date; an unpaid fee means the application is abandoned")
+        trace.warn(paid, "deadline.warning.payment_late")
     return due
 
 
@@ -415,9 +414,7 @@ def _chronological(steps: list[Step], received: date) -> tuple[Step, ...]:
 def _finish_provisional(cal: WorkingCalendar, received: date, last: date, trace: _Trace) -> bool:
     years = cal.uncovered_years(received, last)
     for year in years:
-        trace.add(StepKind.PROVISIONAL, date(year, 1, 1), date(year, 12, 31),
-                  f"{year}年的国务院节假日安排尚未收录，按周一至周五计算，结果为暂定",
-                  f"No State Council holiday notice for {year} in the calendar: counted Mon–Fri, result provisional")
+        trace.add(StepKind.PROVISIONAL, date(year, 1, 1), date(year, 12, 31), "deadline.step.provisional", year=year)
     return bool(years)
 
 
@@ -455,69 +452,53 @@ def compute_deadline(
         correction_due = _correction_steps(cal, received, correction_asked, correction_received,
                                            correction_period, rule, trace)
         if correction_received is None:
-            trace.add(StepKind.ABANDON, correction_due, correction_due,
-                      f"答复期限待补正后重新起算；截至{correction_due}无正当理由未补正的，视为放弃申请",
-                      f"The clock restarts when the correction arrives; no correction by {correction_due} "
-                      "without good reason = application abandoned")
+            trace.add(StepKind.ABANDON, correction_due, correction_due, "deadline.step.awaiting_correction",
+                      due=correction_due)
             return result(Status.AWAITING_CORRECTION, None, received, correction_due)
         clock_start = correction_received
-        trace.add(StepKind.RESTART, correction_received, correction_received,
-                  "收到补正后的申请；答复期限自次日重新起算",
-                  "Corrected application received; the clock restarts the day after")
+        trace.add(StepKind.RESTART, correction_received, correction_received, "deadline.step.restart")
     pauses = [_Pause(start, end, "consultation") for start, end in periods]
     if fee_notice:
         payment_due = _fee_steps(cal, fee_notice, fee_paid, trace)
         if fee_paid is None:
-            trace.add(StepKind.ABANDON, payment_due, payment_due,
-                      f"答复期限自发出收费通知次日起暂停，缴费后恢复；截至{payment_due}未缴纳的，视为放弃申请",
-                      f"The clock is paused from the day after the notice until payment; not paid by {payment_due} "
-                      "= application abandoned")
+            trace.add(StepKind.ABANDON, payment_due, payment_due, "deadline.step.awaiting_payment", due=payment_due)
             return result(Status.AWAITING_PAYMENT, None, clock_start, payment_due)
         if fee_paid > fee_notice:
             pauses.append(_Pause(fee_notice + _ONE_DAY, fee_paid, "fee"))
     clock = _Clock(cal, clock_start, pauses, trace)
     due = clock.run(rule.days)
     if extension:
-        trace.add(StepKind.BASE_DUE, due, due, f"原答复期限届满日（{weekday_name(due)}）",
-                  f"Original due date ({weekday_name(due, 'en')})")
-        trace.add(StepKind.EXTENSION, due, due,
-                  f"经批准延长答复期限{rule.extension}个工作日（{rule.article_zh}第二款）",
-                  f"Extension of {rule.extension} working days approved ({rule.article_en}(2))")
+        trace.add(StepKind.BASE_DUE, due, due, "deadline.step.base_due", weekday=weekday(due))
+        trace.add(StepKind.EXTENSION, due, due, "deadline.step.extension", days=rule.extension, article=rule.article)
         due = clock.run(rule.extension)
     clock.leftover()
-    trace.add(StepKind.DUE, due, due, f"答复期限届满日（{weekday_name(due)}），共{days}个工作日",
-              f"Answer due ({weekday_name(due, 'en')}), {days} working days in all")
+    trace.add(StepKind.DUE, due, due, "deadline.step.due", weekday=weekday(due), days=days)
     return result(Status.DUE, due, clock_start, due)
 
 
 # -- rendering ------------------------------------------------------------------------------------
 
 
-def _headline(deadline: Deadline, lang: str) -> str:
-    zh = lang == "zh"
+def _headline(deadline: Deadline) -> Message:
     if deadline.status is Status.AWAITING_CORRECTION:
-        text = (f"尚无答复期限：等待补正（补正期限 {deadline.correction_due}）" if zh
-                else f"No due date yet: awaiting the correction (due {deadline.correction_due})")
+        text = Message("deadline.headline.awaiting_correction", due=deadline.correction_due)
     elif deadline.status is Status.AWAITING_PAYMENT:
-        text = (f"尚无答复期限：等待缴费（缴费期限 {deadline.payment_due}）" if zh
-                else f"No due date yet: awaiting payment (due {deadline.payment_due})")
+        text = Message("deadline.headline.awaiting_payment", due=deadline.payment_due)
     else:
         assert deadline.due is not None
-        text = (f"答复期限：{deadline.due}（{weekday_name(deadline.due)}）" if zh
-                else f"Answer due: {deadline.due} ({weekday_name(deadline.due, 'en')})")
+        text = Message("deadline.headline.due", due=deadline.due, weekday=weekday(deadline.due))
     if deadline.provisional:
-        text += "  [暂定]" if zh else "  [provisional]"
-    rule = f"{deadline.regulation}年条例" if zh else f"{deadline.regulation} regulation"
-    return f"{text}  ({rule})"
+        text = Message("deadline.headline.provisional", text=text)
+    regulation = Message("deadline.regulation.name", year=deadline.regulation)
+    return Message("deadline.headline.line", text=text, regulation=regulation)
 
 
-def render_trace(deadline: Deadline, lang: str = "zh") -> str:
-    """The deadline and its trace as plain text lines, in Chinese ('zh') or English ('en')."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    lines = [_headline(deadline, lang)]
-    for step in deadline.trace:
-        when = _span(step.start, step.end or step.start) if step.start else ""
-        mark = "!" if step.kind is StepKind.WARNING else " "
-        lines.append(f"{mark} {when:<23}  {step.text(lang)}")
+def render_trace(deadline: Deadline, lang: str | None = None) -> str:
+    """The deadline and its trace as plain text lines, in `lang` ('zh' or 'en'; default: the current language)."""
+    with using(lang or language()):
+        lines = [str(_headline(deadline))]
+        for step in deadline.trace:
+            when = _span(step.start, step.end or step.start) if step.start else ""
+            mark = "!" if step.kind is StepKind.WARNING else " "
+            lines.append(f"{mark} {when:<23}  {step.message}")
     return "\n".join(lines)

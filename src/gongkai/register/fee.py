@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from gongkai.i18n import Message, language, using
+
 SOURCE = "国办函〔2020〕109号"
 
 
@@ -59,9 +61,9 @@ class Fee:
 
 def _check_quantity(value: object, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
+        raise ValueError(Message("fee.input.not_whole", name=name, value=value))
     if value < 0:
-        raise ValueError(f"{name} must not be negative, got {value}")
+        raise ValueError(Message("fee.input.negative", name=name, value=value))
     return value
 
 
@@ -102,25 +104,22 @@ def fee_per_page(pages: int) -> Fee:
     return _progressive(FeeMethod.PER_PAGE, _check_quantity(pages, "pages"), _page_bands())
 
 
-def render_fee(fee: Fee, lang: str = "zh") -> str:
-    """The amount and its breakdown by band as plain text lines, in Chinese ('zh') or English ('en')."""
-    if lang not in ("zh", "en"):
-        raise ValueError(f"lang must be 'zh' or 'en', got {lang!r}")
-    zh = lang == "zh"
-    unit = ("件" if fee.method is FeeMethod.PER_APPLICATION else "页") if zh else (
-        "application" if fee.method is FeeMethod.PER_APPLICATION else "page")
-    if zh:
-        lines = [f"信息处理费（{fee.method.value}，{SOURCE}）：{fee.quantity}{unit}，共 {fee.amount} 元"]
-    else:
-        plural = "" if fee.quantity == 1 else "s"
-        lines = [f"Information processing fee ({fee.method.value}, {SOURCE}): "
-                 f"{fee.amount} yuan for {fee.quantity} {unit}{plural}"]
-    for band in fee.bands:
-        span = f"{band.first}–{band.last}" if band.last is not None else f"{band.first}+"
-        if zh:
-            price = "免费" if band.unit_price == 0 else f"{band.unit_price} 元/{unit}"
-            lines.append(f"  第{span}{unit}：{price} × {band.units} = {band.amount} 元")
-        else:
-            price = "free" if band.unit_price == 0 else f"{band.unit_price} yuan/{unit}"
-            lines.append(f"  {unit}s {span}: {price} × {band.units} = {band.amount} yuan")
-    return "\n".join(lines)
+def _unit(method: FeeMethod, count: int) -> Message:
+    """件/页, or application(s)/page(s) in English."""
+    return Message(f"fee.unit.{'one' if count == 1 else 'many'}.{method.name.lower()}")
+
+
+def _band_line(method: FeeMethod, band: FeeBand) -> Message:
+    span = f"{band.first}–{band.last}" if band.last is not None else f"{band.first}+"
+    price = (Message("fee.free") if band.unit_price == 0
+             else Message("fee.price", price=band.unit_price, unit=_unit(method, 1)))
+    return Message("fee.band", span=span, unit=_unit(method, 2), price=price, count=band.units, amount=band.amount)
+
+
+def render_fee(fee: Fee, lang: str | None = None) -> str:
+    """The amount and its breakdown by band as plain text lines, in `lang` ('zh' or 'en'; default: the current
+    language)."""
+    total = Message("fee.total", method=fee.method.value, source=SOURCE, quantity=fee.quantity,
+                    unit=_unit(fee.method, fee.quantity), amount=fee.amount)
+    with using(lang or language()):
+        return "\n".join(str(line) for line in [total, *(_band_line(fee.method, band) for band in fee.bands)])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from gongkai.formats import Format, Label, all_formats
+from gongkai.i18n import Join, Message
 from gongkai.labels import normalize_label, strip_numbering
 
 # 三（一） as printed in cell-keys.md: a section numeral directly before a bracketed item number.
@@ -41,7 +42,7 @@ def comparable(text: str) -> str:
 class Vocabulary:
     """Spellings → keys for one controlled column, with the label to write back and a suggestion for typos."""
 
-    name: str  # what the words are, for messages: outcome, applicant type, …
+    name: str  # what the words are, for messages: outcome, applicant, … (register.vocabulary.<name>)
     keys: tuple[str, ...]
     _lookup: dict[str, str]
     _labels: dict[str, str]
@@ -63,15 +64,17 @@ class Vocabulary:
         close = difflib.get_close_matches(comparable(text), list(by_form), n=1, cutoff=0.3)
         return by_form[close[0]] if close else None
 
-    def unknown(self, text: str) -> str:
+    def unknown(self, text: str) -> Message:
         """The message for a spelling that did not resolve."""
+        what = Message(f"register.vocabulary.{self.name}")
         rows = self._groups.get(comparable(text))
         if rows:
-            return (f"{self.name} {text!r} is a group of rows; give one of them: "
-                    + ", ".join(self.label(key) for key in rows))
+            return Message("register.vocabulary.group", what=what, text=text,
+                           rows=Join(self.label(key) for key in rows))
         hint = self.suggest(text)
-        closest = f"; closest official label: {hint}" if hint else ""
-        return f"unknown {self.name} {text!r}{closest}"
+        if hint:
+            return Message("register.vocabulary.unknown_closest", what=what, text=text, closest=hint)
+        return Message("register.vocabulary.unknown", what=what, text=text)
 
 
 def _spellings(label: Label) -> list[str]:
@@ -139,13 +142,13 @@ def outcomes() -> Vocabulary:
 def applicants() -> Vocabulary:
     """申请人类型: the six applicant columns of table 三 (自然人, 商业企业, …, 其他), not 总计."""
     fmt = newest_format()
-    return build("applicant type", _in_set(fmt.table3_columns, fmt, "applicant_parts"))
+    return build("applicant", _in_set(fmt.table3_columns, fmt, "applicant_parts"))
 
 
 @cache
 def case_kinds() -> Vocabulary:
     """类型 of a case: the three groups of table 四 (行政复议, 行政诉讼 未经复议直接起诉, 行政诉讼 复议后起诉)."""
-    return build("case type", _every_format(lambda f: _in_set(f.table4_groups, f, "appeal_groups")))
+    return build("case_kind", _every_format(lambda f: _in_set(f.table4_groups, f, "appeal_groups")))
 
 
 def _short_result(label: Label) -> Label:
@@ -158,7 +161,7 @@ def case_results() -> Vocabulary:
     """结果 of a case: the four result columns of table 四, also without 结果 (维持, 纠正, 其他, 尚未审结)."""
     labels = _every_format(lambda f: _in_set(f.table4_columns, f, "appeal_parts"))
     official = {label.key: label.label for label in labels}
-    return build("case result", [*labels, *map(_short_result, labels)], exported=official)
+    return build("case_result", [*labels, *map(_short_result, labels)], exported=official)
 
 
 @cache
@@ -167,7 +170,7 @@ def document_kinds() -> Vocabulary:
     fmt = newest_format()
     labels = _every_format(lambda f: _in_set((r for b in f.table2 for r in b.rows), f, "document_rows"))
     official = {r.key: r.label for b in fmt.table2 for r in b.rows if r.key in fmt.sets["document_rows"]}
-    return build("document type", labels, exported=official)
+    return build("document_kind", labels, exported=official)
 
 
 @cache

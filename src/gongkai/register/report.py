@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from gongkai.formats.naming import describe
+from gongkai.i18n import Join, Message
 from gongkai.model import Report
 from gongkai.register.cells import (
     Definition,
@@ -50,7 +51,7 @@ from gongkai.register.closing import (
 )
 from gongkai.register.db import Agency, Application, Case, Closing, Document, Register, YearlyCount, shown_url
 from gongkai.register.outcomes import newest_format
-from gongkai.register.store import NotFound, RegisterError, agency_id
+from gongkai.register.store import NotFound, RegisterError, agency_id, table_name
 
 
 @dataclass
@@ -90,16 +91,17 @@ def only_agency(reg: Register) -> str:
     if len(names) == 1:
         return names[0]
     if not names:
-        raise NotFound("the register has no agency yet; import a file with --agency NAME first")
-    raise RegisterError(f"the register holds several agencies ({'、'.join(names[:5])}"
-                        f"{'…' if len(names) > 5 else ''}); name one with --agency")
+        raise NotFound(Message("register.agency.none"))
+    listed = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+    raise RegisterError(Message("register.agency.several", names=listed))
 
 
 def _uncounted_notice(item: Uncounted, year: int, fmt: str) -> Notice:
-    labels = ", ".join(f"{k} {v}" for k, v in dimension_labels(item.measure, item.group).items())
-    return Notice("error", f"{item.count} record(s) of {item.measure.model.__tablename__} "
-                           f"({item.measure.description.format(year=year)}; {labels}) fall in no cell of the {fmt} "
-                           f"format and would break its identities; correct them")
+    labels = Join(Message("register.cell.label_value", header=header, label=label)
+                  for header, label in dimension_labels(item.measure, item.group).items())
+    return Notice("error", Message("register.cell.uncounted", count=item.count,
+                                   table=table_name(item.measure.model.__tablename__),
+                                   period=item.measure.period_text(year), labels=labels, format=fmt))
 
 
 def live_flat(session: Session, agency: Agency, year: int, fmt: str) -> tuple[dict[str, Any], list[Notice]]:
@@ -145,10 +147,10 @@ class Explanation:
     key: str
     label: str  # 表三「…」
     year: int
-    condition: str  # the condition in words
+    condition: str  # the condition in words (in the language current when explained)
     value: Number | None  # what the register gives now (the number of records, or the entered count)
     reported: Number | None  # what the report says (the closed version's value for a closed year)
-    closing: str | None  # "version 2, by … on …" when the year is closed
+    closing: str | None  # "version 2, by … on …" when the year is closed (in the language current when explained)
     columns: tuple[tuple[str, str], ...]  # (field, header) of the records
     records: list[dict[str, Any]]
 
@@ -196,8 +198,9 @@ def cell_definition(key: str) -> Definition:
         import difflib
 
         close = difflib.get_close_matches(key, list(cells), n=1, cutoff=0.6)
-        hint = f"; did you mean {close[0]}?" if close else " (keys as in cell-keys.md, e.g. applications.new.total)"
-        raise RegisterError(f"{key!r} is not a cell of the {format_id()} report{hint}")
+        if close:
+            raise RegisterError(Message("register.cell.unknown", key=key, format=format_id(), close=close[0]))
+        raise RegisterError(Message("register.cell.unknown_no_close", key=key, format=format_id()))
     return cells[key]
 
 
@@ -215,7 +218,7 @@ def explain(reg: Register, agency: str, year: int, key: str) -> Explanation:
             row["value"] = plain_number(row["value"])
     reported = frozen(closing).get(key) if closing else value
     return Explanation(key, describe(key), year, definition.describe(year), value, reported,
-                       closed_when(closing) if closing else None, _COLUMNS[_model_of(definition)], rows)
+                       str(closed_when(closing)) if closing else None, _COLUMNS[_model_of(definition)], rows)
 
 
 # ── closing ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -238,7 +241,8 @@ def close_year(reg: Register, agency: str, year: int, *, revise: bool = False, r
             notices += carried_over_notices(session, fmt, record.id, year, flat)
             errors = [n.message for n in notices if n.severity == "error"]
             if errors:
-                raise ClosingError(f"{year} is not closed: " + " | ".join(errors))
+                raise ClosingError(Message("register.closing.refused", year=year,
+                                           errors=Join(errors, "common.bar")))
             return store_closing(session, record.id, year, flat, fmt, previous=previous, reason=reason, user=user)
     except IntegrityError as exc:
         raise refused_together(exc, year) from None

@@ -29,6 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from gongkai.i18n import Join, Message, message_of
 from gongkai.register.db import (
     Agency,
     AgencyKind,
@@ -76,11 +77,14 @@ VOCABULARIES: dict[type[Record], dict[str, Callable[[], Vocabulary]]] = {
     Document: {"kind": document_kinds},
 }
 
-Problem = tuple[str, str]  # (field, message)
+Problem = tuple[str, Message | str]  # (field, message)
 
 
 class RegisterError(Exception):
-    """A change the register refuses; the message is for the user (no traceback)."""
+    """A change the register refuses; the message is for the user (no traceback).
+
+    Raised with a Message (`RegisterError(Message(id, …))`), so that `str(exc)` reads in the language current
+    when it is shown."""
 
 
 class NotFound(RegisterError):
@@ -95,8 +99,18 @@ class RecordInvalid(RegisterError):
     """A record that breaks the rules; `problems` lists (field, message)."""
 
     def __init__(self, table: str, problems: list[Problem]) -> None:
-        super().__init__(f"{table}: " + "; ".join(message for _, message in problems))
+        super().__init__(Message("register.record.invalid", table=table_name(table),
+                                 problems=Join((message for _, message in problems), "common.semicolon")))
+        self.table = table
         self.problems = problems
+
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt from its arguments (a worker process sends it back)
+        return (type(self), (self.table, self.problems))
+
+
+def table_name(table: str) -> Message:
+    """A table of the register (applications, cases, …) in the words of the current language."""
+    return Message(f"register.table.{table}")
 
 
 # ── rules ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -114,9 +128,11 @@ def _order(model: type[Record], values: Mapping[str, Any], pairs: Iterable[tuple
         if last is None:
             continue
         if first is None:
-            out.append((later, f"{_label(model, later)} is given but {_label(model, earlier)} is not"))
+            out.append((later, Message("register.rule.needs_earlier", later=_label(model, later),
+                                       earlier=_label(model, earlier))))
         elif last < first:
-            out.append((later, f"{_label(model, later)} {last} is before {_label(model, earlier)} {first}"))
+            out.append((later, Message("register.rule.before", later=_label(model, later), last=last,
+                                       earlier=_label(model, earlier), first=first)))
     return out
 
 
@@ -131,19 +147,21 @@ def _no_future(model: type[Record], values: Mapping[str, Any], today: date) -> l
     for field in date_fields(model):
         value = values.get(field)
         if value is not None and value > today:
-            out.append((field, f"{_label(model, field)} {value} is in the future (today is {today})"))
+            out.append((field, Message("register.rule.future", label=_label(model, field), value=value, today=today)))
     return out
 
 
 def _required(model: type[Record], values: Mapping[str, Any], fields: Iterable[str]) -> list[Problem]:
-    return [(field, f"{_label(model, field)} is empty") for field in fields if values.get(field) in (None, "")]
+    return [(field, Message("register.rule.empty", label=_label(model, field)))
+            for field in fields if values.get(field) in (None, "")]
 
 
 def _both_or_neither(model: type[Record], values: Mapping[str, Any], a: str, b: str) -> list[Problem]:
     if (values.get(a) is None) == (values.get(b) is None):
         return []
     given, missing = (a, b) if values.get(a) is not None else (b, a)
-    return [(missing, f"{_label(model, given)} is given but {_label(model, missing)} is empty")]
+    return [(missing, Message("register.rule.given_but_empty", given=_label(model, given),
+                              missing=_label(model, missing)))]
 
 
 def application_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
@@ -160,7 +178,7 @@ def application_problems(values: Mapping[str, Any], today: date) -> list[Problem
                                   ("fee_notice", "fee_paid")])
     fee = values.get("fee")
     if fee is not None and fee < 0:
-        out.append(("fee", f"收费 {fee} is negative"))
+        out.append(("fee", Message("register.rule.negative_fee", fee=fee)))
     return out
 
 
@@ -171,9 +189,9 @@ def case_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     out += _no_future(model, values, today)
     closed, pending = values.get("closed"), values.get("result") in (None, "pending")
     if pending and closed is not None:
-        out.append(("closed", f"审结日期 {closed} is given but 结果 is 尚未审结"))
+        out.append(("closed", Message("register.rule.closed_but_pending", closed=closed)))
     if not pending and closed is None:
-        out.append(("closed", "结果 is given but 审结日期 is empty"))
+        out.append(("closed", Message("register.rule.result_without_closed")))
     return out + _order(model, values, [("filed", "closed")])
 
 
@@ -187,15 +205,15 @@ def document_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
 def _agency_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
     out = _required(Agency, values, ("name",))
     if values.get("kind") not in set(AgencyKind):
-        out.append(("kind", f"机关类型 {values.get('kind')!r} is not one of {', '.join(AgencyKind)}"))
+        out.append(("kind", Message("register.rule.agency_kind", value=values.get("kind"),
+                                    kinds=", ".join(AgencyKind))))
     return out
 
 
 def _count_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
     if values.get("key") in yearly_count_keys():
         return []
-    return [("key", f"{values.get('key')!r} is not a cell key of table 二 kept per year "
-                    f"(e.g. proactive.licensing.decisions)")]
+    return [("key", Message("register.rule.count_key", key=values.get("key")))]
 
 
 RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = {
@@ -220,7 +238,7 @@ def keyed(model: type[Record], values: dict[str, Any]) -> list[Problem]:
         try:
             values["channel"] = Channel.parse(values["channel"]).value
         except ValueError as exc:
-            out.append(("channel", str(exc)))
+            out.append(("channel", message_of(exc)))
     return out
 
 
@@ -243,7 +261,7 @@ def active(model: type[Record]) -> Select:
 def agency_id(session: Session, name: str) -> int:
     found = session.scalar(select(Agency.id).where(Agency.name == name, Agency.withdrawn_at.is_(None)))
     if found is None:
-        raise NotFound(f"no agency named {name!r} in the register; add it first")
+        raise NotFound(Message("register.agency.not_found", name=name))
     return found
 
 
@@ -315,8 +333,8 @@ def _flush(session: Session, model: type[Record]) -> None:
         session.flush()
     except IntegrityError as exc:
         reason = str(exc.orig).splitlines()[0]
-        raise RecordInvalid(model.__tablename__, [("", f"the database refused the record ({reason}); another "
-                                                       "writer may have added the same number just now")]) from None
+        raise RecordInvalid(model.__tablename__, [("", Message("register.rule.refused_by_database",
+                                                               reason=reason))]) from None
 
 
 def _duplicate(session: Session, model: type[Record], values: Mapping[str, Any], record_id: int | None) -> None:
@@ -330,8 +348,8 @@ def _duplicate(session: Session, model: type[Record], values: Mapping[str, Any],
     if record_id is not None:
         query = query.where(model.id != record_id)
     if session.scalar(query.limit(1)) is not None:
-        raise RecordInvalid(model.__tablename__, [(field, f"{_label(model, field)} {values[field]!r} is already "
-                                                          "in the register")])
+        raise RecordInvalid(model.__tablename__, [(field, Message("register.rule.duplicate",
+                                                                  label=_label(model, field), value=values[field]))])
 
 
 def create(reg: Register, model: type[Record], values: dict[str, Any], *, user: str | None = None,
@@ -379,7 +397,8 @@ def add_case(reg: Register, agency: str, *, result: str = "pending", application
         with reg.sessions() as session:
             linked = active_numbers(session, Application, values["agency_id"]).get(application)
         if linked is None:
-            raise RecordInvalid("cases", [("application_id", f"关联申请 {application!r} is not in the register")])
+            raise RecordInvalid("cases", [("application_id", Message("register.rule.linked_missing",
+                                                                     number=application))])
         values["application_id"] = linked
     return create(reg, Case, values, user=user, today=today)
 
@@ -405,10 +424,12 @@ def set_yearly_count(reg: Register, agency: str, year: int, key: str, value: Dec
 def _load(session: Session, model: type[Record], record_id: int) -> Record:
     """The record as it is now, locked until the transaction ends (FOR UPDATE; SQLite: already locked)."""
     record = session.get(model, record_id, populate_existing=True, with_for_update=True)
+    table = table_name(model.__tablename__)
     if record is None:
-        raise NotFound(f"{model.__tablename__}: no record {record_id}")
+        raise NotFound(Message("register.record.not_found", table=table, id=record_id))
     if record.withdrawn_at is not None:
-        raise NotFound(f"{model.__tablename__}: record {record_id} was withdrawn on {record.withdrawn_at:%Y-%m-%d}")
+        raise NotFound(Message("register.record.withdrawn", table=table, id=record_id,
+                               day=f"{record.withdrawn_at:%Y-%m-%d}"))
     return record
 
 
@@ -418,8 +439,8 @@ def _apply(session: Session, model: type[Record], record_id: int, changes: Mappi
     their audit entries."""
     record = _load(session, model, record_id)
     if expected_version is not None and record.version != expected_version:
-        raise ConflictError(f"{model.__tablename__} {record_id} was changed by someone else (version "
-                            f"{record.version}, you edited version {expected_version}); look at it again")
+        raise ConflictError(Message("register.record.conflict", table=table_name(model.__tablename__), id=record_id,
+                                    current=record.version, expected=expected_version))
     merged = {field: getattr(record, field) for field in _stored_fields(model)} | dict(changes)
     check(model, merged, today)
     _duplicate(session, model, merged, record_id)
@@ -434,8 +455,7 @@ def _apply(session: Session, model: type[Record], record_id: int, changes: Mappi
 
 
 def _stale(model: type[Record], record_id: int) -> ConflictError:
-    return ConflictError(f"{model.__tablename__} {record_id} was changed by someone else while you saved; "
-                         "look at it again")
+    return ConflictError(Message("register.record.stale", table=table_name(model.__tablename__), id=record_id))
 
 
 def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[str, Any], *,
@@ -443,7 +463,8 @@ def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[
     """Change some fields of a record; returns its new version. See the module docstring on concurrency."""
     unknown = set(changes) - set(_stored_fields(model))
     if unknown:
-        raise RecordInvalid(model.__tablename__, [(f, f"{f!r} is not a field one can change") for f in unknown])
+        raise RecordInvalid(model.__tablename__, [(f, Message("register.rule.not_a_field", field=f))
+                                                  for f in sorted(unknown)])
     who = current_user(user)
     try:
         with reg.writing() as session:
@@ -455,7 +476,7 @@ def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[
 def withdraw(reg: Register, model: type[Record], record_id: int, reason: str, *, user: str | None = None) -> None:
     """Take a record out of the register without deleting it; the reason and who did it are audited."""
     if not reason.strip():
-        raise RecordInvalid(model.__tablename__, [("withdrawn_reason", "a withdrawal needs a reason")])
+        raise RecordInvalid(model.__tablename__, [("withdrawn_reason", Message("register.rule.withdrawal_reason"))])
     who = current_user(user)
     try:
         with reg.writing() as session:

@@ -29,6 +29,7 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from gongkai.errors import InputError
+from gongkai.i18n import Join, Message, message_of
 from gongkai.labels import normalize_label
 from gongkai.readers.encoding import decode
 from gongkai.register import store
@@ -50,11 +51,12 @@ Cell = str | int | float | date | datetime | Decimal | None
 class RowError:
     line: int  # the CSV line or the sheet row (1 = the header)
     column: str | None  # the column header, None for a problem of the file
-    message: str
+    message: Message | str  # rendered when shown
 
     def __str__(self) -> str:
-        where = f"line {self.line}" + (f", {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        if self.column:
+            return str(Message("register.row.at_column", line=self.line, column=self.column, problem=self.message))
+        return str(Message("register.row.at_line", line=self.line, problem=self.message))
 
 
 class RegisterFileError(InputError):
@@ -63,9 +65,9 @@ class RegisterFileError(InputError):
     def __init__(self, path: str, errors: list[RowError], total: int | None = None) -> None:
         self.errors = errors
         self.total = total if total is not None else len(errors)
-        more = f"\n… and {self.total - len(errors)} more" if self.total > len(errors) else ""
-        lines = "\n".join(f"  {e}" for e in errors)
-        super().__init__(path, f"nothing imported, {self.total} problem(s):\n{lines}{more}")
+        more = Message("register.file.more", count=self.total - len(errors)) if self.total > len(errors) else ""
+        lines = Join(errors, "common.line_break")  # each RowError in the language shown
+        super().__init__(path, "register.file.not_imported", total=self.total, lines=lines, more=more)
 
 
 class _Errors:
@@ -76,7 +78,7 @@ class _Errors:
         self.kept: list[RowError] = []
         self.total = 0
 
-    def add(self, line: int, column: str | None, message: str) -> None:
+    def add(self, line: int, column: str | None, message: Message | str) -> None:
         self.total += 1
         if len(self.kept) < MAX_ERRORS:
             self.kept.append(RowError(line, column, message))
@@ -111,8 +113,8 @@ def _date_text(text: str) -> date:
         try:
             return date(*map(int, match.groups()))
         except ValueError:
-            raise ValueError(f"{text!r} is not a date of the calendar") from None
-    raise ValueError(f"{text!r} is not a date (write 2025-03-01, 2025/3/1 or 2025年3月1日)")
+            raise ValueError(Message("register.value.not_calendar_date", text=text)) from None
+    raise ValueError(Message("register.value.not_date", text=text))
 
 
 def parse_date(cell: Cell) -> date | None:
@@ -126,10 +128,10 @@ def parse_date(cell: Cell) -> date | None:
         return cell
     if isinstance(cell, int | float):
         if isinstance(cell, float) and not cell.is_integer():
-            raise ValueError(f"{cell!r} is a number, not a date (format the cell as a date)")
+            raise ValueError(Message("register.value.number_not_date", value=repr(cell)))
         cell = str(int(cell))  # 20250301 typed as a number
         if not _COMPACT_DATE.fullmatch(cell):
-            raise ValueError(f"{cell} is a number, not a date (format the cell as a date)")
+            raise ValueError(Message("register.value.number_not_date", value=cell))
     text = _text(cell)
     return None if text is None else _date_text(text)
 
@@ -178,7 +180,7 @@ def _money(cell: Cell) -> Decimal | None:
     try:
         return Decimal(text.translate(_MONEY_NOISE))
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount in 元") from None
+        raise ValueError(Message("register.value.not_amount", text=text)) from None
 
 
 # ── values → cells ──────────────────────────────────────────────────────────────────────────────────────
@@ -285,15 +287,17 @@ def recognise(headers: list[Cell], path: str) -> tuple[Sheet, list[tuple[int, Co
     best = max(scores.values())
     winners = [kind for kind, score in scores.items() if score == best]
     if best == 0 or len(winners) > 1:
-        expected = "; ".join(f"{s.kind}: {', '.join(s.headers)}" for s in SHEETS.values())
-        raise RegisterFileError(path, [RowError(1, None, f"cannot tell what the file holds from its headers "
-                                                         f"({', '.join(map(str, filter(None, headers)))}); "
-                                                         f"expected {expected}")])
+        expected = Join((Message("register.file.expected_kind", kind=Message(f"register.kind.{s.kind}"),
+                                 headers=Join(s.headers)) for s in SHEETS.values()), "common.semicolon")
+        problem = Message("register.file.unknown_kind", headers=Join(map(str, filter(None, headers))),
+                          expected=expected)
+        raise RegisterFileError(path, [RowError(1, None, problem)])
     sheet = SHEETS[winners[0]]
     missing = [c.header for c in sheet.columns if c.required and _header_key(c.header) not in found]
     if missing:
-        raise RegisterFileError(path, [RowError(1, header, f"required column {header} is missing "
-                                                           f"(a {sheet.kind} file)") for header in missing])
+        kind = Message(f"register.kind.{sheet.kind}")
+        raise RegisterFileError(path, [RowError(1, header, Message("register.file.missing_column", header=header,
+                                                                   kind=kind)) for header in missing])
     positions = [(found[_header_key(c.header)], c) for c in sheet.columns if _header_key(c.header) in found]
     used = {i for i, _ in positions}
     ignored = [str(h) for i, h in enumerate(headers) if i not in used and _text(h)]
@@ -322,7 +326,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError(str(path), f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+        raise InputError(str(path), "errors.xlsx.unreadable", detail=type(exc).__name__) from None
     try:
         sheets = list(book.worksheets)
         for number, sheet in enumerate(sheets):
@@ -373,7 +377,7 @@ def _parse_row(sheet: Sheet, positions: list[tuple[int, Column]], cells: list[Ce
         try:
             values[column.field] = column.parse(cells[index] if index < width else None)
         except ValueError as exc:
-            errors.add(line, column.header, str(exc))
+            errors.add(line, column.header, message_of(exc))
             bad = True
     if bad:
         return None
@@ -390,7 +394,7 @@ def _parse_file(path: Path, today: date) -> tuple[Sheet, list[tuple[int, dict[st
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
-        raise InputError(str(path), "the file has no header row")
+        raise InputError(str(path), "register.file.no_header")
     sheet, positions, ignored = recognise(header[1], str(path))
     parsed = []
     first_line: dict[str, int] = {}
@@ -401,7 +405,7 @@ def _parse_file(path: Path, today: date) -> tuple[Sheet, list[tuple[int, dict[st
         number = values.get("number")
         if number in first_line:
             errors.add(line, store.LABELS[sheet.model]["number"],
-                       f"{number!r} is a duplicate of line {first_line[number]}")
+                       Message("register.row.duplicate", number=number, first=first_line[number]))
             continue
         first_line[number] = line
         parsed.append((line, values))
@@ -417,12 +421,12 @@ def _against_register(session: Session, sheet: Sheet, agency: int, parsed: list[
     out = []
     for line, values in parsed:
         if values["number"] in existing:
-            errors.add(line, number_header, f"{values['number']!r} is already in the register")
+            errors.add(line, number_header, Message("register.row.already_in_register", number=values["number"]))
         linked = values.pop("application_number", None)
         if linked is not None:
             values["application_id"] = applications.get(linked)
             if values["application_id"] is None:
-                errors.add(line, "关联申请", f"application {linked!r} is not in the register")
+                errors.add(line, "关联申请", Message("register.row.linked_missing", number=linked))
         elif sheet is CASES:
             values["application_id"] = None
         values["agency_id"] = agency
