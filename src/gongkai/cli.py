@@ -305,14 +305,33 @@ def build(source: str, output: str, force: bool, prose: str | None, fill_totals:
     sys.exit(run_build(source, output, force, fill_totals, prose))
 
 
-@main.command(help="cli.template.help", short_help="cli.template.short")
-@option("--format", "format_id", type=click.Choice(["2019", "2021"]), default="2021", help="cli.template.format")
-@option("-o", "--output", required=True, help="cli.template.output")
-def template(format_id: str, output: str) -> None:
-    """Write the fill-in workbook of an official format (年报填报.xlsx)."""
-    from gongkai.commands.build import run_template
+class FormatId(click.ParamType):
+    """The id of a format present (gongkai.formats: the package's files and $GONGKAI_FORMATS), read when needed."""
 
-    sys.exit(run_template(format_id, output))
+    name = "format"
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        from gongkai.formats import format_ids
+
+        return "[" + "|".join(format_ids()) + "]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from gongkai.formats import format_ids
+
+        if value in format_ids():
+            return value
+        self.fail(t("cli.template.unknown_format", value=value, known=", ".join(format_ids())), param, ctx)
+
+
+@main.command(help="cli.template.help", short_help="cli.template.short")
+@option("--format", "format_id", type=FormatId(), default=None, help="cli.template.format")
+@option("-o", "--output", required=True, help="cli.template.output")
+def template(format_id: str | None, output: str) -> None:
+    """Write the fill-in workbook of an official format (年报填报.xlsx); by default the newest format."""
+    from gongkai.commands.build import run_template
+    from gongkai.formats import newest_format
+
+    sys.exit(run_template(format_id or newest_format().id, output))
 
 
 @main.command(help="cli.deadline.help", short_help="cli.deadline.short")

@@ -25,15 +25,13 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_RADICALS)
 
 
-def normalize_label(text: str) -> str:
-    """The comparable form of a label: NFKC, no white space, unified brackets and separators."""
-    return _SPACE.sub("", normalize_text(text)).translate(_PUNCT)
-
-
 _NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+[.]|\([一二三四五六七八九十\d]+\)|\d+[.)])")
+# Loosely: 三（一） as cell-keys.md prints it (a section numeral right before an item number), and separators.
+_SECTION_BEFORE_ITEM = re.compile(r"^[一二三四五六七八九十]+(?=\()")
+_SEPARATORS = re.compile(r"[\s\-_/·|:.,()\[\]【】]")
 
 
-def strip_numbering(label: str) -> str:
+def _strip_numbering(label: str) -> str:
     """Remove leading list numbering from a normalised label: 一. / (三) / 1. / (2)."""
     previous = None
     while previous != label:
@@ -44,9 +42,17 @@ def strip_numbering(label: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def core(text: str) -> str:
-    """The form printed labels are compared in: normalised (see normalize_label), list numbering removed."""
-    return strip_numbering(normalize_label(text))
+def core(text: str, loose: bool = False) -> str:
+    """The one form labels are compared in: NFKC, no white space, unified brackets and separators, quotes and
+    colons dropped, list numbering removed.
+
+    `loose` also drops a section numeral before an item number (三（一）予以公开) and every separator: for
+    spellings people type into register files, where 予以-公开 and 三(一)予以公开 mean the same row.
+    """
+    label = _SPACE.sub("", normalize_text(text)).translate(_PUNCT)
+    if loose:
+        return _SEPARATORS.sub("", _strip_numbering(_SECTION_BEFORE_ITEM.sub("", label)))
+    return _strip_numbering(label)
 
 
 def one_edit_apart(a: str, b: str) -> bool:

@@ -1,4 +1,8 @@
-"""The catalogue of checks: stable codes, severities and messages, read from catalogue.toml."""
+"""The catalogue of checks: stable codes, severities and messages, read from catalogue.toml.
+
+The catalogue is the documentation of every code; its messages are rendered by the one translation mechanism
+(gongkai.i18n), in the current language unless told.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from gongkai.i18n import language, ljust, t
+from gongkai.i18n import render as render_text
 from gongkai.model import Finding
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -28,24 +34,16 @@ def rules() -> dict[str, Rule]:
             for c in tomllib.loads(text)["check"]}
 
 
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def message(finding: Finding, lang: str = "zh") -> str:
-    rule = rules()[finding.code]
-    template = rule.message.get(lang) or rule.message["zh"]
-    # A parameter the message names but the finding lacks raises: a message never shows a raw {name}.
-    return template.format_map({k: _fmt(v) for k, v in finding.params.items()})
+def message(finding: Finding, lang: str | None = None) -> str:
+    """The finding's message; a parameter the message names but the finding lacks raises (never a raw {name})."""
+    return render_text(rules()[finding.code].message, lang, **finding.params)
 
 
 def severity(finding: Finding) -> str:
     return rules()[finding.code].severity
 
 
-def render(finding: Finding, lang: str = "zh") -> dict[str, object]:
+def render(finding: Finding, lang: str | None = None) -> dict[str, object]:
     """The finding as users see it: {code, severity, message, cells, where}."""
     return {
         "code": finding.code,
@@ -56,3 +54,10 @@ def render(finding: Finding, lang: str = "zh") -> dict[str, object]:
                                       ("table", w.table), ("row", w.row), ("column", w.column))
                    if v is not None} for w in finding.where],
     }
+
+
+def finding_line(finding: Finding, lang: str | None = None) -> str:
+    """A finding on one line: severity, code, message (in `lang`, default the current language)."""
+    lang = lang or language()
+    word = t(f"common.severity.{severity(finding)}", lang=lang)
+    return f"{ljust(word, 7)} {finding.code}  {message(finding, lang)}"

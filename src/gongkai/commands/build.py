@@ -7,43 +7,22 @@ from pathlib import Path
 import click
 
 from gongkai.checks import has_errors, run_checks
-from gongkai.checks.catalogue import render
+from gongkai.checks.catalogue import finding_line
 from gongkai.errors import InputError, os_problem
 from gongkai.formats.naming import describe, listing
-from gongkai.i18n import language, ljust, t
+from gongkai.i18n import t
 from gongkai.inputs import read_report
 from gongkai.model import Finding
 from gongkai.totals import FilledTotal, fill_totals
-
-# output suffix → (module, function(report, path))
-WRITERS = {
-    ".html": ("gongkai.writers.html", "write_html"),
-    ".htm": ("gongkai.writers.html", "write_html"),
-    ".md": ("gongkai.writers.markdown", "write_markdown"),
-    ".xlsx": ("gongkai.writers.xlsx", "write_workbook"),
-    ".docx": ("gongkai.writers.docx", "write_docx"),
-    ".pdf": ("gongkai.writers.pdf", "write_pdf"),
-}
+from gongkai.writers import Writer, unsupported, writer_for
 
 
-def writer_for(output: str):
-    from importlib import import_module
-
-    suffix = Path(output).suffix.lower()
-    if suffix not in WRITERS:
-        supported = ", ".join(sorted(WRITERS))
-        if suffix:
-            raise click.UsageError(t("check.build.cannot_write", output=output, suffix=suffix, supported=supported))
-        raise click.UsageError(t("check.build.cannot_write_no_suffix", output=output, supported=supported))
-    module, function = WRITERS[suffix]
-    return getattr(import_module(module), function)
-
-
-def finding_line(finding: Finding, lang: str | None = None) -> str:
-    """A finding on one line: severity, code, message (in `lang`, default the current language)."""
-    item = render(finding, lang or language())
-    severity = t(f"common.severity.{item['severity']}", lang=lang)
-    return f"{ljust(severity, 7)} {item['code']}  {item['message']}"
+def output_writer(output: str) -> Writer:
+    """The writer for an output file, or a usage error naming the suffixes gongkai writes."""
+    problem = unsupported(output)
+    if problem:
+        raise click.UsageError(problem)
+    return writer_for(output)  # type: ignore[return-value]
 
 
 def print_findings(findings: list[Finding]) -> None:
@@ -52,7 +31,7 @@ def print_findings(findings: list[Finding]) -> None:
 
 
 def run_build(source: str, output: str, force: bool, fill: bool = False, prose: str | None = None) -> int:
-    write = writer_for(output)
+    write = output_writer(output)
     outcome = read_report(source)
     if outcome.report is None:
         click.echo(f"gongkai: {outcome.error}", err=True)

@@ -221,15 +221,17 @@ def _print(report, flat: dict[str, Any], shape: str) -> None:
 def _write(result, output: str, force: bool) -> int:
     """Write the report through the writers, after the checks every written report gets (as `gongkai build`)."""
     from gongkai.checks import has_errors, run_checks
-    from gongkai.commands.build import print_findings, writer_for
+    from gongkai.checks.catalogue import finding_line
+    from gongkai.writers import write_report
 
     findings = run_checks(result.report)
-    print_findings(findings)
+    for finding in findings:
+        _say(finding_line(finding))
     if (has_errors(findings) or result.has_errors) and not force:
         _say(_fail_line(output, t("check.build.refused")))
         return EXIT_FINDINGS
     try:
-        writer_for(output)(result.report, output)
+        write_report(result.report, output)
     except OSError as exc:
         raise Failure(output, os_problem(exc)) from None
     _say(t("common.written", path=output))
@@ -239,12 +241,11 @@ def _write(result, output: str, force: bool) -> int:
 def run_report(db: str | None, year: int, agency: str | None, shape: str, output: str | None, force: bool,
                prose: str | None) -> int:
     if output:
-        from gongkai.commands.build import writer_for
+        from gongkai.writers import unsupported
 
-        try:
-            writer_for(output)
-        except click.UsageError as exc:
-            _say(f"gongkai: {exc.message}")
+        problem = unsupported(output)
+        if problem:
+            _say(f"gongkai: {problem}")
             return EXIT_INPUT
 
     def body(reg: Register, where: str) -> int:

@@ -33,6 +33,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, insert, literal, not_,
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from gongkai.formats import get_format
 from gongkai.formats.naming import describe
 from gongkai.i18n import Join, Message
 from gongkai.register.cells import CARRIED_FORWARD, CARRIED_OVER, row_union
@@ -166,10 +167,10 @@ def carried_over_notices(session: Session, format_id: str, agency_id: int, year:
     if previous is None:
         return []
     before = frozen(previous)
-    columns = [k.removeprefix(f"applications.{CARRIED_FORWARD}.") for k in before
-               if k.startswith(f"applications.{CARRIED_FORWARD}.")]
-    cells = [{"key": f"applications.{CARRIED_OVER}.{c}", "before": before[f"applications.{CARRIED_FORWARD}.{c}"],
-              "after": flat.get(f"applications.{CARRIED_OVER}.{c}")} for c in columns]
+    spec = get_format(format_id).table(3)
+    columns = [split[1] for k in before if (split := spec.split(k)) and split[0] == CARRIED_FORWARD]
+    cells = [{"key": spec.key(CARRIED_OVER, c), "before": before[spec.key(CARRIED_FORWARD, c)],
+              "after": flat.get(spec.key(CARRIED_OVER, c))} for c in columns]
     cells = [c for c in cells if c["before"] != c["after"]]
     remedy = Message("register.closing.remedy", year=year - 1)
     notices = []

@@ -21,21 +21,16 @@ from functools import cache
 
 from gongkai.formats import Format, Label, all_formats
 from gongkai.i18n import Join, Message
-from gongkai.labels import normalize_label, strip_numbering
+from gongkai.labels import core
 
-# 三（一） as printed in cell-keys.md: a section numeral directly before a bracketed item number.
-_SECTION_BEFORE_ITEM = re.compile(r"^[一二三四五六七八九十]+(?=\()")
-_SEPARATORS = re.compile(r"[\s\-_/·|:.,()\[\]【】]")
 _NOTE = re.compile(r"\([^()]*\)$")  # a trailing explanatory note: 部分公开（区分处理的，…）
 # Numbering as printed, before normalisation: 一、 （一） (1) 1. 1． 1、
 _RAW_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])\s*")
 
 
 def comparable(text: str) -> str:
-    """The form two spellings are compared in: normalised, numbering and separators removed."""
-    label = normalize_label(text)
-    label = strip_numbering(_SECTION_BEFORE_ITEM.sub("", label))
-    return _SEPARATORS.sub("", label)
+    """The form two typed spellings are compared in (gongkai.labels.core, loosely)."""
+    return core(text, loose=True)
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,7 @@ def _spellings(label: Label) -> list[str]:
     out = []
     for word in words:
         out.append(word)
-        out.append(_NOTE.sub("", strip_numbering(normalize_label(word))))  # 部分公开（区分处理的，…）
+        out.append(_NOTE.sub("", core(word)))  # 部分公开（区分处理的，…）
         if label.group:
             out.append(label.group + word)
     return out
@@ -178,6 +173,6 @@ def yearly_count_keys() -> frozenset[str]:
     """Cell keys of table 二 a register stores as yearly counts: every block but the documents (counted)."""
     keys = set()
     for fmt in all_formats().values():
-        documents = {f"proactive.{row}." for row in fmt.sets.get("document_rows", ())}
-        keys.update(k for k in fmt.table2_keys() if not any(k.startswith(d) for d in documents))
+        spec, documents = fmt.table(2), set(fmt.sets.get("document_rows", ()))
+        keys.update(k for k in fmt.table2_keys() if spec.split(k)[0] not in documents)  # type: ignore[index]
     return frozenset(keys)

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gongkai.errors import InputError
 from gongkai.i18n import Join, Message, message_of
-from gongkai.labels import normalize_label
+from gongkai.labels import core
 from gongkai.readers.encoding import decode
 from gongkai.register import store
 from gongkai.register.db import Application, Case, Document, Record, Register, year_columns
@@ -277,7 +277,7 @@ SHEETS = {sheet.kind: sheet for sheet in (APPLICATIONS, CASES, DOCUMENTS)}
 
 
 def _header_key(cell: Cell) -> str:
-    return normalize_label(_text(cell) or "")
+    return core(_text(cell) or "")
 
 
 def recognise(headers: list[Cell], path: str) -> tuple[Sheet, list[tuple[int, Column]], list[str]]:
