@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import pytest
 
 from gongkai.i18n import using
+from support import REGISTER_AGENCY, SEEDS, Seed, postgres_schema, seed_names, truth
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,35 @@ def english() -> Iterator[None]:
     """Messages in English for the test (the library's current language)."""
     with using("en"):
         yield
+
+
+# ── the register's databases ───────────────────────────────────────────────────────────────────────────────
+
+@pytest.fixture(name="register_url", params=["sqlite", "postgresql"])
+def register_url_fixture(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL schema (dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'register.sqlite'}"
+        return
+    with postgres_schema() as url:
+        yield url
+
+
+@pytest.fixture(name="register")
+def register_fixture(register_url: str):
+    """An open register with one agency in it (support.REGISTER_AGENCY)."""
+    from gongkai.register import store
+    from gongkai.register.db import open_register
+
+    reg = open_register(register_url)
+    store.add_agency(reg, REGISTER_AGENCY, "government", user="setup")
+    yield reg
+    reg.close()
+
+
+# ── the seeds ──────────────────────────────────────────────────────────────────────────────────────────────
+
+@pytest.fixture(params=seed_names())
+def seed(request: pytest.FixtureRequest) -> Seed:
+    """Each of the five seed reports: its name, its text file and its hand-checked truth."""
+    return Seed(request.param, SEEDS / f"{request.param}.txt", truth(request.param))

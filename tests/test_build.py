@@ -17,7 +17,7 @@ from gongkai.inputs import parse_file
 from gongkai.serialized import report_from_data, report_from_flat
 from gongkai.totals import fill_totals
 from strategies import FORMAT_IDS, consistent_reports
-from support import SEEDS, seed_names
+from support import SEEDS, seed_names, truth
 
 PROSE_MD = """# 铜鼓县行政服务中心2020年度政府信息公开工作年度报告
 
@@ -71,7 +71,7 @@ def test_full_model_json_builds_the_same_report(tmp_path: Path) -> None:
 
 
 def test_flat_data_with_markdown_prose(tmp_path: Path) -> None:
-    flat = json.loads((SEEDS / "001_205d0fb765df4a20.truth.json").read_text(encoding="utf-8"))
+    flat = truth("001_205d0fb765df4a20")
     data, prose, out = tmp_path / "data.json", tmp_path / "prose.md", tmp_path / "report.html"
     data.write_text(json.dumps(flat, ensure_ascii=False), encoding="utf-8")
     prose.write_text(PROSE_MD, encoding="utf-8")
@@ -151,7 +151,7 @@ def test_fill_totals_restores_every_total(flat: dict, wrong: bool) -> None:
 
 
 def test_fill_totals_names_the_blank_parts() -> None:
-    flat = json.loads((SEEDS / "001_205d0fb765df4a20.truth.json").read_text(encoding="utf-8"))
+    flat = truth("001_205d0fb765df4a20")
     flat["applications.granted.natural_person"] = None
     report = report_from_flat(flat, "x.json")
     unfilled = {c.key: c.missing for c in fill_totals(report) if c.after is None}
@@ -161,7 +161,7 @@ def test_fill_totals_names_the_blank_parts() -> None:
 
 
 def test_build_fill_totals_says_what_it_filled(tmp_path: Path) -> None:
-    flat = json.loads((SEEDS / "001_205d0fb765df4a20.truth.json").read_text(encoding="utf-8"))
+    flat = truth("001_205d0fb765df4a20")
     flat["applications.total.total"] = None
     flat["review.total"] = 99
     data = tmp_path / "data.json"

@@ -24,7 +24,7 @@ from gongkai.readers.html import declared_charset, read_html, read_html_file
 from gongkai.readers.text import read_text
 from gongkai.writers.html import render_html, write_html
 from gongkai.writers.markdown import render_markdown, write_markdown
-from support import SEEDS, seed_names
+from support import SEEDS, differences, seed_names
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html"
 PAGES = sorted(p.name.removesuffix(".html") for p in FIXTURES.glob("*.html"))
@@ -39,13 +39,6 @@ PAGES_2021 = {name for name in PAGES if name[0] in "abcd"}
 
 def _seeds(affected: set[str]) -> list:
     return [n for n in seed_names()]
-
-
-def _diff(expected: dict, got: dict) -> dict:
-    """Every key whose value (or type: 0 is not 0.0) differs, with (expected, got)."""
-    return {k: (expected.get(k, "—"), got.get(k, "—")) for k in sorted(set(expected) | set(got))
-            if k not in expected or k not in got or got[k] != expected[k]
-            or type(got[k]) is not type(expected[k])}
 
 
 def _table(html: str) -> Table:
@@ -72,7 +65,7 @@ def test_fixture_page_parses_to_its_expected_data_cell_by_cell(name: str) -> Non
     expected = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
     doc = read_html_file(FIXTURES / f"{name}.html")
     report = extract(doc)
-    assert _diff(expected, report.flat()) == {}
+    assert differences(report.flat(), expected, types=True) == {}
     assert not report.notes, [(n.kind, n.params) for n in report.notes]
     assert sorted(s.number for s in report.sections) == [1, 2, 3, 4, 5, 6]
 
@@ -274,7 +267,7 @@ def _reread_html(report, tmp_path: Path):
 def test_html_round_trip_keeps_the_flat_data(name: str, tmp_path: Path) -> None:
     report = parse_file(SEEDS / f"{name}.txt")
     again = _reread_html(report, tmp_path)
-    assert _diff(report.flat(), again.flat()) == {}
+    assert differences(again.flat(), report.flat(), types=True) == {}
     assert not again.notes, [(n.kind, n.params) for n in again.notes]
 
 
@@ -333,7 +326,7 @@ def test_html_writer_escapes_text_and_fills_missing_sections() -> None:
 def test_html_written_from_an_html_page_reads_the_same(name: str, tmp_path: Path) -> None:
     report = extract(read_html_file(FIXTURES / f"{name}.html"))
     again = _reread_html(report, tmp_path)
-    assert _diff(report.flat(), again.flat()) == {}
+    assert differences(again.flat(), report.flat(), types=True) == {}
 
 
 def test_table2_of_a_2021_report_is_written_in_the_2021_wording() -> None:
@@ -349,7 +342,7 @@ def test_table2_of_a_2021_report_is_written_in_the_2021_wording() -> None:
 def test_markdown_round_trip_through_the_text_reader(name: str) -> None:
     report = parse_file(SEEDS / f"{name}.txt")
     again = extract(read_text(render_markdown(report), "x.md"))
-    assert _diff(report.flat(), again.flat()) == {}
+    assert differences(again.flat(), report.flat(), types=True) == {}
 
 
 @pytest.mark.parametrize("name", _seeds(SEEDS_2021_TABLE2))
@@ -358,7 +351,7 @@ def test_markdown_round_trip_without_heading_marks(name: str) -> None:
     report = parse_file(SEEDS / f"{name}.txt")
     text = re.sub(r"(?m)^#{1,6} ", "", render_markdown(report))
     again = extract(read_text(text, "x.md"))
-    assert _diff(report.flat(), again.flat()) == {}
+    assert differences(again.flat(), report.flat(), types=True) == {}
     assert sorted(s.number for s in again.sections) == [1, 2, 3, 4, 5, 6]
 
 

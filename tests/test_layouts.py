@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -28,10 +27,8 @@ from strategies import (
     layouts,
     quirk_sets,
 )
+from support import SEEDS, differences
 
-_ROOT = Path(__file__).resolve().parent.parent
-SEEDS = next((d for d in (_ROOT / "examples" / "seeds", _ROOT.parent / "shared" / "seeds")
-              if d.is_dir()), _ROOT / "examples" / "seeds")
 FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                      HealthCheck.data_too_large])
 NO_SHRINK = settings(FAST, max_examples=5, phases=[Phase.explicit, Phase.generate])
@@ -39,12 +36,6 @@ NO_SHRINK = settings(FAST, max_examples=5, phases=[Phase.explicit, Phase.generat
 
 def parse(text: str):
     return extract(read_text(text, "generated.txt"))
-
-
-def differences(got: dict, expected: dict) -> dict:
-    missing = object()
-    return {k: (got.get(k, "MISSING"), expected.get(k, "MISSING"))
-            for k in sorted(set(got) | set(expected)) if got.get(k, missing) != expected.get(k, missing)}
 
 
 def _table3_rows(fmt: Format) -> list[tuple[str, list[str]]]:
@@ -229,7 +220,6 @@ def mutate(text: str, rng: random.Random, steps: int) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="shared/seeds not beside the repository")
 @settings(FAST, max_examples=250)
 @given(index=st.integers(0, 99), seed=st.integers(0, 2**32 - 1), steps=st.integers(1, 8))
 def test_fuzz_mutated_seeds(index, seed, steps):

@@ -4,7 +4,6 @@ person to confirm what OCR read; the clear error when OCR is not installed."""
 from __future__ import annotations
 
 import fnmatch
-import json
 from pathlib import Path
 
 import pytest
@@ -17,10 +16,8 @@ from gongkai.errors import InputError
 from gongkai.inputs import parse_file
 from gongkai.readers.ocr import ocr_available
 from scans import pdftoppm_available, render, scanned_pdf
-from support import SHARED
+from support import REAL, REAL_PDFS, truth
 
-REAL = SHARED / "fixtures" / "real"
-REAL_PDFS = ["hongze-district-2023", "hongze-district-2024", "huaian-city-2024"]
 needs_ocr = pytest.mark.skipif(not ocr_available(), reason='OCR extra not installed (pip install ".[ocr]")')
 needs_scans = pytest.mark.skipif(not (REAL.exists() and pdftoppm_available()),
                                  reason="needs shared/ beside the checkout and pdftoppm (poppler-utils)")
@@ -30,7 +27,7 @@ FLAGS = {"O701", "O702", "S205", "S206", "S207", "S211", "S215", "S216"}
 
 
 def _truth(name: str) -> dict:
-    return json.loads((REAL / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return truth(name, REAL)
 
 
 def _score(report, truth: dict) -> tuple[int, int, list[str]]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,10 +13,8 @@ from gongkai.checks import run_checks
 from gongkai.errors import InputError
 from gongkai.inputs import parse_file
 from gongkai.readers import read_document
-from support import SEEDS, SHARED, seed_names
+from support import REAL, REAL_PDFS, SEEDS, differences, seed_names, truth
 
-REAL = SHARED / "fixtures" / "real"
-REAL_PDFS = ["hongze-district-2023", "hongze-district-2024", "huaian-city-2024"]
 needs_shared = pytest.mark.skipif(not REAL.exists(), reason="shared/ not beside the checkout")
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 
@@ -35,11 +32,7 @@ EXPECTED_CODES = {
 @needs_shared
 @pytest.mark.parametrize("name", REAL_PDFS)
 def test_real_pdf_equals_truth_cell_by_cell(name: str) -> None:
-    truth = json.loads((REAL / f"{name}.truth.json").read_text(encoding="utf-8"))
-    got = parse_file(REAL / f"{name}.pdf").flat()
-    assert set(got) == set(truth), f"keys differ: {set(got) ^ set(truth)}"
-    wrong = {k: (truth[k], got[k]) for k in truth if got[k] != truth[k] or type(got[k]) is not type(truth[k])}
-    assert not wrong
+    assert differences(parse_file(REAL / f"{name}.pdf").flat(), truth(name, REAL), types=True) == {}
 
 
 @needs_shared

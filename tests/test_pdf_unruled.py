@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from gongkai.inputs import parse_file
 from gongkai.readers.document import Table
 from gongkai.readers.pages import document
 from gongkai.readers.pdf_layout import page_lines
-from support import SEEDS, seed_names
+from support import SEEDS, seed_names, truth
 from unruled import unruled_pdf
 
 needs_office = pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
@@ -88,7 +87,7 @@ def test_numbers_set_apart_in_one_line_are_not_a_table_alone() -> None:
 
 
 def _truth(name: str) -> dict:
-    return json.loads((SEEDS / f"{name}.truth.json").read_text(encoding="utf-8"))
+    return truth(name)
 
 
 @needs_office

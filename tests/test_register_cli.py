@@ -1,6 +1,6 @@
 """`gongkai register …` on the command line: import, export, report, explain, close-year; the database named by
 --db or GONGKAI_DATABASE_URL (never the user's real folder); one-line errors with exit code 2. The commands that
-touch the database run on SQLite and on PostgreSQL (test_register_db's fixtures).
+touch the database run on SQLite and on PostgreSQL (the fixtures of conftest.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from gongkai.cli import main
 from gongkai.register import store
 from gongkai.register.db import Agency, Application, open_register
 from gongkai.register.report import build_report
-from test_register_db import register_url_fixture  # noqa: F401 (the fixture, by name)
+from support import one_line_error, run_register, write_lines
 
 AGENCY = "某市生态环境局"
 TODAY = date.today()
@@ -35,24 +35,7 @@ def _no_real_register(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
 
 
-def run(*args: str, db: str | None = None):
-    """The command through click, with the register named by GONGKAI_DATABASE_URL (as a user would set it)."""
-    env = {"GONGKAI_DATABASE_URL": db} if db else {}
-    return CliRunner().invoke(main, ["register", *args], env=env)
-
-
-def one_line_error(result, code: int = 2) -> str:
-    assert result.exit_code == code, (result.exit_code, result.output, result.stderr)
-    assert "Traceback" not in result.stderr
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("gongkai: "), result.stderr
-    return lines[0]
-
-
-def write(path: Path, lines: list[str]) -> Path:
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+run, write = run_register, write_lines
 
 
 @pytest.fixture(name="files")

@@ -2,24 +2,19 @@
 
 Every test runs twice: on a real SQLite file in tmp_path and on the real PostgreSQL server (in a schema of its
 own, created for the test and dropped after it, so tests never see each other's data). PostgreSQL tests skip,
-saying why, only when the server does not answer. test_register_import.py imports the fixtures (`*_fixture`).
+saying why, only when the server does not answer. The fixtures are in conftest.py.
 """
 
 from __future__ import annotations
 
-import os
 import threading
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
 from gongkai.register import store
@@ -36,61 +31,16 @@ from gongkai.register.db import (
     open_register,
 )
 from gongkai.register.store import ConflictError, NotFound, RecordInvalid
+from support import REGISTER_AGENCY, REGISTER_TODAY, count, run_threads
 
 pytestmark = pytest.mark.usefixtures("english")  # the assertions read the library's messages in English
 
-POSTGRES = os.environ.get("GONGKAI_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-TODAY = date(2026, 1, 31)
-AGENCY = "测试县人民政府办公室"
-
-
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A fresh schema on the server for one test, dropped afterwards; yields a URL that works in it."""
-    admin = create_engine(POSTGRES, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    schema = f"test_{uuid.uuid4().hex[:16]}"
-    try:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    except OperationalError as exc:
-        admin.dispose()
-        pytest.skip(f"PostgreSQL is not reachable at {POSTGRES} ({str(exc).splitlines()[0]}); "
-                    "set GONGKAI_TEST_POSTGRES to a server to run these tests on it")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        admin.dispose()
-
-
-@pytest.fixture(name="register_url", params=["sqlite", "postgresql"])
-def register_url_fixture(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """The URL of an empty database: a new SQLite file, or a new PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'register.sqlite'}"
-        return
-    with postgres_schema() as url:
-        yield url
-
-
-@pytest.fixture(name="register")
-def register_fixture(register_url: str) -> Iterator[Register]:
-    """An open register with one agency in it."""
-    reg = open_register(register_url)
-    store.add_agency(reg, AGENCY, "government", user="setup")
-    yield reg
-    reg.close()
+AGENCY, TODAY = REGISTER_AGENCY, REGISTER_TODAY
 
 
 def add(reg: Register, number: str, **values) -> int:
     values = {"received": date(2025, 3, 3), "applicant": "自然人"} | values
     return store.add_application(reg, AGENCY, number=number, user="clerk", today=TODAY, **values)
-
-
-def count(reg: Register, model, *where) -> int:
-    with reg.sessions() as session:
-        return session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 # ── schema ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -289,27 +239,6 @@ def test_agencies_cases_documents_and_yearly_counts(register: Register) -> None:
 
 
 # ── concurrent writers ──────────────────────────────────────────────────────────────────────────────────
-
-
-def run_threads(target, arguments: list[tuple]) -> None:
-    """Start every thread at once (a barrier), wait for all, and fail with the first error any raised."""
-    barrier = threading.Barrier(len(arguments))
-    errors: list[BaseException] = []
-
-    def run(*args) -> None:
-        barrier.wait()
-        try:
-            target(*args)
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=run, args=args) for args in arguments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
 
 
 def test_concurrent_writers_adding_applications_lose_none(register: Register, register_url: str) -> None:

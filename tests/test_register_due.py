@@ -14,8 +14,7 @@ from gongkai.register.db import open_register
 from gongkai.register.deadline import compute_deadline
 from gongkai.register.due import open_applications
 from gongkai.register.tabular import import_file
-from test_register_cli import one_line_error, run, write
-from test_register_db import register_url_fixture  # noqa: F401 (the fixture, by name)
+from support import one_line_error, run_register, write_lines
 
 AGENCY = "某县财政局"
 HEADER = "编号,收到日期,申请人类型,答复日期,办理结果,渠道,补正告知日期,补正收到日期,延期,征求意见开始,征求意见结束"
@@ -26,7 +25,7 @@ def _register(register_url: str, tmp_path: Path, rows: list[str]):
 
     reg = open_register(register_url)
     store.add_agency(reg, AGENCY)
-    import_file(reg, write(tmp_path / "申请.csv", [HEADER, *rows]), AGENCY)
+    import_file(reg, write_lines(tmp_path / "申请.csv", [HEADER, *rows]), AGENCY)
     return reg
 
 
@@ -70,14 +69,14 @@ def test_working_days_left_counts_the_calendar(received: date, offset: int, tmp_
 
 def test_cli_lists_and_exits_1_when_overdue(register_url: str, tmp_path: Path) -> None:
     _register(register_url, tmp_path, ["A-1,2026-02-10,自然人,,,网络,,,,,"]).close()
-    on_time = run("deadlines", "--today", "2026-03-10", db=register_url)
+    on_time = run_register("deadlines", "--today", "2026-03-10", db=register_url)
     assert on_time.exit_code == 0 and on_time.output.split("\t")[:3] == ["A-1", "2026-02-10", "2026-03-16"]
-    overdue = run("deadlines", "--overdue", "--today", "2026-03-18", db=register_url)
+    overdue = run_register("deadlines", "--overdue", "--today", "2026-03-18", db=register_url)
     assert overdue.exit_code == 1 and "逾期 2 个工作日" in overdue.output
-    assert "Traceback" not in one_line_error(run("deadlines", "--today", "someday", db=register_url))
+    assert "Traceback" not in one_line_error(run_register("deadlines", "--today", "someday", db=register_url))
 
 
 @pytest.mark.parametrize("today", ["2026-03-16"])
 def test_due_today_is_zero_left(register_url: str, tmp_path: Path, today: str) -> None:
     _register(register_url, tmp_path, ["A-1,2026-02-10,自然人,,,网络,,,,,"]).close()
-    assert "剩 0 个工作日" in run("deadlines", "--today", today, db=register_url).output
+    assert "剩 0 个工作日" in run_register("deadlines", "--today", today, db=register_url).output

@@ -33,7 +33,9 @@ from gongkai.register.tabular import (
     import_file,
     parse_date,
 )
-from test_register_db import AGENCY, TODAY, count, register_fixture, register_url_fixture, run_threads  # noqa: F401 (the fixtures, by name)
+from support import REGISTER_AGENCY as AGENCY
+from support import REGISTER_TODAY as TODAY
+from support import count, run_threads
 
 pytestmark = pytest.mark.usefixtures("english")  # the assertions read the library's messages in English
 

@@ -42,7 +42,9 @@ from gongkai.register.outcomes import applicants, case_kinds, document_kinds, ou
 from gongkai.register.report import build_report, close_year, explain, format_id, only_agency, source_of
 from gongkai.register.store import RegisterError
 from gongkai.register.tabular import insert_rows
-from test_register_db import AGENCY, TODAY, register_fixture, register_url_fixture, run_threads  # noqa: F401
+from support import REGISTER_AGENCY as AGENCY
+from support import REGISTER_TODAY as TODAY
+from support import run_threads
 
 pytestmark = pytest.mark.usefixtures("english")  # the assertions read the library's messages in English
 

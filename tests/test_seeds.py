@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from gongkai.checks import run_checks
 from gongkai.inputs import parse_file
-from support import SEEDS, SHARED, seed_names
+from support import SEEDS, SHARED, Seed, differences, seed_names
 
 
-@pytest.mark.parametrize("name", seed_names())
-def test_flat_equals_truth_cell_by_cell(name: str) -> None:
-    truth = json.loads((SEEDS / f"{name}.truth.json").read_text(encoding="utf-8"))
-    got = parse_file(SEEDS / f"{name}.txt").flat()
-    assert set(got) == set(truth), f"keys differ: {set(got) ^ set(truth)}"
-    wrong = {k: (truth[k], got[k]) for k in truth if got[k] != truth[k] or type(got[k]) is not type(truth[k])}
-    assert not wrong
+def test_flat_equals_truth_cell_by_cell(seed: Seed) -> None:
+    assert differences(parse_file(seed.path).flat(), seed.truth, types=True) == {}
 
 
 def test_all_seeds_parse_to_1006_cells() -> None:

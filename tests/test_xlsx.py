@@ -23,9 +23,9 @@ from gongkai.readers.xlsx import read_xlsx_file
 from gongkai.serialized import report_from_flat
 from gongkai.workbook import INFO_SHEET, KEY_FORMAT, KEYS_SHEET, PROSE_SHEET, table_sheet
 from gongkai.writers.xlsx import write_template, write_workbook
+from support import differences, seed_files
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "examples" / "seeds").glob("*.txt"))
+SEEDS = seed_files()
 FORMAT_IDS = list(all_formats())
 
 
@@ -36,12 +36,6 @@ def read(path: Path) -> Report:
 def section_texts(report: Report) -> dict[int, str]:
     """Section number → prose, for all six (a section the report lacks has no prose)."""
     return {n: (s.text if (s := report.section(n)) else "") for n in range(1, 7)}
-
-
-def differences(got: dict, expected: dict) -> dict:
-    missing = object()
-    return {k: (got.get(k, "MISSING"), expected.get(k, "MISSING"))
-            for k in sorted(set(got) | set(expected)) if got.get(k, missing) != expected.get(k, missing)}
 
 
 def key_map(path: Path) -> tuple[str, dict[str, tuple[str, str, str]]]:
