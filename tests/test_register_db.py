@@ -46,12 +46,24 @@ def add(reg: Register, number: str, **values) -> int:
 # ── schema ──────────────────────────────────────────────────────────────────────────────────────────────
 
 
+# Columns migration 0003 added to existing tables: SQLite cannot add their FOREIGN KEY (see the migration).
+SQLITE_UNCONSTRAINED = {("agencies", "region_id"), ("audit_log", "agency_id")}
+
+
+def _unexplained(difference: tuple, sqlite: bool) -> bool:
+    if not (sqlite and difference[0] == "add_fk"):
+        return True
+    constraint = difference[1]
+    return {(constraint.table.name, c.name) for c in constraint.columns} - SQLITE_UNCONSTRAINED != set()
+
+
 def test_migrations_build_exactly_the_models_schema(register_url: str) -> None:
     reg = open_register(register_url)
     try:
         with reg.engine.connect() as connection:
-            assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
-            assert MigrationContext.configure(connection).get_current_revision() == "0002"
+            differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+            assert [d for d in differences if _unexplained(d, reg.is_sqlite)] == []
+            assert MigrationContext.configure(connection).get_current_revision() == "0003"
     finally:
         reg.close()
 
@@ -82,7 +94,7 @@ def test_many_openers_of_a_new_register_migrate_it_once(register_url: str) -> No
         thread.join()
     assert errors == []
     with registers[0].engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
     for reg in registers:
         reg.close()
 

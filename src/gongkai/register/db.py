@@ -117,6 +117,18 @@ class Agency(Record):
     name: Mapped[str]
     kind: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))  # migration 0003
+
+
+class Region(Record):
+    """A county, city or province whose supervising office (政务公开办) oversees the agencies in it and in the
+    regions under it (migration 0003)."""
+
+    __tablename__ = "regions"
+    __table_args__ = (_active_unique("uq_regions_name", "name"),)
+
+    name: Mapped[str]
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))
 
 
 def _tracks_years(*names: str) -> Any:
@@ -160,6 +172,8 @@ class Application(Record):
     received_year: Mapped[int]
     channel: Mapped[str | None] = mapped_column(String(8))  # Channel value: 当面, 邮寄, 网络, 传真
     applicant: Mapped[str] = mapped_column(String(32))  # table 三 column key
+    applicant_name: Mapped[str | None] = mapped_column(Text)  # 申请人: whom the letters address (migration 0003)
+    contact: Mapped[str | None] = mapped_column(Text)  # 联系方式: address, telephone, e-mail (migration 0003)
     subject: Mapped[str | None] = mapped_column(Text)  # 申请内容
     correction_asked: Mapped[date | None]  # 补正告知
     correction_received: Mapped[date | None]  # 补正收到
@@ -272,10 +286,12 @@ class AuditEntry(Base):
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),
+                      Index("ix_audit_log_agency", "agency_id", "at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))  # whose record (migration 0003)
     user_name: Mapped[str] = mapped_column(String(128))
     action: Mapped[str] = mapped_column(String(16))  # create, update, withdraw, import
     table_name: Mapped[str] = mapped_column(String(64))
@@ -283,6 +299,72 @@ class AuditEntry(Base):
     field: Mapped[str | None] = mapped_column(String(64))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+
+
+class Role(StrEnum):
+    """What a person may do: an officer keeps one agency's register, a supervisor reads every agency of a region,
+    an admin manages agencies, regions and people."""
+
+    OFFICER = "officer"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class User(Record):
+    """A person who logs in to the web application (migration 0003). Passwords are argon2 hashes."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        _active_unique("uq_users_name", "name"),
+        CheckConstraint("role IN ('officer', 'supervisor', 'admin')", name="ck_users_role"),
+    )
+
+    name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))  # an officer's agency
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"))  # a supervisor's region
+    disabled: Mapped[bool] = mapped_column(server_default=text("false"))
+    password_changed_at: Mapped[datetime | None]
+
+
+class WebSession(Base):
+    """A logged-in browser (a cookie) or API client (a bearer token); only the token's SHA-256 is stored."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user", "user_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(8))  # page or api
+    csrf: Mapped[str] = mapped_column(String(64))  # the form token of a page session
+    created_at: Mapped[datetime]
+    seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
+class LoginFailure(Base):
+    """A failed login, for throttling repeated guesses at one name."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_name", "name", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime]
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class ReportText(Record):
+    """The prose of one section of an agency's report of one year, written in the web application."""
+
+    __tablename__ = "report_texts"
+    __table_args__ = (_active_unique("uq_report_texts", "agency_id", "year", "section"),)
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    section: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
 
 
 def now() -> datetime:
