@@ -96,6 +96,17 @@ def section_bodies(report: Report) -> tuple[dict[int, list[str]], list[str]]:
     return bodies, closing
 
 
+def section_parts(report: Report, number: int, has_table: bool) -> tuple[list[str], list[str]]:
+    """A section's prose lines before its table and after it: all before, unless the source printed
+    some of them after the table (Section.table_at)."""
+    section = report.section(number)
+    if section is None:
+        return [], []
+    lines = section.text.split("\n")
+    at = len(lines) if section.table_at is None or not has_table else section.table_at
+    return [x for x in lines[:at] if x.strip()], [x for x in lines[at:] if x.strip()]
+
+
 def table_rows(table: TableLayout) -> list[list[LayoutCell]]:
     """The anchor cells of each grid row, left to right."""
     rows: list[list[LayoutCell]] = [[] for _ in range(table.nrows)]

@@ -1,0 +1,308 @@
+"""Typesetting rules shared by the Word and HTML writers: where a label may break, how wide each
+table column is, and how the title falls into lines.
+
+Chinese has no spaces, so a label may only break between words. Words come from jieba's
+dictionary: the labels of every bundled format are segmented once, ahead of time, into
+`words.txt` beside this module (loading jieba's dictionary takes over a second, longer than a
+whole Word file takes to write); any other text (a format added as a TOML file, a long agency
+name) is segmented by jieba when it is installed, else character by character. On top of the
+words, the rules of Chinese line breaking (避头尾): no line starts with closing punctuation or
+ends with opening punctuation, and a list number (1. / 2、) stays with its first word.
+
+Widths are in em of the table's font (a Chinese character is 1 em, a digit or Latin letter ½).
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from gongkai.labels import normalize_text
+from gongkai.layout import LayoutCell, TableLayout
+from gongkai.printed import LIST_NUMBERING
+
+SHORT_WORD = 4  # a word of at most this many characters never breaks across lines
+OPENING = frozenset("（(“‘《〈【[「『〔")
+CLOSING = frozenset("）)”’》〉】]」』〕、，。；：！？,.;:!?%％·…")
+# Column widths of the blank official template (国办公开办函〔2021〕30号), in twips, by the number of
+# grid columns of a table: table 二 (4 equal), table 三 (3 label columns, 7 data), table 四 (15).
+# Only the proportions are used; a table of another shape starts from equal columns.
+TEMPLATE_GRIDS: dict[int, tuple[int, ...]] = {
+    4: (2435, 2435, 2435, 2435),
+    10: (754, 921, 3271, 685, 685, 685, 685, 685, 685, 685),
+    15: (649,) * 7 + (650,) * 8,
+}
+EPSILON = 0.01  # em: widths are sums of floats and become whole twips
+NOTE_MIN_CHARS = 9  # a parenthesis this long in a label is an explanatory note (set in 楷体, as the template)
+
+
+# ── words ────────────────────────────────────────────────────────────────────
+
+@cache
+def _known_words() -> dict[str, tuple[str, ...]]:
+    """The segmentation of every label of the bundled formats, from words.txt (tab between words)."""
+    text = (resources.files(__package__) / "words.txt").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            words = tuple(line.split("\t"))
+            out["".join(words)] = words
+    return out
+
+
+def segment(text: str) -> tuple[str, ...]:
+    """jieba's words of a text (its default mode: the dictionary, and its HMM for unknown words)."""
+    import jieba  # slow to load: only for text the word list does not know
+
+    jieba.setLogLevel(60)
+    return tuple(w for w in jieba.cut(text) if w)
+
+
+@cache
+def words(text: str) -> tuple[str, ...]:
+    """The words of a text: from the word list, else jieba, else one character at a time."""
+    known = _known_words().get(text)
+    if known is not None:
+        return known
+    try:
+        return segment(text)
+    except ImportError:
+        return tuple(text)
+
+
+def char_width(char: str) -> float:
+    """1 em for a Chinese character or full-width sign, ½ em for digits and Latin letters."""
+    return 1.0 if unicodedata.east_asian_width(char) in "WFA" else 0.5
+
+
+def text_width(text: str) -> float:
+    return sum(char_width(c) for c in text)
+
+
+def numbering(text: str) -> str:
+    """The list numbering a label starts with (（三） 三、 1.), as printed."""
+    normal = normalize_text(text)
+    m = LIST_NUMBERING.match(normal)
+    if not m or len(normal) != len(text):
+        return ""
+    return text[: m.end()]
+
+
+@cache
+def units(text: str) -> tuple[str, ...]:
+    """The pieces a label may break between: words joined by the rules of Chinese line breaking.
+
+    A label's numbering is one piece; a short name after it (（三）不予公开) is one piece too, so a
+    label of the official form never breaks inside its name.
+    """
+    number = numbering(text)
+    rest = text[len(number):]
+    if number and 0 < len(rest) <= SHORT_WORD:
+        return _glued([number, rest])
+    pieces = [number] if number else []
+    if rest:
+        offset = len(number)
+        pieces += [text[offset + s:offset + e] for s, e in _spans(words(text), offset)]
+    return _glued(pieces)
+
+
+def _spans(parts: Iterable[str], skip: int) -> list[tuple[int, int]]:
+    """(start, end) of the words after the first skip characters, cut at skip where a word crosses it."""
+    spans, at = [], 0
+    for part in parts:
+        start, end = at, at + len(part)
+        at = end
+        if end > skip:
+            spans.append((max(start, skip) - skip, end - skip))
+    return spans
+
+
+def _glued(pieces: list[str]) -> tuple[str, ...]:
+    """Closing punctuation to the piece before, opening punctuation and 1. / 2、 to the piece after."""
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if out and not carry and piece[0] in CLOSING:
+            out[-1] += piece
+        elif all(c in OPENING for c in piece) or _arabic_number(piece):
+            carry += piece
+        else:
+            out.append(carry + piece)
+            carry = ""
+    if carry:
+        out.append(carry)
+    return tuple(out)
+
+
+def _arabic_number(piece: str) -> bool:
+    """1. or 2、 (or the digits alone): a list number that must not end a line."""
+    return piece.rstrip(".、．").isdigit()
+
+
+def longest_unit(text: str) -> float:
+    """The width of the widest piece of text that may not break."""
+    return max((text_width(u) for line in text.split("\n") for u in units(line)), default=0.0)
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """The text in lines no wider than width em, broken only between pieces (a piece wider than
+    the line, a long word, is cut where it must)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        lines += _wrap_line(paragraph, width)
+    return lines
+
+
+def _wrap_line(text: str, width: float) -> list[str]:
+    lines: list[str] = []
+    line = ""
+    for unit in units(text) or ("",):
+        if line and text_width(line + unit) > width + EPSILON:
+            lines.append(line)
+            line = ""
+        while text_width(unit) > width + EPSILON and len(unit) > 1:  # a word longer than the line
+            cut = _fit(unit, width - text_width(line))
+            lines.append(line + unit[:cut])
+            line, unit = "", unit[cut:]
+        line += unit
+    lines.append(line)
+    return lines
+
+
+def _fit(text: str, width: float) -> int:
+    """How many leading characters of text fit in width (at least one)."""
+    used, count = 0.0, 0
+    for char in text:
+        used += char_width(char)
+        if used > width + EPSILON:
+            break
+        count += 1
+    return max(count, 1)
+
+
+def balanced(text: str, width: float) -> list[str]:
+    """Lines of about equal width (a title or a heading of a few lines), none wider than width."""
+    count = math.ceil(text_width(text) / width) if width > 0 else 1
+    for n in range(max(count, 1), len(text) + 1):
+        lines = wrap(text, min(width, text_width(text) / n + 1))
+        if len(lines) <= n and all(text_width(line) <= width for line in lines):
+            return lines
+    return wrap(text, width)
+
+
+def note_start(text: str) -> int | None:
+    """Where an explanatory note in parentheses begins in a label (the template sets it in 楷体)."""
+    at = text.find("（", len(numbering(text)))
+    while at != -1:
+        close = text.find("）", at)
+        if close != -1 and close - at + 1 >= NOTE_MIN_CHARS:
+            return at
+        at = text.find("（", at + 1)
+    return None
+
+
+# ── tables ───────────────────────────────────────────────────────────────────
+
+@dataclass(slots=True)
+class Geometry:
+    """A table set in a given width: each grid column's width and each cell's lines."""
+
+    widths: list[float]  # em of the table font, per grid column
+    lines: dict[int, list[str]]  # id(cell) → its lines
+    padding: float
+
+    def span(self, cell: LayoutCell) -> float:
+        return sum(self.widths[cell.col:cell.col + cell.colspan])
+
+    def row_lines(self, table: TableLayout) -> list[int]:
+        """The lines each grid row needs, a row-spanning cell's lines shared among its rows."""
+        need = [1] * table.nrows
+        for cell in sorted(table.cells, key=lambda c: c.rowspan):
+            lines = len(self.lines[id(cell)])
+            rows = range(cell.row, cell.row + cell.rowspan)
+            have = sum(need[r] for r in rows)
+            if lines > have:
+                need[rows[-1]] += lines - have
+        return need
+
+
+def _minimum(table: TableLayout, padding: float) -> list[float]:
+    """Each grid column's narrowest width: its widest unbreakable piece (single-column cells)."""
+    least = [padding + 1.0] * table.ncols
+    for cell in table.cells:
+        if cell.colspan == 1:
+            least[cell.col] = max(least[cell.col], longest_unit(cell.text) + padding)
+    return least
+
+
+def column_widths(table: TableLayout, total: float, padding: float) -> list[float]:
+    """Widths in the proportions of the official template, each column at least its minimum.
+
+    Columns below their minimum are set to it, and the rest share what remains in the template's
+    proportions (repeated until every column holds).
+    """
+    weights = [float(w) for w in TEMPLATE_GRIDS.get(table.ncols, (1,) * table.ncols)]
+    least = _minimum(table, padding)
+    if sum(least) >= total:
+        return [total * w / sum(least) for w in least]
+    fixed: set[int] = set()
+    while True:
+        free = [c for c in range(table.ncols) if c not in fixed]
+        scale = (total - sum(least[c] for c in fixed)) / sum(weights[c] for c in free)
+        short = {c for c in free if weights[c] * scale < least[c]}
+        if not short:
+            return [least[c] if c in fixed else weights[c] * scale for c in range(table.ncols)]
+        fixed |= short
+
+
+def geometry(table: TableLayout, total: float, padding: float) -> Geometry:
+    """The table set in total em: column widths, and every cell's text in lines."""
+    widths = column_widths(table, total, padding)
+    result = Geometry(widths, {}, padding)
+    for cell in table.cells:
+        room = result.span(cell) - padding
+        result.lines[id(cell)] = [cell.text] if cell.key is not None else wrap(cell.text, room)
+    return result
+
+
+# ── the title ────────────────────────────────────────────────────────────────
+
+def title_lines(title: str, agency: str | None, width: float) -> list[str]:
+    """The title in lines as official documents set it: whole when it fits, else the agency on its
+    own line(s) and {year}年政府信息公开工作年度报告 on the next, each line broken only between words."""
+    if text_width(title) <= width:
+        return [title]
+    if agency and title.startswith(agency) and len(title) > len(agency):
+        return balanced(agency, width) + balanced(title[len(agency):], width)
+    return balanced(title, width)
+
+
+# ── the word list ────────────────────────────────────────────────────────────
+
+def label_texts() -> list[str]:
+    """Every label, header and title tail of the bundled formats' tables, in a stable order."""
+    from gongkai.formats import all_formats
+    from gongkai.layout import table2, table3, table4
+
+    texts: set[str] = set()
+    for fmt in all_formats().values():
+        texts.add(fmt.report_title)
+        for table in (table2(fmt), table3(fmt), table4(fmt)):
+            texts.update(line for c in table.cells if c.key is None for line in c.text.split("\n") if line)
+    return sorted(texts)
+
+
+def word_list() -> str:
+    """words.txt as jieba segments label_texts(): `python -m gongkai.writers.typeset` rewrites it."""
+    header = "# jieba's words of every table label of the bundled formats (gongkai.writers.typeset)\n"
+    return header + "".join("\t".join(segment(text)) + "\n" for text in label_texts())
+
+
+if __name__ == "__main__":
+    (resources.files(__package__) / "words.txt").write_text(word_list(), encoding="utf-8")  # type: ignore[attr-defined]
