@@ -1,7 +1,8 @@
-"""LibreOffice headless conversions (.doc → .docx for reading, .docx → .pdf for writing).
+"""Office conversions: LibreOffice headless (.doc → .docx for reading, .docx → .pdf for writing) and
+headless Chromium (a written web page printed to PDF, as a reader's browser would print it).
 
-Each conversion gets its own throwaway profile: two soffice processes sharing one profile
-block each other, and a user's open LibreOffice would swallow the request.
+Each conversion gets its own throwaway profile: two soffice (or chromium) processes sharing one
+profile block each other, and a user's open LibreOffice would swallow the request.
 """
 
 from __future__ import annotations
@@ -43,3 +44,30 @@ def convert(source: str | Path, target: str, outdir: str | Path, why: str,
     if not converted.exists():
         raise InputError(name, f"LibreOffice could not convert it to .{target} (corrupt or protected?)")
     return converted
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+def print_html(source: str | Path, pdf: str | Path, env: dict[str, str] | None = None) -> Path:
+    """Print a web page to PDF with headless Chromium, as the page's print styles lay it out.
+
+    The browser loads the local file only: no network, no extensions, a throwaway profile.
+    """
+    browser = chromium_path()
+    if browser is None:
+        raise InputError(str(source), "printing a web page needs Chromium (Debian: chromium)")
+    with tempfile.TemporaryDirectory(prefix="gongkai-chromium-") as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-extensions", f"--user-data-dir={profile}", f"--print-to-pdf={pdf}",
+               "--no-pdf-header-footer", Path(source).resolve().as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=TIMEOUT_SECONDS, check=False,
+                           env={**os.environ, **(env or {})})
+        except subprocess.TimeoutExpired:
+            raise InputError(str(source), f"Chromium took longer than {TIMEOUT_SECONDS} s to print it") from None
+    if not Path(pdf).exists():
+        raise InputError(str(source), "Chromium could not print it to PDF")
+    return Path(pdf)

@@ -32,7 +32,7 @@ from docx.shared import Cm
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
 from gongkai.writers import typeset
-from gongkai.writers.html import header_rows, report_title, section_bodies, section_headings, section_parts
+from gongkai.writers.html import closing_lines, report_title, section_headings, section_parts
 
 TITLE_FONT, HEADING_FONT, BODY_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312"
 NUMBER_FONT = "宋体"  # page numbers: 半角宋体阿拉伯数字
@@ -40,17 +40,10 @@ LATIN_FONT = "Times New Roman"
 # font → (alternative Word falls back to, w:family): GB2312 charset (86) for all
 FONT_FALLBACKS = {TITLE_FONT: ("宋体", "roman"), HEADING_FONT: ("SimHei", "modern"), BODY_FONT: ("仿宋", "modern"),
                   NOTE_FONT: ("楷体", "modern")}
-TITLE_PT, BODY_PT, TABLE_PT, NUMBER_PT = 22, 16, 10.5, 14  # 二号, 三号, 五号, 四号
-LINE_PT, TITLE_LINE_PT, TABLE_LINE_PT = 28, 35, 13.5  # fixed line heights
-TEXT_WIDTH_TWIPS = 8844  # A4 (21 cm) less 2.8 cm and 2.6 cm margins, in twentieths of a point
-TEXT_HEIGHT_PT = 637.8  # 29.7 cm less 3.7 cm and 3.5 cm
-CELL_MARGIN_TWIPS = 57  # 0.1 cm left and right inside each table cell
-CELL_PAD_PT = 2.0  # above and below the lines of a row
-SAFETY_EM = 0.1  # lines are set this much narrower than their cell: renderers round glyph positions
-KEEP_FRACTION = 0.5  # a table no taller than this share of a page is kept on one page
-GROUP_KEEP_FRACTION = 0.3  # likewise the rows under one row-spanning label
-TITLE_WIDTH_EM = (TEXT_WIDTH_TWIPS / 20) / TITLE_PT - 0.5
-LEAD_HEADING_MAX = 30  # a paragraph's own （一）… heading is at most this long
+TITLE_PT, BODY_PT, NUMBER_PT = 22, 16, 14  # 二号, 三号, 四号 (tables: typeset.TABLE_PT, 五号)
+LINE_PT, TITLE_LINE_PT = 28, 35  # fixed line heights
+TEXT_WIDTH_TWIPS = round(typeset.TEXT_WIDTH_PT * 20)  # A4 (21 cm) less 2.8 cm and 2.6 cm margins
+TITLE_WIDTH_EM = typeset.TEXT_WIDTH_PT / TITLE_PT - 0.5
 
 
 # ── XML helpers ──────────────────────────────────────────────────────────────
@@ -127,22 +120,11 @@ class _Body:
 # ── prose ────────────────────────────────────────────────────────────────────
 
 def _prose_runs(line: str) -> list[tuple[str, str]]:
-    """A paragraph that opens with its own heading (（一）主动公开情况。…) sets it in 楷体, the second
-    level of headings of an official document; the rest in 仿宋."""
-    lead = _lead_heading(line)
+    """A paragraph that opens with its own heading (（一）主动公开情况。…) sets it in 楷体, the rest in 仿宋."""
+    lead = typeset.lead_heading(line)
     if lead:
         return [(line[:lead], NOTE_FONT), (line[lead:], BODY_FONT)] if lead < len(line) else [(line, NOTE_FONT)]
     return [(line, BODY_FONT)]
-
-
-def _lead_heading(line: str) -> int:
-    """Length of a （一）… heading that opens a paragraph (up to its full stop), else 0."""
-    if not line.startswith("（") or typeset.numbering(line)[-1:] != "）":
-        return 0
-    stop = line.find("。")
-    if 0 < stop < LEAD_HEADING_MAX:
-        return stop + 1
-    return len(line) if len(line) <= LEAD_HEADING_MAX else 0
 
 
 def _title(body: _Body, report: Report) -> None:
@@ -154,26 +136,15 @@ def _title(body: _Body, report: Report) -> None:
             body.paragraph([], BODY_PT)
 
 
-def _closing(body: _Body, closing: list[str], published: bool) -> None:
-    """Signature and date: the date 右空四字, the signature centred over it (右空二字 at least)."""
-    if not closing:
-        return
-    em = BODY_PT
-    date = closing[-1] if published else None
-    signature = closing[0] if len(closing) == 2 or not published else None
-    date_right = 4.0
-    sign_right = 2.0
-    if date is not None:
-        sign_right = date_right + (typeset.text_width(date) - typeset.text_width(signature or "")) / 2
-    if sign_right < 2:
-        date_right += 2 - sign_right
-        sign_right = 2.0
+def _closing(body: _Body, signature: str | None, date: str | None) -> None:
+    """Signature and date right-aligned at the end, as typeset.closing_offsets places them."""
+    sign_right, date_right = typeset.closing_offsets(signature, date)
     before = LINE_PT * 2  # room for the seal
     if signature:
-        body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * em, before=before)
+        body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * BODY_PT, before=before)
         before = 0
     if date:
-        body.paragraph([(date, BODY_FONT)], BODY_PT, align="right", right=date_right * em, before=before)
+        body.paragraph([(date, BODY_FONT)], BODY_PT, align="right", right=date_right * BODY_PT, before=before)
 
 
 # ── tables ───────────────────────────────────────────────────────────────────
@@ -202,60 +173,27 @@ def _cell(cell: LayoutCell | None, lines: list[str], width: int, merge: str | No
         _set(pr, "w:vMerge", **({"val": "restart"} if merge == "restart" else {}))
     margins = _set(pr, "w:tcMar")  # per cell as well: LibreOffice ignores the table's own w:tblCellMar
     for side in ("left", "right"):
-        _set(margins, f"w:{side}", w=str(CELL_MARGIN_TWIPS), type="dxa")
+        _set(margins, f"w:{side}", w=str(round(typeset.CELL_MARGIN_PT * 20)), type="dxa")
     _set(pr, "w:vAlign", val=valign)
     align = "left" if cell is not None and cell.key is None and not cell.header else "center"
     at = 0
     for line in lines:
         p = _set(tc, "w:p")
-        _paragraph_pr(p, TABLE_LINE_PT, align=align, keep=keep)
+        _paragraph_pr(p, typeset.TABLE_LINE_PT, align=align, keep=keep)
         if line and cell is not None:
             for text, font in _cell_runs(cell, line, at):
-                _run(p, text, font, TABLE_PT)
+                _run(p, text, font, typeset.TABLE_PT)
         at += len(line)
     return tc
 
 
 class _TableWriter:
-    """One table as a w:tbl: geometry from typeset, rows kept together where they should be."""
+    """One table as a w:tbl, set on the page by typeset.set_table."""
 
     def __init__(self, layout: TableLayout) -> None:
         self.layout = layout
-        em_twips = TABLE_PT * 20
-        padding = 2 * CELL_MARGIN_TWIPS / em_twips + SAFETY_EM
-        self.geo = typeset.geometry(layout, TEXT_WIDTH_TWIPS / em_twips, padding)
-        self.twips = _twips(self.geo.widths, em_twips)
-        self.heights = [n * TABLE_LINE_PT + 2 * CELL_PAD_PT for n in self.geo.row_lines(layout)]
-        self.head = header_rows(layout)
-        self.keep = self._keeps()
-
-    def _keeps(self) -> list[bool]:
-        """Which rows stay on the page of the row below them."""
-        n = self.layout.nrows
-        if sum(self.heights) <= KEEP_FRACTION * TEXT_HEIGHT_PT:
-            return [r < n - 1 for r in range(n)]  # a short table: on one page
-        keep = [r < self.head for r in range(n)]  # the header rows with the first data row
-        for start, end in self._groups():
-            for r in range(start, end - 1):
-                keep[r] = True
-        return keep
-
-    def _groups(self) -> list[tuple[int, int]]:
-        """Row ranges under a row-spanning label short enough to keep on one page."""
-        out = []
-        for cell in self.layout.cells:
-            rows = range(cell.row, cell.row + cell.rowspan)
-            if cell.rowspan > 1 and sum(self.heights[r] for r in rows) <= GROUP_KEEP_FRACTION * TEXT_HEIGHT_PT:
-                out.append((rows.start, rows.stop))
-        return out
-
-    def _valign(self, cell: LayoutCell) -> str:
-        """Centred, except a label over rows that may break across pages: its text stays at the top,
-        on the first page, rather than falling on the page break."""
-        rows = range(cell.row, cell.row + cell.rowspan)
-        if cell.rowspan > 1 and not all(self.keep[r] for r in rows[:-1]):
-            return "top"
-        return "center"
+        self.set = typeset.set_table(layout)
+        self.twips = _twips(self.set.widths, typeset.TABLE_PT * 20)
 
     def element(self):
         tbl = OxmlElement("w:tbl")
@@ -277,28 +215,29 @@ class _TableWriter:
             _set(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
         _set(pr, "w:tblLayout", type="fixed")
         margins = _set(pr, "w:tblCellMar")
-        for side, size in (("top", CELL_PAD_PT * 20), ("left", CELL_MARGIN_TWIPS), ("bottom", CELL_PAD_PT * 20),
-                           ("right", CELL_MARGIN_TWIPS)):
-            _set(margins, f"w:{side}", w=str(round(size)), type="dxa")
+        for side, size in (("top", typeset.CELL_PAD_PT), ("left", typeset.CELL_MARGIN_PT),
+                           ("bottom", typeset.CELL_PAD_PT), ("right", typeset.CELL_MARGIN_PT)):
+            _set(margins, f"w:{side}", w=str(round(size * 20)), type="dxa")
 
     def _row(self, r: int, owner: list[LayoutCell | None]):
         tr = OxmlElement("w:tr")
         pr = _set(tr, "w:trPr")
         _set(pr, "w:cantSplit")
-        if r < self.head:
+        if r < self.set.head:
             _set(pr, "w:tblHeader")
+        keep = self.set.keep[r]
         c = 0
         while c < self.layout.ncols:
             cell = owner[c]
             span = cell.colspan if cell is not None else 1
             width = sum(self.twips[c:c + span])
             if cell is None:  # a gap in the layout: an empty cell keeps the grid whole
-                tr.append(_cell(None, [""], width, None, "center", self.keep[r]))
+                tr.append(_cell(None, [""], width, None, "center", keep))
             else:
                 first = cell.row == r
                 merge = None if cell.rowspan == 1 else ("restart" if first else "continue")
-                lines = self.geo.lines[id(cell)] if first else [""]
-                tr.append(_cell(cell, lines, width, merge, self._valign(cell), self.keep[r]))
+                lines = self.set.lines[id(cell)] if first else [""]
+                tr.append(_cell(cell, lines, width, merge, "top" if self.set.top(cell) else "center", keep))
             c += span
         return tr
 
@@ -389,9 +328,8 @@ def write_docx(report: Report, path: str | Path) -> None:
         root.remove(root[0])
     body = _Body(doc)
     _title(body, report)
-    _, closing = section_bodies(report)
     tables = layouts_by_section(report)
     for number, heading in section_headings(report):
         _section(body, report, number, heading, tables.get(number))
-    _closing(body, closing, bool(report.meta.published))
+    _closing(body, *closing_lines(report))
     doc.save(str(path))

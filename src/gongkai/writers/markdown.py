@@ -16,7 +16,8 @@ from pathlib import Path
 
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
-from gongkai.writers.html import header_rows, report_title, section_bodies, section_headings
+from gongkai.writers.html import report_title, section_bodies, section_headings
+from gongkai.writers.typeset import header_rows
 
 
 def _cell(text: str) -> str:

@@ -196,6 +196,33 @@ def balanced(text: str, width: float) -> list[str]:
     return wrap(text, width)
 
 
+LEAD_HEADING_MAX = 30  # a paragraph's own （一）… heading is at most this long
+
+
+def lead_heading(line: str) -> int:
+    """Length of the （一）… heading that opens a paragraph, up to its full stop (else 0): the
+    second level of headings of an official document, set in 楷体."""
+    if not line.startswith("（") or numbering(line)[-1:] != "）":
+        return 0
+    stop = line.find("。")
+    if 0 < stop < LEAD_HEADING_MAX:
+        return stop + 1
+    return len(line) if len(line) <= LEAD_HEADING_MAX else 0
+
+
+def closing_offsets(signature: str | None, date: str | None) -> tuple[float, float]:
+    """How far (in characters) the signature and the date stand from the right margin: the date
+    右空四字 and the signature centred over it; a signature longer than the date 右空二字, the date
+    then centred under it (GB/T 9704); with no date, the signature 右空二字."""
+    date_right, sign_right = 4.0, 2.0
+    if date is not None:
+        sign_right = date_right + (text_width(date) - text_width(signature or "")) / 2
+    if sign_right < 2:
+        date_right += 2 - sign_right
+        sign_right = 2.0
+    return sign_right, date_right
+
+
 def note_start(text: str) -> int | None:
     """Where an explanatory note in parentheses begins in a label (the template sets it in 楷体)."""
     at = text.find("（", len(numbering(text)))
@@ -209,27 +236,56 @@ def note_start(text: str) -> int | None:
 
 # ── tables ───────────────────────────────────────────────────────────────────
 
-@dataclass(slots=True)
-class Geometry:
-    """A table set in a given width: each grid column's width and each cell's lines."""
+# The page every writer sets a table on: A4 less the margins of GB/T 9704 (156 × 225 mm), tables in
+# 五号 (10.5 pt) on fixed 13.5 pt lines, 0.1 cm inside each cell left and right, 2 pt above and below.
+TEXT_WIDTH_PT, TEXT_HEIGHT_PT = 442.2, 637.8
+TABLE_PT, TABLE_LINE_PT = 10.5, 13.5
+CELL_MARGIN_PT, CELL_PAD_PT = 2.85, 2.0
+SAFETY_EM = 0.1  # lines are set this much narrower than their cell: renderers round glyph positions
+KEEP_FRACTION = 0.5  # a table no taller than this share of a page is kept on one page
+GROUP_KEEP_FRACTION = 0.3  # likewise the rows under one row-spanning label
 
+
+def table_rows(table: TableLayout) -> list[list[LayoutCell]]:
+    """The anchor cells of each grid row, left to right."""
+    rows: list[list[LayoutCell]] = [[] for _ in range(table.nrows)]
+    for cell in table.cells:
+        rows[cell.row].append(cell)
+    for row in rows:
+        row.sort(key=lambda c: c.col)
+    return rows
+
+
+def header_rows(table: TableLayout) -> int:
+    """How many leading rows hold only column headers, when no header comes after them (else 0:
+    table 二, whose every block has its own header rows)."""
+    rows = table_rows(table)
+    count = 0
+    while count < len(rows) and rows[count] and all(c.header for c in rows[count]):
+        count += 1
+    if any(c.header for row in rows[count:] for c in row):
+        return 0
+    return count
+
+
+@dataclass(slots=True)
+class TableSet:
+    """A table set on the page: each grid column's width, each cell's lines, and which rows must
+    stay on the page of the row below them."""
+
+    table: TableLayout
     widths: list[float]  # em of the table font, per grid column
     lines: dict[int, list[str]]  # id(cell) → its lines
-    padding: float
+    head: int  # leading header rows, repeated on every page
+    keep: list[bool]  # row r stays with row r + 1
 
     def span(self, cell: LayoutCell) -> float:
         return sum(self.widths[cell.col:cell.col + cell.colspan])
 
-    def row_lines(self, table: TableLayout) -> list[int]:
-        """The lines each grid row needs, a row-spanning cell's lines shared among its rows."""
-        need = [1] * table.nrows
-        for cell in sorted(table.cells, key=lambda c: c.rowspan):
-            lines = len(self.lines[id(cell)])
-            rows = range(cell.row, cell.row + cell.rowspan)
-            have = sum(need[r] for r in rows)
-            if lines > have:
-                need[rows[-1]] += lines - have
-        return need
+    def top(self, cell: LayoutCell) -> bool:
+        """A label over rows that may break across pages sits at the top of its cell, on the first
+        page, rather than in the middle, where the page break may fall."""
+        return cell.rowspan > 1 and not all(self.keep[cell.row:cell.row + cell.rowspan - 1])
 
 
 def _minimum(table: TableLayout, padding: float) -> list[float]:
@@ -261,14 +317,43 @@ def column_widths(table: TableLayout, total: float, padding: float) -> list[floa
         fixed |= short
 
 
-def geometry(table: TableLayout, total: float, padding: float) -> Geometry:
-    """The table set in total em: column widths, and every cell's text in lines."""
-    widths = column_widths(table, total, padding)
-    result = Geometry(widths, {}, padding)
+def _row_heights(table: TableLayout, lines: dict[int, list[str]]) -> list[float]:
+    """Each grid row's height in points, a row-spanning cell's lines shared among its rows."""
+    need = [1] * table.nrows
+    for cell in sorted(table.cells, key=lambda c: c.rowspan):
+        count = len(lines[id(cell)])
+        rows = range(cell.row, cell.row + cell.rowspan)
+        have = sum(need[r] for r in rows)
+        if count > have:
+            need[rows[-1]] += count - have
+    return [n * TABLE_LINE_PT + 2 * CELL_PAD_PT for n in need]
+
+
+def _keeps(table: TableLayout, heights: list[float], head: int) -> list[bool]:
+    """Which rows stay on the page of the row below: all of a short table; else the header rows
+    (with the first data row) and the rows under a row-spanning label short enough to keep."""
+    n = table.nrows
+    if sum(heights) <= KEEP_FRACTION * TEXT_HEIGHT_PT:
+        return [r < n - 1 for r in range(n)]
+    keep = [r < head for r in range(n)]
     for cell in table.cells:
-        room = result.span(cell) - padding
-        result.lines[id(cell)] = [cell.text] if cell.key is not None else wrap(cell.text, room)
-    return result
+        rows = range(cell.row, cell.row + cell.rowspan)
+        if cell.rowspan > 1 and sum(heights[r] for r in rows) <= GROUP_KEEP_FRACTION * TEXT_HEIGHT_PT:
+            for r in rows[:-1]:
+                keep[r] = True
+    return keep
+
+
+def set_table(table: TableLayout) -> TableSet:
+    """The table set on the page: column widths, every label in lines, rows kept together."""
+    padding = 2 * CELL_MARGIN_PT / TABLE_PT + SAFETY_EM
+    widths = column_widths(table, TEXT_WIDTH_PT / TABLE_PT, padding)
+    lines: dict[int, list[str]] = {}
+    for cell in table.cells:
+        room = sum(widths[cell.col:cell.col + cell.colspan]) - padding
+        lines[id(cell)] = [cell.text] if cell.key is not None else wrap(cell.text, room)
+    head = header_rows(table)
+    return TableSet(table, widths, lines, head, _keeps(table, _row_heights(table, lines), head))
 
 
 # ── the title ────────────────────────────────────────────────────────────────
