@@ -72,7 +72,8 @@ td {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
   .table-wrap {{ overflow: visible; margin: 0; }}
   table {{ min-width: 0 !important; table-layout: fixed; font-size: {typeset.TABLE_PT}pt;
     line-height: {typeset.TABLE_LINE_PT}pt; }}
-  th, td {{ padding: {typeset.CELL_PAD_PT}pt {typeset.CELL_MARGIN_PT}pt; border-width: .5pt; }}
+  th, td {{ padding: {typeset.CELL_PAD_PT}pt {typeset.CELL_MARGIN_PT}pt; border-width: .5pt;
+    box-decoration-break: clone; -webkit-box-decoration-break: clone; }}
   thead {{ display: table-header-group; }}
   tr {{ break-inside: avoid; page-break-inside: avoid; }}
   tr.keep {{ break-after: avoid; page-break-after: avoid; }}

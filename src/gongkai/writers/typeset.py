@@ -237,12 +237,12 @@ def note_start(text: str) -> int | None:
 # ── tables ───────────────────────────────────────────────────────────────────
 
 # The page every writer sets a table on: A4 less the margins of GB/T 9704 (156 × 225 mm), tables in
-# 五号 (10.5 pt) on fixed 13.5 pt lines, 0.1 cm inside each cell left and right, 2 pt above and below.
+# 五号 (10.5 pt) on fixed 13 pt lines, 0.1 cm inside each cell left and right, 1 pt above and below.
 TEXT_WIDTH_PT, TEXT_HEIGHT_PT = 442.2, 637.8
-TABLE_PT, TABLE_LINE_PT = 10.5, 13.5
-CELL_MARGIN_PT, CELL_PAD_PT = 2.85, 2.0
+TABLE_PT, TABLE_LINE_PT = 10.5, 13.0
+CELL_MARGIN_PT, CELL_PAD_PT = 2.85, 1.0
 SAFETY_EM = 0.1  # lines are set this much narrower than their cell: renderers round glyph positions
-KEEP_FRACTION = 0.5  # a table no taller than this share of a page is kept on one page
+KEEP_FRACTION = 0.6  # a table no taller than this share of a page is kept on one page (table 三 is taller)
 GROUP_KEEP_FRACTION = 0.3  # likewise the rows under one row-spanning label
 
 
@@ -329,19 +329,34 @@ def _row_heights(table: TableLayout, lines: dict[int, list[str]]) -> list[float]
     return [n * TABLE_LINE_PT + 2 * CELL_PAD_PT for n in need]
 
 
-def _keeps(table: TableLayout, heights: list[float], head: int) -> list[bool]:
+def _keeps(table: TableLayout, heights: list[float], lines: dict[int, list[str]], head: int) -> list[bool]:
     """Which rows stay on the page of the row below: all of a short table; else the header rows
-    (with the first data row) and the rows under a row-spanning label short enough to keep."""
+    (with the first data row), the rows under a row-spanning label short enough to keep, and under
+    a longer one as many of its first rows as its lines need (its text is never cut by a page)."""
     n = table.nrows
     if sum(heights) <= KEEP_FRACTION * TEXT_HEIGHT_PT:
         return [r < n - 1 for r in range(n)]
     keep = [r < head for r in range(n)]
     for cell in table.cells:
         rows = range(cell.row, cell.row + cell.rowspan)
-        if cell.rowspan > 1 and sum(heights[r] for r in rows) <= GROUP_KEEP_FRACTION * TEXT_HEIGHT_PT:
-            for r in rows[:-1]:
-                keep[r] = True
+        if cell.rowspan == 1:
+            continue
+        if sum(heights[r] for r in rows) <= GROUP_KEEP_FRACTION * TEXT_HEIGHT_PT:
+            last = rows.stop - 1
+        else:  # a long group: at least the rows its label's lines need start on one page
+            last = _rows_for(heights, cell.row, len(lines[id(cell)]) * TABLE_LINE_PT + 2 * CELL_PAD_PT)
+        for r in range(cell.row, min(last, rows.stop - 1)):
+            keep[r] = True
     return keep
+
+
+def _rows_for(heights: list[float], start: int, height: float) -> int:
+    """The row from start at which the rows' heights first reach height, one more for safety."""
+    total, r = 0.0, start
+    while r < len(heights) and total < height:
+        total += heights[r]
+        r += 1
+    return r
 
 
 def set_table(table: TableLayout) -> TableSet:
@@ -353,7 +368,7 @@ def set_table(table: TableLayout) -> TableSet:
         room = sum(widths[cell.col:cell.col + cell.colspan]) - padding
         lines[id(cell)] = [cell.text] if cell.key is not None else wrap(cell.text, room)
     head = header_rows(table)
-    return TableSet(table, widths, lines, head, _keeps(table, _row_heights(table, lines), head))
+    return TableSet(table, widths, lines, head, _keeps(table, _row_heights(table, lines), lines, head))
 
 
 # ── the title ────────────────────────────────────────────────────────────────
