@@ -139,9 +139,11 @@ def _title(body: _Body, report: Report) -> None:
 def _closing(body: _Body, signature: str | None, date: str | None) -> None:
     """Signature and date right-aligned at the end, as typeset.closing_offsets places them."""
     sign_right, date_right = typeset.closing_offsets(signature, date)
+    body.keep_last_with_next()  # the last paragraph goes with the closing: no page holds a signature alone
     before = LINE_PT * 2  # room for the seal
     if signature:
-        body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * BODY_PT, before=before)
+        body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * BODY_PT, before=before,
+                       keep=bool(date))
         before = 0
     if date:
         body.paragraph([(date, BODY_FONT)], BODY_PT, align="right", right=date_right * BODY_PT, before=before)

@@ -80,7 +80,8 @@ td {{ font-variant-numeric: tabular-nums; white-space: nowrap; }}
   tr.open {{ break-inside: auto; page-break-inside: auto; }}
   table.keep {{ break-inside: avoid; page-break-inside: avoid; }}
   h1, h2, p.lead-in {{ break-after: avoid; page-break-after: avoid; }}
-  .closing {{ margin-top: 56pt; }}
+  .closing {{ margin-top: 56pt; break-inside: avoid; break-before: avoid; }}
+  section:last-of-type p:last-child {{ break-after: avoid; }}
 }}
 """
 
@@ -246,7 +247,7 @@ def _closing(report: Report) -> list[str]:
     if not (signature or date):
         return []
     sign_right, date_right = typeset.closing_offsets(signature, date)
-    out = ['<div class="closing">']
+    out = ['<div class="closing">']  # kept with the last paragraph in print (.closing, p:has(+ .closing))
     if signature:
         out.append(f'<p style="padding-right:{sign_right:g}em">{_text(signature)}</p>')
     if date:

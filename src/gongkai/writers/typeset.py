@@ -26,6 +26,7 @@ from gongkai.layout import LayoutCell, TableLayout
 from gongkai.printed import LIST_NUMBERING
 
 SHORT_WORD = 4  # a word of at most this many characters never breaks across lines
+NUMBERING_MAX = 8  # a label's list numbering (（十一）, 12.) is within its first characters
 OPENING = frozenset("（(“‘《〈【[「『〔")
 CLOSING = frozenset("）)”’》〉】]」』〕、，。；：！？,.;:!?%％·…")
 # Column widths of the blank official template (国办公开办函〔2021〕30号), in twips, by the number of
@@ -85,9 +86,10 @@ def text_width(text: str) -> float:
 
 def numbering(text: str) -> str:
     """The list numbering a label starts with (（三） 三、 1.), as printed."""
-    normal = normalize_text(text)
+    head = text[:NUMBERING_MAX]
+    normal = normalize_text(head)
     m = LIST_NUMBERING.match(normal)
-    if not m or len(normal) != len(text):
+    if not m or len(normal) != len(head):  # NFKC kept the length: positions still match
         return ""
     return text[: m.end()]
 
