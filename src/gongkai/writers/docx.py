@@ -22,12 +22,14 @@ free faces. Text is tagged zh-CN, so a renderer picks Simplified Chinese glyphs.
 from __future__ import annotations
 
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from lxml import etree
 
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
@@ -49,11 +51,9 @@ TITLE_WIDTH_EM = typeset.TEXT_WIDTH_PT / TITLE_PT - 0.5
 # ── XML helpers ──────────────────────────────────────────────────────────────
 
 def _set(parent, tag: str, **attrs: str):
-    element = OxmlElement(tag)
-    for name, value in attrs.items():
-        element.set(qn(f"w:{name}"), value)
-    parent.append(element)
-    return element
+    """A child element (lxml's SubElement: OxmlElement parses a snippet of XML for each element,
+    ten times slower, and a report has thousands)."""
+    return etree.SubElement(parent, qn(tag), {qn(f"w:{name}"): value for name, value in attrs.items()})
 
 
 def _run(paragraph, text: str, font: str, size: float, bold: bool = False):
@@ -163,30 +163,41 @@ def _cell_runs(cell: LayoutCell, line: str, start: int) -> list[tuple[str, str]]
     return [(line[:cut], base), (line[cut:], NOTE_FONT)]
 
 
-def _cell(cell: LayoutCell | None, lines: list[str], width: int, merge: str | None, valign: str,
-          keep: bool):
-    tc = OxmlElement("w:tc")
-    pr = _set(tc, "w:tcPr")
-    _set(pr, "w:tcW", w=str(width), type="dxa")
+# A table is written as XML text and parsed once: thousands of elements made one by one through
+# python-docx or lxml cost more than the rest of the document together.
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TABLE_LINE = round(typeset.TABLE_LINE_PT * 20)
+_TABLE_SIZE = round(typeset.TABLE_PT * 2)
+_CELL_MARGIN = round(typeset.CELL_MARGIN_PT * 20)
+
+
+def _run_xml(text: str, font: str) -> str:
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" '
+            f'w:hint="eastAsia"/><w:sz w:val="{_TABLE_SIZE}"/><w:szCs w:val="{_TABLE_SIZE}"/>'
+            f'<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+
+
+def _cell_xml(cell: LayoutCell | None, lines: list[str], width: int, merge: str | None, valign: str,
+              keep: bool) -> str:
     span = cell.colspan if cell is not None else 1
+    pr = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
-        _set(pr, "w:gridSpan", val=str(span))
+        pr += f'<w:gridSpan w:val="{span}"/>'
     if merge:
-        _set(pr, "w:vMerge", **({"val": "restart"} if merge == "restart" else {}))
-    margins = _set(pr, "w:tcMar")  # per cell as well: LibreOffice ignores the table's own w:tblCellMar
-    for side in ("left", "right"):
-        _set(margins, f"w:{side}", w=str(round(typeset.CELL_MARGIN_PT * 20)), type="dxa")
-    _set(pr, "w:vAlign", val=valign)
+        pr += '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
+    # margins per cell as well: LibreOffice ignores the table's own w:tblCellMar
+    pr += (f'<w:tcMar><w:left w:w="{_CELL_MARGIN}" w:type="dxa"/><w:right w:w="{_CELL_MARGIN}" w:type="dxa"/>'
+           f'</w:tcMar><w:vAlign w:val="{valign}"/>')
     align = "left" if cell is not None and cell.key is None and not cell.header else "center"
-    at = 0
+    ppr = (f'<w:pPr>{"<w:keepNext/>" if keep else ""}<w:spacing w:before="0" w:after="0" w:line="{_TABLE_LINE}" '
+           f'w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr>')
+    out, at = [f"<w:tc><w:tcPr>{pr}</w:tcPr>"], 0
     for line in lines:
-        p = _set(tc, "w:p")
-        _paragraph_pr(p, typeset.TABLE_LINE_PT, align=align, keep=keep)
-        if line and cell is not None:
-            for text, font in _cell_runs(cell, line, at):
-                _run(p, text, font, typeset.TABLE_PT)
+        runs = "".join(_run_xml(t, f) for t, f in _cell_runs(cell, line, at)) if line and cell is not None else ""
+        out.append(f"<w:p>{ppr}{runs}</w:p>")
         at += len(line)
-    return tc
+    out.append("</w:tc>")
+    return "".join(out)
 
 
 class _TableWriter:
@@ -198,35 +209,23 @@ class _TableWriter:
         self.twips = _twips(self.set.widths, typeset.TABLE_PT * 20)
 
     def element(self):
-        tbl = OxmlElement("w:tbl")
-        self._properties(tbl)
-        grid = _set(tbl, "w:tblGrid")
-        for width in self.twips:
-            _set(grid, "w:gridCol", w=str(width))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.twips)
         owner = self.layout.owner()
-        for r in range(self.layout.nrows):
-            tbl.append(self._row(r, owner[r]))
-        return tbl
+        rows = "".join(self._row(r, owner[r]) for r in range(self.layout.nrows))
+        return parse_xml(f'<w:tbl xmlns:w="{_W_NS}">{self._properties()}<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>')
 
-    def _properties(self, tbl) -> None:
-        pr = _set(tbl, "w:tblPr")
-        _set(pr, "w:tblW", w=str(sum(self.twips)), type="dxa")
-        _set(pr, "w:jc", val="center")
-        borders = _set(pr, "w:tblBorders")
-        for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-            _set(borders, f"w:{side}", val="single", sz="4", space="0", color="000000")
-        _set(pr, "w:tblLayout", type="fixed")
-        margins = _set(pr, "w:tblCellMar")
-        for side, size in (("top", typeset.CELL_PAD_PT), ("left", typeset.CELL_MARGIN_PT),
-                           ("bottom", typeset.CELL_PAD_PT), ("right", typeset.CELL_MARGIN_PT)):
-            _set(margins, f"w:{side}", w=str(round(size * 20)), type="dxa")
+    def _properties(self) -> str:
+        borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                          for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+        margins = "".join(f'<w:{side} w:w="{round(size * 20)}" w:type="dxa"/>'
+                          for side, size in (("top", typeset.CELL_PAD_PT), ("left", typeset.CELL_MARGIN_PT),
+                                             ("bottom", typeset.CELL_PAD_PT), ("right", typeset.CELL_MARGIN_PT)))
+        return (f'<w:tblPr><w:tblW w:w="{sum(self.twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+                f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+                f"<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr>")
 
-    def _row(self, r: int, owner: list[LayoutCell | None]):
-        tr = OxmlElement("w:tr")
-        pr = _set(tr, "w:trPr")
-        _set(pr, "w:cantSplit")
-        if r < self.set.head:
-            _set(pr, "w:tblHeader")
+    def _row(self, r: int, owner: list[LayoutCell | None]) -> str:
+        out = [f'<w:tr><w:trPr><w:cantSplit/>{"<w:tblHeader/>" if r < self.set.head else ""}</w:trPr>']
         keep = self.set.keep[r]
         c = 0
         while c < self.layout.ncols:
@@ -234,14 +233,15 @@ class _TableWriter:
             span = cell.colspan if cell is not None else 1
             width = sum(self.twips[c:c + span])
             if cell is None:  # a gap in the layout: an empty cell keeps the grid whole
-                tr.append(_cell(None, [""], width, None, "center", keep))
+                out.append(_cell_xml(None, [""], width, None, "center", keep))
             else:
                 first = cell.row == r
                 merge = None if cell.rowspan == 1 else ("restart" if first else "continue")
                 lines = self.set.lines[id(cell)] if first else [""]
-                tr.append(_cell(cell, lines, width, merge, "top" if self.set.top(cell) else "center", keep))
+                out.append(_cell_xml(cell, lines, width, merge, "top" if self.set.top(cell) else "center", keep))
             c += span
-        return tr
+        out.append("</w:tr>")
+        return "".join(out)
 
 
 def _twips(widths: list[float], em_twips: float) -> list[int]:
@@ -256,7 +256,6 @@ def _twips(widths: list[float], em_twips: float) -> list[int]:
 def _declare_fonts(doc) -> None:
     """Add the CJK fonts to word/fontTable.xml with their charset and fallback names."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from lxml import etree
 
     part = doc.part.part_related_by(RT.FONT_TABLE)
     table = etree.fromstring(part.blob)

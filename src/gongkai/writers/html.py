@@ -1,14 +1,17 @@
 """Writer for a report as one standalone web page in the official layout.
 
-The page holds the title, the six numbered section headings of the report's format each with
-its prose, tables 二, 三 and 四 right after the headings of sections 二, 三 and 四 (before the
-section's prose), and the signature and date right-aligned at the end. Tables come from
-gongkai.layout with their real rowspan/colspan, `<th scope>` for header and label cells and
-`<td>` for data. The inline style reads well on a phone (tables scroll sideways inside a
-wrapper) and prints on A4 (rows never split, table headers repeat on every page).
+The page holds the title (in lines at the agency / year boundary), the six numbered section
+headings of the report's format each with its prose, tables 二, 三 and 四 in sections 二, 三 and 四
+after the section's prose (or where the source printed them: `section_parts`), and the signature
+and date right-aligned at the end. Tables come from gongkai.layout with their real rowspan/colspan,
+`<th scope>` for header and label cells and `<td>` for data, and are set by
+gongkai.writers.typeset as the Word file sets them (column widths, labels in unbreakable word
+pieces, rows kept together). The inline style reads well on a phone (tables scroll sideways inside
+a wrapper) and prints on A4 as an official document: GB/T 9704 margins and sizes, rows never split,
+table headers repeated on every page, page numbers 「— 1 —」 outer-aligned.
 
-The helpers `report_title`, `section_bodies` and `closing_lines` are shared with the Markdown
-writer, so both lay a report out the same way.
+The helpers `report_title`, `section_bodies`, `section_parts` and `closing_lines` are shared with
+the Word and Markdown writers, so all lay a report out the same way.
 """
 
 from __future__ import annotations
