@@ -47,8 +47,10 @@ def _typed_plainly(table, qn, text_width: int = 8844) -> None:
         first = paragraphs[0]
         for p in paragraphs[1:]:
             cell.remove(p)
-        for run in runs:  # every run of the cell into its first paragraph
+        for run in runs:  # every run of the cell into its first paragraph, its text flowing freely
             first.append(run)
+            for brk in run.findall(qn("w:br")):
+                run.remove(brk)
         pr = first.find(qn("w:pPr"))
         for tag in ("w:spacing", "w:keepNext"):
             for element in pr.findall(qn(tag)):

@@ -168,13 +168,13 @@ def _cell_runs(cell: LayoutCell, line: str, start: int) -> list[tuple[str, str]]
 _W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TABLE_LINE = round(typeset.TABLE_LINE_PT * 20)
 _TABLE_SIZE = round(typeset.TABLE_PT * 2)
-_CELL_MARGIN = round(typeset.CELL_MARGIN_PT * 20)
 
 
-def _run_xml(text: str, font: str) -> str:
+def _run_xml(text: str, font: str, newline: bool = False) -> str:
+    """A run of a table cell (zh-CN comes from the document defaults); newline: a line break first."""
     return (f'<w:r><w:rPr><w:rFonts w:ascii="{LATIN_FONT}" w:hAnsi="{LATIN_FONT}" w:eastAsia="{font}" '
-            f'w:hint="eastAsia"/><w:sz w:val="{_TABLE_SIZE}"/><w:szCs w:val="{_TABLE_SIZE}"/>'
-            f'<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+            f'w:hint="eastAsia"/><w:sz w:val="{_TABLE_SIZE}"/><w:szCs w:val="{_TABLE_SIZE}"/></w:rPr>'
+            f'{"<w:br/>" if newline else ""}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
 
 
 def _cell_xml(cell: LayoutCell | None, lines: list[str], width: int, merge: str | None, valign: str,
@@ -185,18 +185,17 @@ def _cell_xml(cell: LayoutCell | None, lines: list[str], width: int, merge: str 
         pr += f'<w:gridSpan w:val="{span}"/>'
     if merge:
         pr += '<w:vMerge w:val="restart"/>' if merge == "restart" else "<w:vMerge/>"
-    # margins per cell as well: LibreOffice ignores the table's own w:tblCellMar
-    pr += (f'<w:tcMar><w:left w:w="{_CELL_MARGIN}" w:type="dxa"/><w:right w:w="{_CELL_MARGIN}" w:type="dxa"/>'
-           f'</w:tcMar><w:vAlign w:val="{valign}"/>')
+    pr += f'<w:vAlign w:val="{valign}"/>'
     align = "left" if cell is not None and cell.key is None and not cell.header else "center"
     ppr = (f'<w:pPr>{"<w:keepNext/>" if keep else ""}<w:spacing w:before="0" w:after="0" w:line="{_TABLE_LINE}" '
            f'w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr>')
-    out, at = [f"<w:tc><w:tcPr>{pr}</w:tcPr>"], 0
-    for line in lines:
-        runs = "".join(_run_xml(t, f) for t, f in _cell_runs(cell, line, at)) if line and cell is not None else ""
-        out.append(f"<w:p>{ppr}{runs}</w:p>")
+    out, at = [f"<w:tc><w:tcPr>{pr}</w:tcPr><w:p>{ppr}"], 0
+    for i, line in enumerate(lines):  # one paragraph, its lines broken by w:br
+        if line and cell is not None:
+            runs = _cell_runs(cell, line, at)
+            out += [_run_xml(t, f, newline=i > 0 and j == 0) for j, (t, f) in enumerate(runs)]
         at += len(line)
-    out.append("</w:tc>")
+    out.append("</w:p></w:tc>")
     return "".join(out)
 
 
