@@ -71,3 +71,22 @@ def test_notes_and_paragraph_headings() -> None:
     assert typeset.lead_heading("（一）主动公开情况。2024年，市政府…") == len("（一）主动公开情况。")
     assert typeset.lead_heading("（一）主动公开") == len("（一）主动公开")
     assert typeset.lead_heading("2024年，市政府…") == 0
+
+
+def test_writing_the_seeds_needs_no_segmenter() -> None:
+    """Every label of the bundled formats is in the word list and titles that fit are not segmented:
+    a report is written without loading jieba's dictionary (over a second)."""
+    import subprocess
+    import sys
+
+    from support import SEEDS
+
+    code = ("import sys, tempfile, pathlib\n"
+            "from gongkai.inputs import parse_file\n"
+            "from gongkai.writers.docx import write_docx\n"
+            "from gongkai.writers.html import render_html\n"
+            f"for p in sorted(pathlib.Path({str(SEEDS)!r}).glob('*.txt')):\n"
+            "    r = parse_file(p); write_docx(r, tempfile.mktemp(suffix='.docx')); render_html(r)\n"
+            "print('jieba' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -158,11 +158,11 @@ def _label(cell: LayoutCell) -> str:
     """A label's text with each piece that may not break (typeset.units) kept whole by the browser,
     and a note in parentheses in 楷体 (as the template sets it)."""
     note = typeset.note_start(cell.text)
-    main, tail = (cell.text, "") if note is None else (cell.text[:note], cell.text[note:])
-    out = "".join(_piece(unit) for unit in typeset.units(main)) if main else ""
-    if tail:
-        out += '<span class="note">' + "".join(_piece(unit) for unit in typeset.units(tail)) + "</span>"
-    return out
+    main, tail, at = [], [], 0
+    for unit in typeset.units(cell.text):  # a note begins with its parenthesis, where a piece begins
+        (main if note is None or at < note else tail).append(_piece(unit))
+        at += len(unit)
+    return "".join(main) + (f'<span class="note">{"".join(tail)}</span>' if tail else "")
 
 
 def _piece(unit: str) -> str:

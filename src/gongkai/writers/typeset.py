@@ -69,6 +69,8 @@ def words(text: str) -> tuple[str, ...]:
     known = _known_words().get(text)
     if known is not None:
         return known
+    if all(char_width(c) < 1 for c in text):  # digits and Latin letters: nothing to segment
+        return (text,)
     try:
         return segment(text)
     except ImportError:
@@ -190,6 +192,8 @@ def _fit(text: str, width: float) -> int:
 
 def balanced(text: str, width: float) -> list[str]:
     """Lines of about equal width (a title or a heading of a few lines), none wider than width."""
+    if text_width(text) <= width:  # one line: no need to know its words
+        return [text]
     count = math.ceil(text_width(text) / width) if width > 0 else 1
     for n in range(max(count, 1), len(text) + 1):
         lines = wrap(text, min(width, text_width(text) / n + 1))
@@ -294,8 +298,9 @@ def _minimum(table: TableLayout, padding: float) -> list[float]:
     """Each grid column's narrowest width: its widest unbreakable piece (single-column cells)."""
     least = [padding + 1.0] * table.ncols
     for cell in table.cells:
-        if cell.colspan == 1:
-            least[cell.col] = max(least[cell.col], longest_unit(cell.text) + padding)
+        if cell.colspan == 1:  # a value never breaks; a label between its pieces
+            widest = text_width(cell.text) if cell.key is not None else longest_unit(cell.text)
+            least[cell.col] = max(least[cell.col], widest + padding)
     return least
 
 
