@@ -286,25 +286,28 @@ def test_html_page_structure() -> None:
     title = "高安市行政务服务中心管委会2023年政府信息公开工作年度报告"
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in page and 'name="viewport"' in page
-    assert f"<title>{title}</title>" in page and f"<h1>{title}</h1>" in page
+    assert f"<title>{title}</title>" in page
+    assert "<h1>高安市行政务服务中心管委会<br>2023年政府信息公开工作年度报告</h1>" in page  # agency / year
     headings = re.findall(r"<h2>(.*?)</h2>", page)
     assert headings == ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
                         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况",
                         "六、其他需要报告的事项"]
     for css in ("break-inside: avoid", "table-header-group", "overflow-x: auto", "仿宋_GB2312", "FangSong",
-                "STFangsong", "Noto Serif CJK SC"):
+                "STFangsong", "FandolFang", "Noto Serif CJK SC"):
         assert css in page
-    # each table right after its section's heading, before the prose
+    # the source printed each table right after its section's heading, with no prose before it
     for number, table in (("二", "t2"), ("三", "t3"), ("四", "t4")):
         after = page.split(f"<h2>{number}、", 1)[1]
-        assert after.split("\n", 2)[1].startswith(f'<div class="table-wrap"><table class="{table}"')
-    assert '<th scope="colgroup" rowspan="3" colspan="3">（本列数据的勾稽关系为' in page
-    assert '<th scope="rowgroup" rowspan="22">三、本年度办理结果</th>' in page
-    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in page
+        assert after.split("\n", 2)[1].startswith(f'<div class="table-wrap"><table class="{table}')
+    bare = re.sub(r"</?span[^>]*>", "", page)  # labels come in unbreakable pieces: <span class="w">…</span>
+    assert '<th scope="colgroup" rowspan="3" colspan="3">（本列数据的勾稽关系为' in bare
+    assert '<th scope="rowgroup" rowspan="22" class="top">三、本年度办理结果</th>' in bare
+    assert '<th scope="colgroup" colspan="5">法人或其他组织</th>' in bare
+    assert '<span class="w">（三）</span><span class="w">不予公开</span>' in page
     assert '<td data-key="applications.new.natural_person">2</td>' in page
     assert page.count("<thead>") == 2  # tables 三 and 四; table 二 repeats its headers per block
-    closing = page.split('<div class="closing">', 1)[1]
-    assert closing.split("</div>")[0].strip() == "<p>高安市行政服务中心管委会</p>\n<p>2024年1月11日</p>"
+    closing = page.split('<div class="closing">', 1)[1].split("</div>")[0]
+    assert re.findall(r"<p[^>]*>(.*?)</p>", closing) == ["高安市行政服务中心管委会", "2024年1月11日"]
 
 
 def test_html_writer_escapes_text_and_fills_missing_sections() -> None:
@@ -331,7 +334,7 @@ def test_html_written_from_an_html_page_reads_the_same(name: str, tmp_path: Path
 
 def test_table2_of_a_2021_report_is_written_in_the_2021_wording() -> None:
     page = render_html(parse_file(SEEDS / "004_c82a2c402dd56cf8.txt"))
-    table2 = page.split('<table class="t2"', 1)[1].split("</table>", 1)[0]
+    table2 = re.sub(r"</?span[^>]*>", "", page.split('<table class="t2', 1)[1].split("</table>", 1)[0])
     assert "本年处理决定数量" in table2
     assert "上一年项目数量" not in table2 and "本年增/减" not in table2
 

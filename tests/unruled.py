@@ -1,5 +1,6 @@
-"""Test PDFs whose tables have no ruling lines: gongkai's Word output with every border removed,
-converted by LibreOffice, so the columns are held only by the spaces between the words."""
+"""Test PDFs whose tables have no ruling lines: gongkai's Word output with its tables typed plainly (as
+agencies type them) and every border removed, converted by LibreOffice, so the columns are held only
+by the spaces between the words."""
 
 from __future__ import annotations
 
@@ -25,6 +26,38 @@ def _restyle(table, qn) -> None:
             jc.set(qn("w:val"), side)
 
 
+def _typed_plainly(table, qn, text_width: int = 8844) -> None:
+    """The table as an agency types it in Word: equal columns, each cell's text one paragraph with
+    Word's default spacing and cell margins, centred. (gongkai's own tables are set on compact fixed
+    lines in columns fitted to their labels, each label broken into lines of its own; these tests are
+    about tables printed without lines as agencies print them.)"""
+    grid = table._tbl.find(qn("w:tblGrid"))
+    width = text_width // len(grid)
+    for col in grid:
+        col.set(qn("w:w"), str(width))
+    for margins in list(table._tbl.iter(qn("w:tblCellMar"), qn("w:tcMar"))):
+        margins.getparent().remove(margins)
+    for cell in table._tbl.iter(qn("w:tc")):
+        span = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}").set(qn("w:w"), str(width * int(span.get(qn("w:val"), "1")
+                                                                                  if span is not None else 1)))
+        cell.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}").set(qn("w:val"), "center")
+        paragraphs = cell.findall(qn("w:p"))
+        runs = [r for p in paragraphs for r in p.findall(qn("w:r"))]
+        first = paragraphs[0]
+        for p in paragraphs[1:]:
+            cell.remove(p)
+        for run in runs:  # every run of the cell into its first paragraph, its text flowing freely
+            first.append(run)
+            for brk in run.findall(qn("w:br")):
+                run.remove(brk)
+        pr = first.find(qn("w:pPr"))
+        for tag in ("w:spacing", "w:keepNext"):
+            for element in pr.findall(qn(tag)):
+                pr.remove(element)
+        pr.find(qn("w:jc")).set(qn("w:val"), "center")
+
+
 def _unruled_docx(report: Report, path: Path, restyled: bool) -> None:
     from docx import Document
     from docx.oxml import OxmlElement
@@ -46,6 +79,7 @@ def _unruled_docx(report: Report, path: Path, restyled: bool) -> None:
         properties.append(borders)
         for cell_borders in list(table._tbl.iter(qn("w:tcBorders"))):
             cell_borders.getparent().remove(cell_borders)
+        _typed_plainly(table, qn)
         if restyled:
             _restyle(table, qn)
     document.save(str(path))

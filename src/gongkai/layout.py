@@ -204,10 +204,19 @@ def table4(fmt: Format) -> TableLayout:
     return layout
 
 
+def _table2_format(report: Report, fmt: Format) -> Format:
+    """The format whose blocks table 二 is laid out in: the one its wording follows where that is not
+    table 三's (a 2021 report that kept the 2019 rows of table 三 still has the 2021 table 二)."""
+    wordings = report.meta.table2_formats
+    if not wordings or fmt.id in wordings:
+        return fmt
+    return all_formats().get(wordings[-1], fmt)
+
+
 def layouts(report: Report) -> list[TableLayout]:
     """The three official tables of a report, filled with its values."""
     fmt = report_format(report)
-    tables = [table2(fmt, report), table3(fmt), table4(fmt)]
+    tables = [table2(_table2_format(report, fmt), report), table3(fmt), table4(fmt)]
     for table in tables:
         for cell in table.cells:
             if cell.key is not None:

@@ -47,6 +47,9 @@ class Section:
     numbering: str  # the numbering as printed (一、 / 4、 / …)
     text: str  # the prose of the section (tables excluded)
     source: Source
+    # how many lines of text were printed before the section's table; None: no table was read
+    # there, and writers print the prose first, then the table
+    table_at: int | None = None
 
 
 @dataclass(slots=True)

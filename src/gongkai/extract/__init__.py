@@ -58,15 +58,27 @@ def _positional(doc: Document) -> bool:
     return any(t.grid or t.layout in _POSITIONAL for t in doc.tables())
 
 
+def _lines_before_table(blocks: list) -> int | None:
+    """How many lines of prose come before the first table among a section's blocks (None: no table),
+    so that writers keep the order the source printed them in."""
+    for i, block in enumerate(blocks):
+        if isinstance(block, Table):
+            before = [b.text for b in blocks[:i] if isinstance(b, Paragraph)]
+            return len("\n".join(before).split("\n")) if before else 0
+    return None
+
+
 def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | None) -> list[Section]:
     """Each heading's paragraphs up to the next heading; the closing (signature, date) is not prose."""
     sections = []
     for i, heading in enumerate(headings):
         end = headings[i + 1].index if i + 1 < len(headings) else (closing_at or len(doc.blocks))
-        body = [b.text for b in doc.blocks[heading.index + 1:end] if isinstance(b, Paragraph)]
+        blocks = doc.blocks[heading.index + 1:end]
+        body = [b.text for b in blocks if isinstance(b, Paragraph)]
         para = doc.blocks[heading.index]
         source = Source(doc.path, line=para.line, page=para.page)  # type: ignore[union-attr]
-        sections.append(Section(heading.number, heading.text, heading.numbering, "\n".join(body), source))
+        sections.append(Section(heading.number, heading.text, heading.numbering, "\n".join(body), source,
+                                _lines_before_table(blocks)))
     return sections
 
 

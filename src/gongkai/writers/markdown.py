@@ -1,7 +1,8 @@
 """Writer for a report as Markdown that reads alone and reads back.
 
 The title is a `#` heading, the six sections `##` headings with their prose, and tables 二, 三
-and 四 are GitHub pipe tables right after the headings of sections 二, 三 and 四. A pipe table
+and 四 are GitHub pipe tables in sections 二, 三 and 四, after the section's prose (or where the
+source printed them: writers.html.section_parts). A pipe table
 has no merged cells, so every row is written to read alone: a label merged over several rows
 (三、本年度办理结果, （三）不予公开) is repeated in each of them, and the cells a label or value
 covers to its right in the same row are left empty. The stacked header rows of tables 三 and
@@ -16,7 +17,8 @@ from pathlib import Path
 
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
-from gongkai.writers.html import header_rows, report_title, section_bodies, section_headings
+from gongkai.writers.html import report_title, section_bodies, section_headings, section_parts
+from gongkai.writers.typeset import header_rows
 
 
 def _cell(text: str) -> str:
@@ -75,14 +77,17 @@ def render_table(table: TableLayout) -> str:
 
 def render_markdown(report: Report) -> str:
     """The report as Markdown: headings, prose, pipe tables, then the signature and date."""
-    bodies, closing = section_bodies(report)
+    _, closing = section_bodies(report)
     tables = layouts_by_section(report)
     out = [f"# {report_title(report)}", ""]
     for number, heading in section_headings(report):
         out += [f"## {heading}", ""]
+        before, after = section_parts(report, number, number in tables)
+        for line in before:
+            out += [line.strip(), ""]
         if number in tables:
             out += [render_table(tables[number]), ""]
-        for line in bodies.get(number, []):
+        for line in after:
             out += [line.strip(), ""]
     for line in closing:
         out += [line.strip(), ""]
