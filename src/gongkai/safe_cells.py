@@ -19,7 +19,8 @@ The web application's downloads use the same functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # openpyxl is imported only by the writers that need it
@@ -86,6 +87,18 @@ def write_only_cell(sheet: WriteOnlyWorksheet, value: Any) -> Cell:
     cell = WriteOnlyCell(sheet)
     set_value(cell, value)
     return cell
+
+
+@contextmanager
+def write_only_rows(sheet: WriteOnlyWorksheet) -> Iterator[WriteOnlyWorksheet]:
+    """Append rows to a write-only sheet; when appending fails half-way, close the sheet's stream at once, so that
+    openpyxl's half-written XML is not finished by the garbage collector (which prints a traceback at exit)."""
+    try:
+        yield sheet
+    except BaseException:
+        with suppress(Exception):
+            sheet.close()
+        raise
 
 
 def xlsx_row(sheet: WriteOnlyWorksheet, values: Iterable[Any]) -> list[Any]:

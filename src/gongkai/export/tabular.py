@@ -22,7 +22,7 @@ from pathlib import Path
 from gongkai.atomic import atomic_open, replacing
 from gongkai.formats import all_formats
 from gongkai.i18n import Message
-from gongkai.safe_cells import csv_record, xlsx_row
+from gongkai.safe_cells import csv_record, write_only_rows, xlsx_row
 
 META_COLUMNS = ("meta.year", "meta.agency", "meta.template", "meta.published")
 STRING_COLUMNS = frozenset({"file", "meta.agency", "meta.template", "meta.published"})
@@ -79,9 +79,10 @@ def _write_xlsx(rows: Iterable[Row], path: Path) -> int:
     sheet = workbook.create_sheet("reports")
     sheet.append(list(columns))
     count = 0
-    for row in rows:
-        sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
-        count += 1
+    with write_only_rows(sheet):
+        for row in rows:
+            sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
+            count += 1
     with replacing(path) as part:
         workbook.save(part)
     return count

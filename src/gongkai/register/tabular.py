@@ -49,7 +49,7 @@ from gongkai.register import store
 from gongkai.register.db import Application, Case, Closing, Document, Record, Register, year_columns
 from gongkai.register.deadline import Channel
 from gongkai.register.outcomes import Vocabulary, applicants, case_kinds, case_results, document_kinds, outcomes
-from gongkai.safe_cells import QUOTE, csv_row, set_value, unquoted
+from gongkai.safe_cells import QUOTE, csv_row, unquoted, write_only_cell, write_only_rows
 
 MAX_ERRORS = 20
 BATCH_ROWS = 5000  # rows checked against the register and inserted at a time: memory is bounded by this
@@ -676,24 +676,24 @@ def _write_csv(path: Path, sheet: Sheet, rows: Iterable[list[Any]]) -> int:
     return count
 
 
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    cell = write_only_cell(ws, value)  # text stays text: '=…' is no formula, '007' no number
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
 def _write_xlsx(path: Path, sheet: Sheet, rows: Iterable[list[Any]]) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet.title)
     ws.append(list(sheet.headers))
     count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws)
-            set_value(cell, value)  # text stays text: '=…' is no formula, '007' no number
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
+    with write_only_rows(ws):
+        for row in rows:
+            ws.append([_xlsx_cell(ws, value) for value in row])
+            count += 1
     with replacing(path) as part:
         book.save(part)
     return count
