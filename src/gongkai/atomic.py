@@ -47,7 +47,7 @@ def _mode_for(target: Path) -> int:
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+    fd = os.open(path, os.O_RDWR)  # Windows commits only a file open for writing
     try:
         os.fsync(fd)
     finally:
@@ -89,8 +89,8 @@ def replacing(target: str | Path) -> Iterator[Path]:
     part = Path(name)
     try:
         yield part
-        os.chmod(part, _mode_for(target))
-        _fsync_file(part)
+        _fsync_file(part)  # the data on disk before the name points at it
+        os.chmod(part, _mode_for(target))  # after the fsync: a read-only mode would not let it open the file
         os.replace(part, target)
     except BaseException:  # KeyboardInterrupt and SystemExit too: the target stays as it was
         with contextlib.suppress(OSError):
