@@ -97,17 +97,19 @@ class _Errors:
     def __init__(self, path: str) -> None:
         self.path = path
         self._kept: list[tuple[int, int, RowError]] = []  # (line, order found, error)
+        self._last = 0  # where in _kept the latest line is, once it is full
         self.total = 0
 
     def add(self, line: int, column: str | None, message: Message | str) -> None:
         self.total += 1
+        if len(self._kept) == MAX_ERRORS and line >= self._kept[self._last][0]:
+            return  # the common case of a file with many problems: later than every one kept
         entry = (line, self.total, RowError(line, column, message))
         if len(self._kept) < MAX_ERRORS:
             self._kept.append(entry)
-            return
-        last = max(range(MAX_ERRORS), key=lambda i: self._kept[i][:2])
-        if entry[:2] < self._kept[last][:2]:
-            self._kept[last] = entry
+        else:
+            self._kept[self._last] = entry
+        self._last = max(range(len(self._kept)), key=lambda i: self._kept[i][:2])
 
     @property
     def kept(self) -> list[RowError]:
