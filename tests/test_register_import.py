@@ -309,6 +309,13 @@ def test_a_single_change_follows_the_same_date_rules(register: Register) -> None
                               today=TODAY)
 
 
+def test_a_yearly_count_of_a_year_the_register_cannot_have(register: Register) -> None:
+    for year in (1900, 2007, date.today().year + 1):
+        with pytest.raises(store.RecordInvalid, match=f"year {year} is not between 2008 and this year"):
+            store.set_yearly_count(register, AGENCY, year, "proactive.licensing.decisions", 1)
+    store.set_yearly_count(register, AGENCY, 2008, "proactive.licensing.decisions", 1)
+
+
 def test_rows_in_a_closed_year_are_imported_with_a_warning(register: Register, tmp_path: Path) -> None:
     from gongkai.register.report import close_year
 

@@ -225,10 +225,15 @@ def _agency_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
     return out
 
 
-def _count_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
-    if values.get("key") in yearly_count_keys():
-        return []
-    return [("key", Message("register.rule.count_key", key=values.get("key")))]
+def _count_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
+    out = []
+    year = values.get("year")
+    if isinstance(year, int) and not REGULATION_START.year <= year <= today.year:
+        out.append(("year", Message("register.rule.year_out_of_range", year=year, first=REGULATION_START.year,
+                                    last=today.year)))
+    if values.get("key") not in yearly_count_keys():
+        out.append(("key", Message("register.rule.count_key", key=values.get("key"))))
+    return out
 
 
 RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = {
