@@ -10,7 +10,7 @@ the import's alone: the child's ru_maxrss, from os.wait4. Then it times the GROU
 (results by answer year × outcome × applicant type, new applications by receipt year × applicant type) over
 everything imported.
 
-    python bench/register_import_speed.py [--rows 200000] [--copies 1] [--postgres URL | --no-postgres]
+    python bench/register_import_speed.py [--rows 200000] [--copies 1] [--postgres URL | --no-postgres] [--no-sqlite]
 
 --copies N imports the file N times (as N agencies) before the aggregation, e.g. --copies 5 for a million rows;
 --rows 1000000 imports a million rows in one file (the memory target).
@@ -159,12 +159,14 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--postgres", default=POSTGRES)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         csv_path = Path(folder) / "applications.csv"
         write_csv(csv_path, args.rows)
         print(f"generated {csv_path.name}: {args.rows:,} rows, {csv_path.stat().st_size / 1e6:.1f} MB")
-        run("SQLite", str(Path(folder) / "register.sqlite"), csv_path, args.rows, args.copies)
+        if not args.no_sqlite:
+            run("SQLite", str(Path(folder) / "register.sqlite"), csv_path, args.rows, args.copies)
         if not args.no_postgres:
             with postgres_schema(args.postgres) as url:
                 if url:
