@@ -272,6 +272,167 @@ def test_an_unknown_agency(register: Register, tmp_path: Path) -> None:
         import_file(register, write(tmp_path / "a.csv", [HEADER, *GOOD]), "不存在的机关", today=TODAY)
 
 
+# ── dates the regulation cannot have seen ──────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize(("row", "column", "message"), [
+    ("D-1,1900-01-01,自然人,,", "收到日期", "收到日期 1900-01-01 is before the Regulations on Open Government "
+                                          "Information took effect (2008-05-01)"),
+    ("D-1,2008-04-30,自然人,,", "收到日期", "2008-04-30 is before the Regulations"),
+    ("D-1,2025-03-03,自然人,2027-01-05,予以公开", "答复日期", "2027-01-05 is in the future (today is 2026-01-31)"),
+])
+def test_dates_before_the_regulation_or_after_today(register: Register, tmp_path: Path, row: str, column: str,
+                                                    message: str) -> None:
+    error = failure(register, write(tmp_path / "a.csv", [HEADER, *GOOD, row]))
+    assert [(e.line, e.column) for e in error.errors] == [(5, column)]
+    assert message in str(error.errors[0].message)
+    assert f"line 5, {column}" in str(error)
+
+
+def test_the_first_day_of_the_regulation_is_accepted(register: Register, tmp_path: Path) -> None:
+    imported(register, write(tmp_path / "a.csv", [HEADER, "D-1,2008-05-01,自然人,2008-05-16,予以公开"]))
+    assert applications(register)["D-1"].received == date(2008, 5, 1)
+
+
+def test_old_documents_still_in_force_but_not_before_the_republic(register: Register, tmp_path: Path) -> None:
+    header = "类型,文号,标题,发布日期,废止日期"
+    imported(register, write(tmp_path / "old.csv", [header, "规章,令第3号,某规定,1995-06-01,"]))
+    with pytest.raises(RegisterFileError) as caught:
+        imported(register, write(tmp_path / "bad.csv", [header, "规章,令第4号,某规定,1900-01-01,"]))
+    assert [(e.line, e.column) for e in caught.value.errors] == [(2, "发布日期")]
+    assert "before 1949-10-01" in str(caught.value.errors[0].message)
+
+
+def test_a_single_change_follows_the_same_date_rules(register: Register) -> None:
+    with pytest.raises(store.RecordInvalid, match="before the Regulations"):
+        store.add_application(register, AGENCY, number="S-1", received=date(2001, 1, 1), applicant="自然人",
+                              today=TODAY)
+
+
+def test_a_yearly_count_of_a_year_the_register_cannot_have(register: Register) -> None:
+    for year in (1900, 2007, date.today().year + 1):
+        with pytest.raises(store.RecordInvalid, match=f"year {year} is not between 2008 and this year"):
+            store.set_yearly_count(register, AGENCY, year, "proactive.licensing.decisions", 1)
+    store.set_yearly_count(register, AGENCY, 2008, "proactive.licensing.decisions", 1)
+
+
+def test_rows_in_a_closed_year_are_imported_with_a_warning(register: Register, tmp_path: Path) -> None:
+    from gongkai.register.report import close_year
+
+    imported(register, write(tmp_path / "first.csv", [HEADER, "C-1,2024-03-03,自然人,2024-03-20,予以公开"]))
+    close_year(register, AGENCY, 2024, user="closer", today=TODAY)
+    result = imported(register, write(tmp_path / "late.csv", [HEADER, *GOOD,
+                                                               "C-2,2024-12-30,自然人,2025-01-10,予以公开",
+                                                               "C-3,2025-01-02,自然人,,"]))
+    assert result.rows == 5
+    assert [(w.line, w.column) for w in result.warnings] == [(5, "收到日期")] and result.warning_total == 1
+    assert "year 2024 is closed" in str(result.warnings[0])
+
+
+# ── an import leaves nothing behind, and streams ────────────────────────────────────────────────────────
+
+
+def _fifty_and_one_bad(tmp_path: Path) -> Path:
+    rows = [f"G-{i},2025-03-{1 + i % 28:02d},自然人,2025-04-{1 + i % 28:02d},予以公开" for i in range(50)]
+    return write(tmp_path / "a.csv", [HEADER, *rows, "G-50,1900-01-01,自然人,,"])
+
+
+def test_a_failed_import_leaves_no_agency_no_audit_entry_no_row(register_url: str, tmp_path: Path) -> None:
+    from gongkai.register.db import Agency
+
+    reg = open_register(register_url)
+    try:
+        with pytest.raises(RegisterFileError) as caught:
+            import_file(reg, _fifty_and_one_bad(tmp_path), "新机关", user="importer", today=TODAY,
+                        new_agency="department")
+        assert [(e.line, e.column) for e in caught.value.errors] == [(52, "收到日期")]
+        assert (count(reg, Agency), count(reg, AuditEntry), count(reg, Application)) == (0, 0, 0)
+        # the same file corrected: the agency comes with it, in the same transaction
+        good = write(tmp_path / "good.csv", _fifty_and_one_bad(tmp_path).read_text(encoding="utf-8").replace(
+            "1900-01-01", "2025-05-01").splitlines())
+        result = import_file(reg, good, "新机关", user="importer", today=TODAY, new_agency="department")
+        assert (result.created_agency, result.rows) == (True, 51)
+        assert (count(reg, Agency), count(reg, Application)) == (1, 51)
+        assert count(reg, AuditEntry, AuditEntry.table_name == "agencies") == 2  # its name and kind
+        assert count(reg, AuditEntry, AuditEntry.action == "import") == 1
+    finally:
+        reg.close()
+
+
+def test_a_failed_import_on_the_command_line_creates_no_agency(register_url: str, tmp_path: Path) -> None:
+    from gongkai.register.db import Agency
+    from support import run_register
+
+    result = run_register("import", str(_fifty_and_one_bad(tmp_path)), "--agency", "新机关", "--kind", "government",
+                          db=register_url)
+    assert result.exit_code == 2 and "已添加机关" not in result.stderr
+    assert "1900-01-01" in result.stderr and "52" in result.stderr
+    reg = open_register(register_url)
+    try:
+        assert (count(reg, Agency), count(reg, AuditEntry), count(reg, Application)) == (0, 0, 0)
+    finally:
+        reg.close()
+
+
+def test_duplicates_across_batches(register: Register, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """With batches of 3 rows, a number repeated in a later batch is still found, with the line it repeats, and
+    the problems are listed in line order; no batch handed to the database is larger than the batch size."""
+    import gongkai.register.tabular as tabular
+
+    monkeypatch.setattr(tabular, "BATCH_ROWS", 3)
+    sizes: list[int] = []
+    insert_rows = tabular.insert_rows
+    monkeypatch.setattr(tabular, "insert_rows", lambda s, m, rows: sizes.append(len(rows)) or insert_rows(s, m, rows))
+    rows = [f"K-{i},2025-03-03,自然人,," for i in range(10)]
+    rows[7] = "K-1,2025-03-03,自然人,,"  # line 9 repeats line 3, two batches later
+    rows[8] = "K-8,2025-03-03,外星人,,"  # line 10: a problem of the row itself, found before its batch is checked
+    error = failure(register, write(tmp_path / "a.csv", [HEADER, *rows]))
+    assert [(e.line, e.column, str(e.message)) for e in error.errors][:1] == [
+        (9, "编号", "'K-1' is a duplicate of line 3")]
+    assert [e.line for e in error.errors] == [9, 10]
+    assert sizes and max(sizes) <= 3
+    good = [HEADER, *(f"K-{i},2025-03-03,自然人,," for i in range(10))]
+    result = imported(register, write(tmp_path / "good.csv", good))
+    assert result.rows == 10 and result.ids.count("-") == 1  # one run of ids over the batches
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_large_csv_files_are_read_as_a_stream(register: Register, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    """Above STREAM_FROM_BYTES a CSV file is read row by row from disk, in every encoding agencies save in."""
+    import gongkai.register.tabular as tabular
+
+    monkeypatch.setattr(tabular, "STREAM_FROM_BYTES", 0)
+    monkeypatch.setattr(tabular, "decode", lambda *a: pytest.fail("the whole file was decoded"))
+    path = write(tmp_path / "a.csv", [HEADER.replace(",", "\t") if encoding == "utf-16" else HEADER,
+                                      *(row.replace(",", "\t") if encoding == "utf-16" else row for row in GOOD)],
+                 encoding)
+    assert imported(register, path).rows == 3
+    assert applications(register)["Y-2"].outcome == "withheld.state_secret"
+
+
+def test_an_import_reads_rows_as_it_inserts_them(register: Register, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first batch is in the database before the last rows are read: nothing holds the whole file."""
+    import gongkai.register.tabular as tabular
+
+    monkeypatch.setattr(tabular, "BATCH_ROWS", 2)
+    events: list[str] = []
+    read_rows, insert_rows = tabular.read_rows, tabular.insert_rows
+
+    def reading(path: Path):
+        for line, cells in read_rows(path):
+            events.append(f"read {line}")
+            yield line, cells
+
+    monkeypatch.setattr(tabular, "read_rows", reading)
+    monkeypatch.setattr(tabular, "insert_rows",
+                        lambda s, m, rows: events.append(f"insert {len(rows)}") or insert_rows(s, m, rows))
+    imported(register, write(tmp_path / "a.csv", [HEADER, *GOOD]))
+    assert events == ["read 1", "read 2", "read 3", "insert 2", "read 4", "insert 1"]
+
+
 # ── audit of imports ────────────────────────────────────────────────────────────────────────────────────
 
 

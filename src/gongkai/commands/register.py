@@ -122,7 +122,8 @@ def _kind_of(path: str) -> str:
     return recognise(header[1], path)[0].kind
 
 
-def _ensure_agency(reg: Register, name: str, kind: str | None, user: str | None) -> None:
+def _ensure_agency(reg: Register, name: str, kind: str | None) -> str | None:
+    """The kind of agency the import is to create (inside its transaction), or None when the agency is there."""
     from gongkai.register import store
     from gongkai.register.db import Agency
 
@@ -130,24 +131,30 @@ def _ensure_agency(reg: Register, name: str, kind: str | None, user: str | None)
         existing = session.scalar(store.active(Agency).where(Agency.name == name))
         known = existing.kind if existing else None
     if known is None:
-        store.add_agency(reg, name, kind or "department", user=user)
-        _say(t("register.cli.added_agency", name=name, kind=Message(f"register.agency_kind.{kind or 'department'}")))
-    elif kind and kind != known:
+        return kind or "department"
+    if kind and kind != known:
         _say(_fail_line(name, t("register.cli.kind_ignored", known=Message(f"register.agency_kind.{known}"),
                                 kind=kind)))
+    return None
 
 
-def _import_one(reg: Register, path: str, agency: str, user: str | None) -> bool:
+def _import_one(reg: Register, path: str, agency: str, user: str | None, new_agency: str | None = None) -> bool:
     from gongkai.register.tabular import import_file
 
     try:
-        result = import_file(reg, path, agency, user=user)
+        result = import_file(reg, path, agency, user=user, new_agency=new_agency)
     except InputError as exc:  # RegisterFileError too: every problem, by line and column
         _say(_file_problem(exc))
         return False
     except OSError as exc:
         _say(_fail_line(path, os_problem(exc)))
         return False
+    if result.created_agency:
+        _say(t("register.cli.added_agency", name=agency, kind=Message(f"register.agency_kind.{new_agency}")))
+    for warning in result.warnings:  # rows dated in a closed year
+        _say(_fail_line(path, warning))
+    if result.warning_total > len(result.warnings):
+        _say(_fail_line(path, t("register.file.more", count=result.warning_total - len(result.warnings)).strip()))
     _say(t("register.cli.imported", path=path, rows=result.rows, kind=Message(f"register.kind.{result.kind}"),
            ids=result.ids or "—"))
     if result.ignored_columns:
@@ -169,11 +176,10 @@ def run_import(db: str | None, files: tuple[str, ...], agency: str | None, kind:
                 ok = False
         if not ordered:
             return EXIT_INPUT
-        if agency:
-            _ensure_agency(reg, agency, kind, user)
+        new_agency = _ensure_agency(reg, agency, kind) if agency else None  # created by the first import done
         name = _agency(reg, agency)
         for _, path in sorted(ordered, key=lambda item: item[0]):
-            ok = _import_one(reg, path, name, user) and ok
+            ok = _import_one(reg, path, name, user, new_agency) and ok
         return EXIT_OK if ok else EXIT_INPUT
 
     return guarded(db, body)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 SCHEMA_ID = "https://gongkai.invalid/schema/report.json"
 TITLE = "gongkai report: a parsed 政府信息公开工作年度报告"
@@ -36,4 +35,6 @@ def schema_text() -> str:
 
 
 if __name__ == "__main__":
-    Path(sys.argv[1]).write_text(schema_text(), encoding="utf-8")
+    from gongkai.atomic import write_text
+
+    write_text(sys.argv[1], schema_text())

@@ -3,6 +3,11 @@
 Every writer streams: rows are consumed one at a time (Parquet in batches of 1000), so a
 corpus of any size exports in flat memory. openpyxl and pyarrow are imported only by
 the writer that needs them, to keep `gongkai --help` fast.
+
+Every writer writes a temporary file beside the output, renamed over it only when complete
+(gongkai.atomic): a failed or killed export leaves the previous output as it was. CSV and XLSX
+cells cannot run code in a spreadsheet (gongkai.safe_cells): formula-like text is quoted in CSV
+and stored as a string in XLSX. JSON lines and Parquet are data formats and keep text as it is.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from functools import cache
 from itertools import islice
 from pathlib import Path
 
+from gongkai.atomic import atomic_open, replacing
 from gongkai.formats import all_formats
 from gongkai.i18n import Message
+from gongkai.safe_cells import csv_record, write_only_rows, xlsx_row
 
 META_COLUMNS = ("meta.year", "meta.agency", "meta.template", "meta.published")
 STRING_COLUMNS = frozenset({"file", "meta.agency", "meta.template", "meta.published"})
@@ -55,11 +62,11 @@ def _checked(rows: Iterable[Row]) -> Iterator[Row]:
 def _write_csv(rows: Iterable[Row], path: Path) -> int:
     count = 0
     # utf-8-sig: the BOM is what makes Excel read the file as UTF-8 instead of GBK.
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=_columns(), restval="")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(csv_record(row))
             count += 1
     return count
 
@@ -72,10 +79,12 @@ def _write_xlsx(rows: Iterable[Row], path: Path) -> int:
     sheet = workbook.create_sheet("reports")
     sheet.append(list(columns))
     count = 0
-    for row in rows:
-        sheet.append([row.get(c) for c in columns])
-        count += 1
-    workbook.save(path)
+    with write_only_rows(sheet):
+        for row in rows:
+            sheet.append(xlsx_row(sheet, [row.get(c) for c in columns]))
+            count += 1
+    with replacing(path) as part:
+        workbook.save(part)
     return count
 
 
@@ -91,7 +100,7 @@ def _write_parquet(rows: Iterable[Row], path: Path) -> int:
 
     schema = pa.schema([(c, arrow_type(c)) for c in _columns()])
     count = 0
-    with pq.ParquetWriter(path, schema) as writer:
+    with replacing(path) as part, pq.ParquetWriter(part, schema) as writer:
         iterator = iter(rows)
         while batch := list(islice(iterator, PARQUET_BATCH)):
             # from_pylist fills the cells a report lacks with null.
@@ -102,7 +111,7 @@ def _write_parquet(rows: Iterable[Row], path: Path) -> int:
 
 def _write_jsonl(rows: Iterable[Row], path: Path) -> int:
     count = 0
-    with path.open("w", encoding="utf-8", newline="\n") as out:
+    with atomic_open(path, "w", encoding="utf-8", newline="\n") as out:
         for row in rows:
             # allow_nan=False: a NaN would make the line invalid JSON; fail loudly instead.
             out.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")

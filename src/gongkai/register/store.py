@@ -18,10 +18,11 @@ Rules, and why:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Date, Select, select
@@ -142,12 +143,26 @@ def date_fields(model: type[Record]) -> tuple[str, ...]:
     return tuple(c.key for c in model.__table__.columns if isinstance(c.type, Date))
 
 
-def _no_future(model: type[Record], values: Mapping[str, Any], today: date) -> list[Problem]:
+# Applications and the cases about them exist since the regulation took effect (政府信息公开条例, 国务院令第492号,
+# in force 2008-05-01); a date before it is a typing slip (1900-01-01 is Excel's day zero). Rules and normative
+# documents still in force may be older, but none older than the People's Republic.
+REGULATION_START = date(2008, 5, 1)
+DOCUMENTS_START = date(1949, 10, 1)
+
+
+def _in_time(model: type[Record], values: Mapping[str, Any], today: date) -> list[Problem]:
+    """Every date between the earliest one the table can hold and today."""
+    earliest, message = ((DOCUMENTS_START, "register.rule.too_early") if model is Document
+                         else (REGULATION_START, "register.rule.before_regulation"))
     out = []
     for field in date_fields(model):
         value = values.get(field)
-        if value is not None and value > today:
+        if value is None:
+            continue
+        if value > today:
             out.append((field, Message("register.rule.future", label=_label(model, field), value=value, today=today)))
+        elif value < earliest:
+            out.append((field, Message(message, label=_label(model, field), value=value, earliest=earliest)))
     return out
 
 
@@ -170,7 +185,7 @@ def application_problems(values: Mapping[str, Any], today: date) -> list[Problem
     out = _required(model, values, ("number", "received", "applicant"))
     if values.get("received") is None:
         return out
-    out += _no_future(model, values, today)
+    out += _in_time(model, values, today)
     out += _both_or_neither(model, values, "answered", "outcome")
     out += _order(model, values, [("received", "answered"), ("received", "correction_asked"),
                                   ("correction_asked", "correction_received"), ("received", "consultation_started"),
@@ -186,7 +201,7 @@ def case_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     """A case is pending (尚未审结) without a closing date, or has a result and the date it was closed."""
     model = Case
     out = _required(model, values, ("number", "kind", "filed"))
-    out += _no_future(model, values, today)
+    out += _in_time(model, values, today)
     closed, pending = values.get("closed"), values.get("result") in (None, "pending")
     if pending and closed is not None:
         out.append(("closed", Message("register.rule.closed_but_pending", closed=closed)))
@@ -198,7 +213,7 @@ def case_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
 def document_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     model = Document
     out = _required(model, values, ("kind", "number", "title", "issued"))
-    out += _no_future(model, values, today)
+    out += _in_time(model, values, today)
     return out + _order(model, values, [("issued", "repealed")])
 
 
@@ -210,10 +225,15 @@ def _agency_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
     return out
 
 
-def _count_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
-    if values.get("key") in yearly_count_keys():
-        return []
-    return [("key", Message("register.rule.count_key", key=values.get("key")))]
+def _count_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
+    out = []
+    year = values.get("year")
+    if isinstance(year, int) and not REGULATION_START.year <= year <= today.year:
+        out.append(("year", Message("register.rule.year_out_of_range", year=year, first=REGULATION_START.year,
+                                    last=today.year)))
+    if values.get("key") not in yearly_count_keys():
+        out.append(("key", Message("register.rule.count_key", key=values.get("key"))))
+    return out
 
 
 RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = {
@@ -304,8 +324,10 @@ def _stored_fields(model: type[Record]) -> tuple[str, ...]:
 
 def id_ranges(ids: Iterable[int]) -> str:
     """1,2,3,5,7,8 → '1-3,5,7-8': the ids an import created, short however many there are."""
+    if not isinstance(ids, Sequence) or any(later < earlier for earlier, later in pairwise(ids)):
+        ids = sorted(ids)  # an import's ids come in order already: a million of them are not copied to be sorted
     runs: list[list[int]] = []
-    for record_id in sorted(ids):
+    for record_id in ids:
         if runs and record_id == runs[-1][1] + 1:
             runs[-1][1] = record_id
         else:
@@ -357,16 +379,20 @@ def create(reg: Register, model: type[Record], values: dict[str, Any], *, user: 
     """Add one record after checking it; every value it is created with goes into the audit log."""
     values = dict(values)
     check(model, values, today)
-    who = current_user(user)
     with reg.writing() as session:
-        _duplicate(session, model, values, None)
-        record = model(**values)
-        session.add(record)
-        _flush(session, model)
-        at = now()
-        session.add_all(_entry(who, "create", model, record.id, field, None, getattr(record, field), at)
-                        for field in _stored_fields(model) if getattr(record, field) is not None)
-        return record.id
+        return _create_in(session, model, values, current_user(user))
+
+
+def _create_in(session: Session, model: type[Record], values: dict[str, Any], who: str) -> int:
+    """Inside a writing transaction: add one checked record and the audit entries of its values."""
+    _duplicate(session, model, values, None)
+    record = model(**values)
+    session.add(record)
+    _flush(session, model)
+    at = now()
+    session.add_all(_entry(who, "create", model, record.id, field, None, getattr(record, field), at)
+                    for field in _stored_fields(model) if getattr(record, field) is not None)
+    return record.id
 
 
 def add_agency(reg: Register, name: str, kind: AgencyKind | str = AgencyKind.DEPARTMENT, parent: str | None = None,
@@ -376,6 +402,18 @@ def add_agency(reg: Register, name: str, kind: AgencyKind | str = AgencyKind.DEP
         with reg.sessions() as session:
             values["parent_id"] = agency_id(session, parent)
     return create(reg, Agency, values, user=user)
+
+
+def agency_for_import(session: Session, name: str, kind: AgencyKind | str | None, user: str | None) -> tuple[int, bool]:
+    """Inside an import's transaction: the agency's id, creating it (kind given) when it is not there yet; and
+    whether it was created. Created here, the agency and its audit entries go with the import: an import that
+    fails leaves no agency behind."""
+    found = session.scalar(select(Agency.id).where(Agency.name == name, Agency.withdrawn_at.is_(None)))
+    if found is not None or kind is None:
+        return agency_id(session, name), False
+    values: dict[str, Any] = {"name": name, "kind": str(kind)}
+    check(Agency, values)
+    return _create_in(session, Agency, values, current_user(user)), True
 
 
 def _with_agency(reg: Register, agency: str, values: dict[str, Any]) -> dict[str, Any]:

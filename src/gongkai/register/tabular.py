@@ -4,40 +4,58 @@ Three kinds of file, told apart by their headers: applications (编号, 收到�
 review and litigation cases (编号, 类型, 立案日期, 结果, 审结日期, 关联申请) and published documents (类型, 文号,
 标题, 发布日期, 废止日期). Export writes the same columns, so import → export → import gives the same register.
 
-A file is imported whole or not at all: every row is parsed and checked in plain Python (no ORM object per
-row) against the same rules as single changes (`store.RULES`), then against the register (numbers already
-there, linked applications), and only a file without a single problem is inserted, in one transaction, with
-one executemany. Problems are collected (up to MAX_ERRORS are reported, with the total) and raised together as
-`RegisterFileError`, each naming its line (the CSV line, or the sheet row) and column header. The audit log
-gets one entry per imported file listing the ids it created (`store.audit_import`).
+A file is imported whole or not at all, in one transaction: every row is parsed and checked in plain Python
+(no ORM object per row) against the same rules as single changes (`store.RULES`: dates between 2008-05-01,
+when the regulation took effect, and today), then, BATCH_ROWS at a time, against the register (numbers already
+there or earlier in the file, linked applications) and inserted with one executemany (COPY on PostgreSQL).
+Problems are collected (up to MAX_ERRORS are reported, with the total) and raised together at the end as
+`RegisterFileError`, each naming its line (the CSV line, or the sheet row) and column header, which rolls back
+everything the transaction did: the rows, the audit entry and an agency the import created (`new_agency`).
+The file is read as a stream (CSV row by row, .xlsx with openpyxl's read-only mode), so memory is bounded by a
+batch, not by the file. A date in a year whose report is closed is imported with a warning (the closed report
+then differs from the register; `close-year --revise` records the correction). The audit log gets one entry
+per imported file listing the ids it created (`store.audit_import`).
+
+Export quotes formula-like text in CSV and stores text as text in .xlsx (gongkai.safe_cells); import removes
+that quote again, so export → import is exact. Both write through gongkai.atomic.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session, aliased
 
+from gongkai.atomic import atomic_open, replacing
 from gongkai.errors import InputError
 from gongkai.i18n import Join, Message, message_of
 from gongkai.labels import core
 from gongkai.readers.encoding import decode
 from gongkai.register import store
-from gongkai.register.db import Application, Case, Document, Record, Register, year_columns
+from gongkai.register.db import Application, Case, Closing, Document, Record, Register, year_columns
 from gongkai.register.deadline import Channel
 from gongkai.register.outcomes import Vocabulary, applicants, case_kinds, case_results, document_kinds, outcomes
+from gongkai.safe_cells import QUOTE, csv_row, unquoted, write_only_cell, write_only_rows
 
 MAX_ERRORS = 20
+BATCH_ROWS = 5000  # rows checked against the register and inserted at a time: memory is bounded by this
+STREAM_FROM_BYTES = 4 << 20  # CSV files larger than this are read as a stream instead of decoded whole
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))  # UTF-32 first: its BOM begins as UTF-16's
 YES = frozenset({"是", "有", "yes", "y", "true", "1", "延期", "已延期"})
 NO = frozenset({"", "否", "无", "no", "n", "false", "0", "未延期", "不延期"})
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
@@ -71,17 +89,31 @@ class RegisterFileError(InputError):
 
 
 class _Errors:
-    """Collects problems of one file, keeping the first MAX_ERRORS and counting them all."""
+    """Collects problems of one file, keeping the MAX_ERRORS of the first lines and counting them all.
+
+    A row's own problems are found as it is read, those against the register when its batch is checked, so
+    problems do not arrive in line order; `kept` is in line order (and, within a line, in the order found)."""
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.kept: list[RowError] = []
+        self._kept: list[tuple[int, int, RowError]] = []  # (line, order found, error)
+        self._last = 0  # where in _kept the latest line is, once it is full
         self.total = 0
 
     def add(self, line: int, column: str | None, message: Message | str) -> None:
         self.total += 1
-        if len(self.kept) < MAX_ERRORS:
-            self.kept.append(RowError(line, column, message))
+        if len(self._kept) == MAX_ERRORS and line >= self._kept[self._last][0]:
+            return  # the common case of a file with many problems: later than every one kept
+        entry = (line, self.total, RowError(line, column, message))
+        if len(self._kept) < MAX_ERRORS:
+            self._kept.append(entry)
+        else:
+            self._kept[self._last] = entry
+        self._last = max(range(len(self._kept)), key=lambda i: self._kept[i][:2])
+
+    @property
+    def kept(self) -> list[RowError]:
+        return [error for *_, error in sorted(self._kept, key=lambda entry: entry[:2])]
 
     def raise_any(self) -> None:
         if self.total:
@@ -94,7 +126,10 @@ class _Errors:
 def _text(cell: Cell) -> str | None:
     """A text cell; numbers typed into text columns (编号 1001 in Excel) come back without '.0'."""
     if type(cell) is str:  # every CSV cell: the fast path
-        return cell.strip() or None
+        text = cell.strip()
+        if text[:1] == QUOTE:  # the quote gongkai's export puts before formula-like text (safe_cells)
+            text = unquoted(text).strip()
+        return text or None
     if cell is None:
         return None
     if isinstance(cell, float) and cell.is_integer():
@@ -307,16 +342,51 @@ def recognise(headers: list[Cell], path: str) -> tuple[Sheet, list[tuple[int, Co
 # ── reading files ───────────────────────────────────────────────────────────────────────────────────────
 
 
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the whole file decodes in an encoding, checked a megabyte at a time."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as stream:
+        try:
+            while chunk := stream.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _stream_encoding(path: Path) -> str | None:
+    """The encoding of a large CSV file, to read it as a stream: its BOM's, else UTF-8 or GB18030 when the
+    whole file decodes; None when it takes the readers' full detection (UTF-16 without a BOM, legacy code pages)."""
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            return name
+    if b"\x00" in head:
+        return None
+    return next((name for name in ("utf-8", "gb18030") if _decodes(path, name)), None)
+
+
+def _csv_text(path: Path) -> IO[str]:
+    """The text of a CSV file: streamed from disk when large, else decoded whole (every detection applies)."""
+    encoding = _stream_encoding(path) if path.stat().st_size > STREAM_FROM_BYTES else None
+    if encoding is not None:
+        return path.open(encoding=encoding, newline="")
+    text, _encoding = decode(path.read_bytes(), str(path))
+    return io.StringIO(text, newline="")
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
     """(line, cells) of a CSV file in any of the encodings agencies save in; a row's line is where it starts."""
-    text, _encoding = decode(path.read_bytes(), str(path))
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first and "," not in first else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    for cells in reader:
-        yield line, cells
-        line = reader.line_num + 1
+    with _csv_text(path) as stream:
+        first = stream.readline()
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+        reader = csv.reader(chain([first], stream), delimiter=delimiter)
+        line = 1
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Cell]]]:
@@ -366,6 +436,9 @@ class ImportResult:
     rows: int
     ids: str  # the ids created, as ranges (1-200000)
     ignored_columns: tuple[str, ...]  # headers of the file that are not register columns
+    created_agency: bool = False  # the agency was created by this import (new_agency)
+    warnings: tuple[RowError, ...] = ()  # the first MAX_ERRORS rows imported into a closed year
+    warning_total: int = 0
 
 
 def _parse_row(sheet: Sheet, positions: list[tuple[int, Column]], cells: list[Cell], line: int,
@@ -388,50 +461,134 @@ def _parse_row(sheet: Sheet, positions: list[tuple[int, Column]], cells: list[Ce
     return None if problems else values
 
 
-def _parse_file(path: Path, today: date) -> tuple[Sheet, list[tuple[int, dict[str, Any]]], list[str], _Errors]:
-    """Every row of a file parsed and checked on its own and against the file's other rows."""
-    errors = _Errors(str(path))
+def _batches(sheet: Sheet, positions: list[tuple[int, Column]], rows: Iterable[tuple[int, list[Cell]]],
+             errors: _Errors, today: date) -> Iterator[list[tuple[int, dict[str, Any]]]]:
+    """The rows that pass the rules on their own, BATCH_ROWS at a time: (line, values)."""
+    batch: list[tuple[int, dict[str, Any]]] = []
+    for line, cells in rows:
+        values = _parse_row(sheet, positions, cells, line, errors, today)
+        if values is not None:
+            batch.append((line, values))
+        if len(batch) >= BATCH_ROWS:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Inserted:
+    """The ids this import has inserted so far and the line of each (ascending ids: looked up by bisection).
+    Two arrays of machine integers, 16 bytes a row, instead of a dict of Python objects per row."""
+
+    def __init__(self) -> None:
+        self.ids = array("q")
+        self.lines = array("q")
+
+    def add(self, ids: Iterable[int], lines: Iterable[int]) -> None:
+        self.ids.extend(ids)
+        self.lines.extend(lines)
+
+    def line_of(self, record_id: int | None) -> int | None:
+        if record_id is None:
+            return None
+        at = bisect_left(self.ids, record_id)
+        return self.lines[at] if at < len(self.ids) and self.ids[at] == record_id else None
+
+
+def _numbers_in(session: Session, model: type[Record], agency: int, numbers: set[str]) -> dict[str, int]:
+    """number → id of the active records of an agency among `numbers` (one query for a batch), each number
+    looked up in the unique index of (agency, number): the time of a batch does not grow with the register."""
+    if not numbers:
+        return {}
+    table = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        # Inside the import's transaction the table has no statistics for the rows just inserted, and PostgreSQL
+        # then plans `number IN (…)` as a scan of the agency's every row (quadratic over a large file); one
+        # lookup per number (LATERAL … LIMIT 1) is planned as an index probe whatever the statistics say.
+        query = text("SELECT n.number, t.id FROM unnest(CAST(:numbers AS text[])) AS n(number) "
+                     f"CROSS JOIN LATERAL (SELECT id FROM {table.name} WHERE agency_id = :agency "
+                     "AND number = n.number AND withdrawn_at IS NULL LIMIT 1) AS t")
+        rows = session.execute(query, {"numbers": list(numbers), "agency": agency})
+    else:  # SQLite searches the index for each number of the list (EXPLAIN QUERY PLAN: SEARCH … USING INDEX)
+        rows = session.execute(select(table.c.number, table.c.id).where(
+            table.c.agency_id == agency, table.c.withdrawn_at.is_(None), table.c.number.in_(numbers)))
+    return {number: record_id for number, record_id in rows}
+
+
+class _Import:
+    """One file going into the register inside one transaction, batch by batch: each batch is checked against
+    the register as it stands in this transaction (numbers already there, or inserted by an earlier batch of
+    the same file; linked applications) and inserted with one executemany (COPY on PostgreSQL). Problems are
+    collected; the caller raises them at the end, which rolls everything back."""
+
+    def __init__(self, session: Session, sheet: Sheet, agency: int, errors: _Errors, warnings: _Errors) -> None:
+        self.session, self.sheet, self.agency = session, sheet, agency
+        self.errors, self.warnings = errors, warnings
+        self.inserted = _Inserted()
+        self.number_header = store.LABELS[sheet.model]["number"]
+        self.closed = closed_years(session, agency)
+
+    def add(self, batch: list[tuple[int, dict[str, Any]]]) -> None:
+        existing = _numbers_in(self.session, self.sheet.model, self.agency, {v["number"] for _, v in batch})
+        linked = {}
+        if self.sheet is CASES:
+            wanted = {v["application_number"] for _, v in batch if v.get("application_number") is not None}
+            linked = _numbers_in(self.session, Application, self.agency, wanted)
+        seen: dict[str, int] = {}  # number → line, within the batch
+        lines, rows = [], []
+        for line, values in batch:
+            if self._refused(line, values, existing, linked, seen):
+                continue
+            self._warn_closed(line, values)
+            values["agency_id"] = self.agency
+            lines.append(line)
+            rows.append(year_columns(self.sheet.model, values))
+        if rows:  # inserted even once the file is refused, so that later duplicates of these rows are found
+            self.inserted.add(insert_rows(self.session, self.sheet.model, rows), lines)
+
+    def _refused(self, line: int, values: dict[str, Any], existing: dict[str, int], linked: dict[str, int],
+                 seen: dict[str, int]) -> bool:
+        """Whether the row breaks a rule of the register (each problem added to the errors)."""
+        number = values["number"]
+        first = seen.get(number) or self.inserted.line_of(existing.get(number))
+        if first is not None:
+            self.errors.add(line, self.number_header, Message("register.row.duplicate", number=number, first=first))
+            return True
+        seen[number] = line
+        refused = number in existing
+        if refused:
+            self.errors.add(line, self.number_header, Message("register.row.already_in_register", number=number))
+        if self.sheet is CASES:
+            application = values.pop("application_number", None)
+            values["application_id"] = None if application is None else linked.get(application)
+            if application is not None and values["application_id"] is None:
+                self.errors.add(line, "关联申请", Message("register.row.linked_missing", number=application))
+                refused = True
+        return refused
+
+    def _warn_closed(self, line: int, values: dict[str, Any]) -> None:
+        """A date in a year whose report is closed: imported, but said (the closed report will differ)."""
+        for field_name in getattr(self.sheet.model, "_years", ()):
+            day = values.get(field_name)
+            if day is not None and day.year in self.closed:
+                self.warnings.add(line, store.LABELS[self.sheet.model][field_name],
+                                  Message("register.row.closed_year", year=day.year))
+                return
+
+
+def closed_years(session: Session, agency: int) -> frozenset[int]:
+    """The years of an agency whose report has been closed (gongkai.register.closing)."""
+    return frozenset(session.scalars(select(Closing.year).where(Closing.agency_id == agency).distinct()))
+
+
+def _header(path: Path) -> tuple[Sheet, list[tuple[int, Column]], list[str], Iterator[tuple[int, list[Cell]]]]:
+    """The kind of file and its columns, from its header row; and the rows after it, not read yet."""
     rows = read_rows(path)
     header = next(rows, None)
     if header is None:
         raise InputError(str(path), "register.file.no_header")
     sheet, positions, ignored = recognise(header[1], str(path))
-    parsed = []
-    first_line: dict[str, int] = {}
-    for line, cells in rows:
-        values = _parse_row(sheet, positions, cells, line, errors, today)
-        if values is None:
-            continue
-        number = values.get("number")
-        if number in first_line:
-            errors.add(line, store.LABELS[sheet.model]["number"],
-                       Message("register.row.duplicate", number=number, first=first_line[number]))
-            continue
-        first_line[number] = line
-        parsed.append((line, values))
-    return sheet, parsed, ignored, errors
-
-
-def _against_register(session: Session, sheet: Sheet, agency: int, parsed: list[tuple[int, dict[str, Any]]],
-                      errors: _Errors) -> list[dict[str, Any]]:
-    """Numbers already in the register refused, 关联申请 resolved to the application's id; the insert rows."""
-    existing = store.active_numbers(session, sheet.model, agency)
-    applications = store.active_numbers(session, Application, agency) if sheet is CASES else {}
-    number_header = store.LABELS[sheet.model]["number"]
-    out = []
-    for line, values in parsed:
-        if values["number"] in existing:
-            errors.add(line, number_header, Message("register.row.already_in_register", number=values["number"]))
-        linked = values.pop("application_number", None)
-        if linked is not None:
-            values["application_id"] = applications.get(linked)
-            if values["application_id"] is None:
-                errors.add(line, "关联申请", Message("register.row.linked_missing", number=linked))
-        elif sheet is CASES:
-            values["application_id"] = None
-        values["agency_id"] = agency
-        out.append(year_columns(sheet.model, values))
-    return out
+    return sheet, positions, ignored, rows
 
 
 def _insert_sqlite(session: Session, table: Table, rows: list[dict[str, Any]]) -> list[int]:
@@ -476,18 +633,26 @@ def insert_rows(session: Session, model: type[Record], rows: list[dict[str, Any]
 
 
 def import_file(reg: Register, path: str | Path, agency: str, *, user: str | None = None,
-                today: date | None = None) -> ImportResult:
-    """Import a register file for one agency, all or nothing; RegisterFileError lists what is wrong."""
+                today: date | None = None, new_agency: str | None = None) -> ImportResult:
+    """Import a register file for one agency, all or nothing; RegisterFileError lists what is wrong.
+
+    `new_agency` (a kind: department, government) creates the agency when it is not in the register yet,
+    inside the import's transaction: a refused file leaves no agency and no audit entry behind."""
     path = Path(path)
-    sheet, parsed, ignored, errors = _parse_file(path, today or date.today())
+    today = today or date.today()
+    errors, warnings = _Errors(str(path)), _Errors(str(path))
+    sheet, positions, ignored, rows = _header(path)  # before the transaction: a file of no known kind locks nothing
     with reg.writing() as session:
-        agency_id = store.agency_id(session, agency)
-        rows = _against_register(session, sheet, agency_id, parsed, errors)
+        agency_id, created = store.agency_for_import(session, agency, new_agency, user)
+        work = _Import(session, sheet, agency_id, errors, warnings)
+        for batch in _batches(sheet, positions, rows, errors, today):
+            work.add(batch)
         errors.raise_any()
-        ids = insert_rows(session, sheet.model, rows)
+        ids = work.inserted.ids
         if ids:
             store.audit_import(session, sheet.model, path.name, ids, user)
-    return ImportResult(str(path), sheet.kind, len(ids), store.id_ranges(ids), tuple(ignored))
+    return ImportResult(str(path), sheet.kind, len(ids), store.id_ranges(ids), tuple(ignored),
+                        created, tuple(warnings.kept), warnings.total)
 
 
 # ── export ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -514,35 +679,35 @@ def _cells(sheet: Sheet, records: Iterable[Mapping[str, Any]]) -> Iterator[list[
 def _write_csv(path: Path, sheet: Sheet, rows: Iterable[list[Any]]) -> int:
     count = 0
     # utf-8-sig: the BOM is what makes Excel read the file as UTF-8 instead of GBK.
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
+    with atomic_open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(sheet.headers)
         for row in rows:
-            writer.writerow([v.isoformat() if isinstance(v, date) else v for v in row])
+            writer.writerow(csv_row(v.isoformat() if isinstance(v, date) else v for v in row))
             count += 1
     return count
 
 
+def _xlsx_cell(ws: Any, value: Any) -> Any:
+    cell = write_only_cell(ws, value)  # text stays text: '=…' is no formula, '007' no number
+    if isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
+
+
 def _write_xlsx(path: Path, sheet: Sheet, rows: Iterable[list[Any]]) -> int:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet.title)
     ws.append(list(sheet.headers))
     count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # text stays text: '=…' is no formula, '007' no number
-            cells.append(cell)
-        ws.append(cells)
-        count += 1
-    book.save(path)
+    with write_only_rows(ws):
+        for row in rows:
+            ws.append([_xlsx_cell(ws, value) for value in row])
+            count += 1
+    with replacing(path) as part:
+        book.save(part)
     return count
 
 

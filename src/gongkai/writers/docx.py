@@ -31,6 +31,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from lxml import etree
 
+from gongkai.atomic import replacing
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
 from gongkai.writers import typeset
@@ -332,4 +333,5 @@ def write_docx(report: Report, path: str | Path) -> None:
     for number, heading in section_headings(report):
         _section(body, report, number, heading, tables.get(number))
     _closing(body, *closing_lines(report))
-    doc.save(str(path))
+    with replacing(path) as part:  # the previous file stays until the new one is complete
+        doc.save(str(part))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from gongkai.atomic import write_text
 from gongkai.formats import report_format
 from gongkai.labels import SECTION_NUMERALS
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
@@ -285,4 +286,4 @@ def render_html(report: Report) -> str:
 
 
 def write_html(report: Report, path: str | Path) -> None:
-    Path(path).write_text(render_html(report), encoding="utf-8")
+    write_text(path, render_html(report))

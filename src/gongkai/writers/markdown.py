@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gongkai.atomic import write_text
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
 from gongkai.writers.html import report_title, section_bodies, section_headings, section_parts
@@ -95,4 +96,4 @@ def render_markdown(report: Report) -> str:
 
 
 def write_markdown(report: Report, path: str | Path) -> None:
-    Path(path).write_text(render_markdown(report), encoding="utf-8")
+    write_text(path, render_markdown(report))

@@ -12,6 +12,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+from gongkai.atomic import replacing
 from gongkai.model import Report
 from gongkai.office import convert
 from gongkai.writers.docx import write_docx
@@ -26,4 +27,5 @@ def write_pdf(report: Report, path: str | Path) -> None:
         source = Path(tmp, "report.docx")
         write_docx(report, source)
         pdf = convert(source, "pdf", tmp, "writing a PDF", env=font_environment(), name=str(path))
-        shutil.move(pdf, path)
+        with replacing(path) as part:  # the previous file stays until the new one is complete
+            shutil.copyfile(pdf, part)

@@ -412,4 +412,6 @@ def word_list() -> str:
 
 
 if __name__ == "__main__":
-    (resources.files(__package__) / "words.txt").write_text(word_list(), encoding="utf-8")  # type: ignore[attr-defined]
+    from gongkai.atomic import write_text
+
+    write_text(str(resources.files(__package__) / "words.txt"), word_list())

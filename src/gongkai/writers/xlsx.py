@@ -17,7 +17,6 @@ Every cell address is computed from the layout; nothing here names a row, column
 from __future__ import annotations
 
 import math
-import re
 from datetime import date
 from pathlib import Path
 
@@ -30,10 +29,12 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gongkai.atomic import replacing
 from gongkai.formats import Format, report_format
 from gongkai.labels import SECTION_NUMERALS
 from gongkai.layout import TableLayout, table2, table3, table4
 from gongkai.model import Report
+from gongkai.safe_cells import set_text, set_value
 from gongkai.workbook import (
     INFO_SHEET,
     KEY_FORMAT,
@@ -71,7 +72,6 @@ _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _NOTE_FONT = Font(italic=True, color="595959", size=9)
 _LINE_HEIGHT = 15.0  # points per text line at the default font
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold
 
 
 # ── Public API ──────────────────────────────────────────────────────────────
@@ -102,7 +102,8 @@ def write_template(fmt: Format, path: str | Path, report: Report | None = None) 
         wb[sheet][address]) else "input") for key, (sheet, address) in placed.items()]
     _keys_sheet(wb.create_sheet(KEYS_SHEET), keys)
     wb.security = WorkbookProtection(lockStructure=True)  # sheets cannot be renamed or removed
-    wb.save(str(path))
+    with replacing(path) as part:  # the previous file stays until the new one is complete
+        wb.save(str(part))
 
 
 def write_workbook(report: Report, path: str | Path) -> None:
@@ -214,7 +215,7 @@ def _fill_table(ws: Worksheet, layout: TableLayout, fmt: Format, placed: dict[st
             xl.value = _sum_formula([placed[p][1] for p in parts])
             _style(xl, fill=_FORMULA_FILL, align=_CENTER, protection=_LOCKED, font=_BOLD)
             continue
-        xl.value = report.value(cell.key) if report else None
+        set_value(xl, report.value(cell.key) if report else None)  # a value read as text stays text
         _style(xl, fill=_INPUT_FILL, align=_CENTER, protection=_UNLOCKED)
         column = cell.key.rsplit(".", 1)[-1]
         kind = ("decimal" if column in fmt.decimal_columns else "whole", column in fmt.signed_columns)
@@ -348,10 +349,8 @@ def _keys_sheet(ws: Worksheet, rows: list[tuple[str, str, str]]) -> None:
 # ── Helpers ─────────────────────────────────────────────────────────────────
 
 def _text(cell: XlCell, text: str) -> None:
-    """Text as text: never a formula (a leading =), no characters XML cannot hold."""
-    cell.value = _ILLEGAL.sub("", text)
-    if cell.data_type == "f":
-        cell.data_type = "s"
+    """Text as text: never a formula (a leading =), no characters XML cannot hold (gongkai.safe_cells)."""
+    set_text(cell, text)
 
 
 def _style(cell: XlCell, *, font: Font | None = None, fill: PatternFill | None = None,
