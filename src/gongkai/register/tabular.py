@@ -486,7 +486,7 @@ def import_file(reg: Register, path: str | Path, agency: str, *, user: str | Non
         errors.raise_any()
         ids = insert_rows(session, sheet.model, rows)
         if ids:
-            store.audit_import(session, sheet.model, path.name, ids, user)
+            store.audit_import(session, sheet.model, path.name, ids, user, agency_id)
     return ImportResult(str(path), sheet.kind, len(ids), store.id_ranges(ids), tuple(ignored))
 
 
