@@ -30,21 +30,22 @@ NUMBER_ATTEMPTS = 5  # a generated 编号 taken by a concurrent writer: try the 
 
 @dataclass(frozen=True)
 class EventKind:
-    name: str  # the API's name of the event, and of its letter
+    name: str  # the API's name of the event
     field: str | None  # the date column it sets (None: the extension, which has no date of its own)
-    letter: bool  # whether the agency sends a notice for it
+    letters: tuple[str, ...] = ()  # the notices the agency sends on it (the kinds of gongkai.letters)
 
 
 EVENTS: tuple[EventKind, ...] = (
-    EventKind("correction_asked", "correction_asked", True),
-    EventKind("correction_received", "correction_received", False),
-    EventKind("extension", None, True),
-    EventKind("consultation_started", "consultation_started", True),
-    EventKind("consultation_ended", "consultation_ended", False),
-    EventKind("fee_notice", "fee_notice", True),
-    EventKind("fee_paid", "fee_paid", False),
-    EventKind("answer", "answered", True),
+    EventKind("correction_asked", "correction_asked", ("补正告知书",)),
+    EventKind("correction_received", "correction_received"),
+    EventKind("extension", None, ("延期答复告知书",)),
+    EventKind("consultation_started", "consultation_started", ("征求第三方意见函", "征求其他机关意见函")),
+    EventKind("consultation_ended", "consultation_ended"),
+    EventKind("fee_notice", "fee_notice", ("收费通知书",)),
+    EventKind("fee_paid", "fee_paid"),
+    EventKind("answer", "answered", ("答复书",)),
 )
+LETTER_KINDS = frozenset(kind for event in EVENTS for kind in event.letters)
 EVENT_BY_NAME = {kind.name: kind for kind in EVENTS}
 
 
@@ -176,14 +177,14 @@ class TimelineItem:
     kind: str  # received, or an EventKind name
     day: date | None
     detail: object  # 办理结果, 收费 (a Message), the extension's reason
-    letter: bool
+    letters: tuple[str, ...]
 
 
 def timeline(row: Application, extended_on: date | None) -> list[TimelineItem]:
     """The application's events in the order they happened (an extension on the day it was recorded)."""
     from gongkai.register.outcomes import outcomes
 
-    items = [TimelineItem("received", row.received, row.channel, False)]
+    items = [TimelineItem("received", row.received, row.channel, ())]
     details = {"answer": outcomes().label(row.outcome) if row.outcome else None,
                "fee_notice": Message("web.timeline.fee", fee=row.fee) if row.fee is not None else None,
                "extension": row.extension_reason}
@@ -191,7 +192,7 @@ def timeline(row: Application, extended_on: date | None) -> list[TimelineItem]:
         day = getattr(row, kind.field) if kind.field else (extended_on if row.extended else None)
         present = day is not None or (kind.name == "extension" and row.extended)
         if present:
-            items.append(TimelineItem(kind.name, day, details.get(kind.name), kind.letter))
+            items.append(TimelineItem(kind.name, day, details.get(kind.name), kind.letters))
     return sorted(items, key=lambda item: (item.day or date.max, EVENTS_ORDER.get(item.kind, 0)))
 
 

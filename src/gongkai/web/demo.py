@@ -22,6 +22,7 @@ from typing import Any
 
 from gongkai.register.db import Application, Case, Document, Register, year_columns
 
+RECENT = timedelta(days=120)  # the demo's forgotten applications are among the recent ones
 REGION = "示范市"
 AGENCY = "示范市交通运输局"
 OTHER_AGENCY = "示范市生态环境局"
@@ -55,8 +56,10 @@ def _working_days_after(day: date, n: int) -> date:
     return day
 
 
-def application_row(agency: int, number: str, received: date, today: date, rng: random.Random) -> dict[str, Any]:
-    """One generated application: answered within its time unless received in the last few weeks."""
+def application_row(agency: int, number: str, received: date, today: date, rng: random.Random,
+                    forgotten: float = 0.0) -> dict[str, Any]:
+    """One generated application: answered within its time unless received in the last few weeks (or, with the
+    probability `forgotten`, never: an overdue one for the desk to show)."""
     row: dict[str, Any] = {
         "agency_id": agency, "number": number, "received": received, "channel": rng.choice(CHANNELS),
         "applicant": _pick(rng, APPLICANT_WEIGHTS), "applicant_name": rng.choice(NAMES),
@@ -74,20 +77,22 @@ def application_row(agency: int, number: str, received: date, today: date, rng: 
     answer = _working_days_after(received, rng.randint(5, 35 if row["extended"] else 19))
     if row["correction_received"]:
         answer = max(answer, _working_days_after(row["correction_received"], rng.randint(3, 15)))
-    if answer <= today and (row["correction_asked"] is None or row["correction_received"] is not None):
+    waiting = row["correction_asked"] is not None and row["correction_received"] is None
+    if answer <= today and not waiting and (forgotten == 0.0 or rng.random() >= forgotten):
         row["answered"], row["outcome"] = answer, _pick(rng, OUTCOME_WEIGHTS)
     return year_columns(Application, row)
 
 
 def application_rows(agency: int, start: date, end: date, count: int, today: date, rng: random.Random,
-                     prefix: str = "") -> Iterator[dict[str, Any]]:
+                     prefix: str = "", forgotten: float = 0.0) -> Iterator[dict[str, Any]]:
     """`count` applications received between `start` and `end`, numbered by year (2026-0001, …)."""
     span = (end - start).days
     days = sorted(start + timedelta(days=rng.randint(0, span)) for _ in range(count))
     running: dict[int, int] = {}
     for received in days:
         running[received.year] = running.get(received.year, 0) + 1
-        yield application_row(agency, f"{prefix}{received.year}-{running[received.year]:05d}", received, today, rng)
+        number = f"{prefix}{received.year}-{running[received.year]:05d}"
+        yield application_row(agency, number, received, today, rng, forgotten if today - received < RECENT else 0.0)
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,7 @@ def _records(reg: Register, agency: int, today: date, rng: random.Random, count:
     from gongkai.register.tabular import insert_rows
 
     start = date(today.year - 1, 1, 1)
-    rows = list(application_rows(agency, start, today, count, today, rng))
+    rows = list(application_rows(agency, start, today, count, today, rng, forgotten=0.05))
     cases, documents = _cases(agency, rows, today, rng), _documents(agency, today, rng)
     with reg.writing() as session:
         ids = insert_rows(session, Application, rows)

@@ -27,12 +27,19 @@ def letters_available() -> bool:
     return True
 
 
-def letter_response(request: Request, desk: Desk, row: Any, kind: Any) -> Response:
-    """The Word file of the letter of one event of an application."""
+def letter_response(request: Request, desk: Desk, row: Any, kind: str) -> Response:
+    """The Word file of the letter `kind` (a kind of gongkai.letters) of an application."""
+    from gongkai.web.changes import LETTER_KINDS
+
+    if kind not in LETTER_KINDS:
+        return render_error(request, 404, t("web.error.not_found"))
     try:
         from gongkai import letters
     except ImportError:
         return render_error(request, 503, t("web.letters.missing"))
-    content = letters.letter_docx(kind.name, row, agency=desk.agency)
-    name = quote(f"{row.number}-{t(f'web.letter.{kind.name}')}.docx")
+    try:
+        content = letters.write_letter(kind, row, desk.agency)
+    except letters.LetterError as exc:
+        return render_error(request, 409, str(exc))
+    name = quote(f"{row.number}-{kind}.docx")
     return Response(content, media_type=DOCX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})

@@ -140,19 +140,20 @@ async def application_event(request: Request, record_id: int, who: VisitorDep, d
     version = int(values["version"]) if values["version"].isdigit() else None
     try:
         await run_in_threadpool(changes.record_event, reg, record_id, values, who.account.name, version)
-    except RecordInvalid:
+    except RecordInvalid as exc:
         problems = _problems(exc)
         return await run_in_threadpool(lambda: _detail(request, desk, record_id, 422, problems=problems,
                                                        event_values=values))
     return RedirectResponse(f"/applications/{record_id}", status_code=303)
 
 
-@router.get("/applications/{record_id}/letters/{event}.docx")
-def application_letter(request: Request, record_id: int, event: str, desk: DeskDep) -> Response:
+@router.get("/applications/{record_id}/letters/{kind}.docx")
+def application_letter(request: Request, record_id: int, kind: str, desk: DeskDep) -> Response:
+    """The Word file of one letter of an application (答复书, 补正告知书, …)."""
     from gongkai.web.letters import letter_response
 
     row = queries.application(registry(request), record_id, desk.agency_ids)
-    return letter_response(request, desk, row, changes.event_kind(event))
+    return letter_response(request, desk, row, kind)
 
 
 # ── cases and documents ───────────────────────────────────────────────────────────────────────────────────────
