@@ -115,6 +115,7 @@ def test_an_officer_registers_extends_answers_and_reports(demo, browser, tmp_pat
     page.locator('td[data-key="applications.granted.natural_person"]').first.click()
     page.wait_for_selector("#explain:not([hidden]) table")
     assert number in page.inner_text("#explain")
+    page.evaluate("window.scrollTo(0, 0)")
     shot(page, "report")
 
     with page.expect_download() as download:

@@ -193,7 +193,9 @@ def timeline(row: Application, extended_on: date | None) -> list[TimelineItem]:
         present = day is not None or (kind.name == "extension" and row.extended)
         if present:
             items.append(TimelineItem(kind.name, day, details.get(kind.name), kind.letters))
-    return sorted(items, key=lambda item: (item.day or date.max, EVENTS_ORDER.get(item.kind, 0)))
+    last = row.answered or date.max  # an extension recorded after the answer still came before it
+
+    return sorted(items, key=lambda item: (min(item.day or date.max, last), EVENTS_ORDER.get(item.kind, 0)))
 
 
 EVENTS_ORDER = {"received": -1, **{kind.name: i for i, kind in enumerate(EVENTS)}}

@@ -208,3 +208,31 @@ def audit(reg: Register, agency: int, filters: AuditFilters, page: int = 1,
         rows = session.scalars(query.order_by(AuditEntry.id.desc()).offset((max(page, 1) - 1) * size)
                                .limit(size)).all()
     return list(rows), total or 0
+
+
+def _models() -> dict[str, type]:
+    from gongkai.register.db import Record
+
+    return {model.__tablename__: model for model in Record.__subclasses__()}
+
+
+def field_label(table: str, field: str | None) -> str:
+    """The Chinese name of a field in the audit log (编号, 收到日期, …), or the field itself."""
+    from gongkai.register.store import LABELS
+
+    model = _models().get(table)
+    labels = LABELS.get(model, {}) if model else {}
+    return labels.get(field or "", field or "")
+
+
+def value_label(table: str, field: str | None, value: str | None) -> str:
+    """A stored key shown as its official label (granted → 予以公开, natural_person → 自然人)."""
+    from gongkai.register.store import VOCABULARIES
+
+    model = _models().get(table)
+    vocabulary = VOCABULARIES.get(model, {}).get(field or "") if model else None
+    if value is None:
+        return ""
+    if vocabulary is not None and value in vocabulary().keys:
+        return vocabulary().label(value)
+    return value

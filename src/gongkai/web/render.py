@@ -23,7 +23,9 @@ def environment() -> Any:
 
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(t=t, menu=MENU)
+    from gongkai.web.queries import field_label, value_label
+
+    env.globals.update(t=t, menu=MENU, field_label=field_label, value_label=value_label)
     env.filters["iso"] = lambda value: value.isoformat() if isinstance(value, date) else ("" if value is None
                                                                                            else value)
     return env
