@@ -37,16 +37,20 @@ class Missing:
 
 def due_list(reg: Register, agency: int, today: date) -> tuple[list[Due], int]:
     """Open applications overdue or due within DUE_SOON working days (the soonest first), and how many open
-    applications wait for the applicant (补正, 缴费)."""
-    out, waiting = [], 0
-    for row in queries.open_applications(reg, agency):
-        deadline, days = queries.deadline(row, today)
-        if days is None:
-            waiting += 1
-            continue
-        if days <= DUE_SOON:
-            out.append(Due(row.id, row.number, row.applicant_name, row.subject, row.received, deadline.due, days,
-                           deadline.status.value))
+    applications wait for the applicant (补正, 缴费). Deadlines are computed per group of applications with the
+    same events (`queries.open_event_groups`); only the applications of the groups due soon are read."""
+    groups = [(events, count, queries.events_deadline(events, today)) for events, count in
+              queries.open_event_groups(reg, agency)]
+    waiting = sum(count for _, count, (_, days) in groups if days is None)
+    soon = {events: found for events, _, found in groups if found[1] is not None and found[1] <= DUE_SOON}
+    out = []
+    if soon:
+        for row in queries.open_applications(reg, agency, received=(events[0] for events in soon)):
+            found = soon.get(tuple(row[4:]))
+            if found is not None:
+                deadline, days = found
+                out.append(Due(row.id, row.number, row.applicant_name, row.subject, row.received, deadline.due, days,
+                               deadline.status.value))
     return sorted(out, key=lambda d: (d.days_left, d.received)), waiting
 
 
@@ -56,10 +60,10 @@ def year_counts(reg: Register, agency: int, year: int) -> dict[str, Any]:
     live = (a.agency_id == agency, a.withdrawn_at.is_(None))
     with reg.sessions() as session:
         received = session.scalar(select(func.count()).where(*live, a.received_year == year))
-        answered = session.scalar(select(func.count()).where(*live, a.answered_year == year))
-        still_open = session.scalar(select(func.count()).where(*live, a.answered.is_(None)))
+        still_open = session.scalar(select(func.count()).where(*live, a.answered_year.is_(None)))
         by_outcome = session.execute(select(a.outcome, func.count()).where(*live, a.answered_year == year)
                                      .group_by(a.outcome).order_by(func.count().desc())).all()
+    answered = sum(n for _, n in by_outcome)
     from gongkai.register.outcomes import outcomes
 
     return {"received": received, "answered": answered, "open": still_open,

@@ -39,31 +39,25 @@ _EVENT_FIELDS = ("received", "channel", "extended", "correction_asked", "correct
                  "consultation_started", "consultation_ended", "fee_notice", "fee_paid")
 
 
-@dataclass(frozen=True)
-class _Events:
-    """What an application's deadline depends on (many open applications share it: computed once)."""
+@lru_cache(maxsize=8192)
+def _deadline_of(events: tuple, today: date) -> tuple[Deadline, int | None]:
+    """The deadline of the event columns `events` (in the order of _EVENT_FIELDS): many open applications share
+    them (received the same day, nothing else recorded), so each is computed once."""
+    from types import SimpleNamespace
 
-    received: date
-    channel: str | None
-    extended: bool
-    correction_asked: date | None
-    correction_received: date | None
-    consultation_started: date | None
-    consultation_ended: date | None
-    fee_notice: date | None
-    fee_paid: date | None
-
-
-@lru_cache(maxsize=4096)
-def _deadline_of(events: _Events, today: date) -> tuple[Deadline, int | None]:
     from gongkai.register.due import application_deadline
 
-    return application_deadline(events, today)  # type: ignore[arg-type]  (it reads the same attributes)
+    return application_deadline(SimpleNamespace(**dict(zip(_EVENT_FIELDS, events, strict=True))), today)
+
+
+def events_deadline(events: tuple, today: date) -> tuple[Deadline, int | None]:
+    """The deadline of an application's event columns, given as a tuple in the order of EVENT_COLUMNS."""
+    return _deadline_of(tuple(events), today)
 
 
 def deadline(row: Any, today: date) -> tuple[Deadline, int | None]:
     """The answer deadline of an application (a record or a row with its event columns) and working days left."""
-    return _deadline_of(_Events(*(getattr(row, name) for name in _EVENT_FIELDS)), today)
+    return _deadline_of(tuple(getattr(row, name) for name in _EVENT_FIELDS), today)
 
 
 # ── applications as JSON ──────────────────────────────────────────────────────────────────────────────────────
@@ -120,10 +114,10 @@ class Filters:
         if self.q:
             pattern = f"%{self.q}%"
             query = query.where(or_(a.number.like(pattern), a.subject.like(pattern), a.applicant_name.like(pattern)))
-        if self.status == "open":
-            query = query.where(a.answered.is_(None))
+        if self.status == "open":  # answered_year: in the counting index, unlike answered itself
+            query = query.where(a.answered_year.is_(None))
         elif self.status == "answered":
-            query = query.where(a.answered.is_not(None))
+            query = query.where(a.answered_year.is_not(None))
         if self.year:
             query = query.where(a.received_year == self.year)
         if self.applicant:
@@ -135,23 +129,40 @@ class Filters:
 
 def applications(reg: Register, agency: int, filters: Filters, page: int = 1,
                  size: int = PAGE_SIZE) -> tuple[list[Application], int]:
-    """One page of an agency's applications (the newest first) and how many match in all."""
+    """One page of an agency's applications, the latest registered first (by id: the primary key orders a
+    register of any size at once), and how many match in all."""
     base = filters.where(select(Application).where(Application.agency_id == agency,
                                                    Application.withdrawn_at.is_(None)))
     with reg.sessions() as session:
         total = session.scalar(base.with_only_columns(func.count()).order_by(None))
-        rows = session.scalars(base.order_by(Application.received.desc(), Application.id.desc())
+        rows = session.scalars(base.order_by(Application.id.desc())
                                .offset((max(page, 1) - 1) * size).limit(size)).all()
     return list(rows), total or 0
 
 
-def open_applications(reg: Register, agency: int) -> list[Any]:
-    """The event columns of an agency's open applications (no 答复日期)."""
+EVENT_COLUMNS = tuple(getattr(Application, name) for name in _EVENT_FIELDS)
+
+
+def open_event_groups(reg: Register, agency: int) -> list[tuple[tuple, int]]:
+    """The distinct event columns of an agency's open applications (no 答复日期), each with how many share them:
+    a deadline is computed once per group, however many applications are open."""
     a = Application
     with reg.sessions() as session:
-        return list(session.execute(
-            select(a.id, a.number, a.applicant_name, a.subject, *(getattr(a, f) for f in _EVENT_FIELDS))
-            .where(a.agency_id == agency, a.withdrawn_at.is_(None), a.answered.is_(None))))
+        rows = session.execute(select(*EVENT_COLUMNS, func.count()).where(
+            a.agency_id == agency, a.withdrawn_at.is_(None), a.answered_year.is_(None)).group_by(*EVENT_COLUMNS))
+        return [(tuple(row[:-1]), row[-1]) for row in rows]
+
+
+def open_applications(reg: Register, agency: int, received: Iterable[date] | None = None) -> list[Any]:
+    """The event columns of an agency's open applications (no 答复日期), only those received on `received` days
+    when given."""
+    a = Application
+    query = select(a.id, a.number, a.applicant_name, a.subject, *EVENT_COLUMNS).where(
+        a.agency_id == agency, a.withdrawn_at.is_(None), a.answered_year.is_(None))
+    if received is not None:
+        query = query.where(a.received.in_(sorted(set(received))))
+    with reg.sessions() as session:
+        return list(session.execute(query))
 
 
 def records(reg: Register, model: type, agency: int, limit: int = 500) -> list[Any]:
