@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -185,6 +186,22 @@ def test_a_supervisor_reads_the_agencies_of_their_region_and_changes_nothing(app
     assert sue.get("/api/applications?agency=999", headers=bearer(sue)).status_code == 404
 
 
+def test_a_supervisor_switches_between_the_agencies_of_the_region(app, register) -> None:
+    from gongkai.register.accounts import ensure_agency
+
+    second = ensure_agency(register, "甲市财政局", region="甲市", user="setup")
+    sue = client(app, "sue")
+    assert AGENCY in sue.get("/").text
+    sue.get(f"/switch?agency={second}", follow_redirects=False)
+    assert f'<option value="{second}" selected>甲市财政局' in sue.get("/").text
+    from gongkai.register.store import agency_id
+
+    with register.sessions() as session:
+        outside = agency_id(session, OTHER)  # 乙市生态环境局 is not in 甲市
+    assert sue.get(f"/switch?agency={outside}", follow_redirects=False).status_code == 404
+    assert sue.get(f"/api/applications?agency={outside}", headers=bearer(sue)).status_code == 404
+
+
 # ── the API ───────────────────────────────────────────────────────────────────────────────────────────────────
 
 
@@ -260,6 +277,16 @@ def test_the_word_report_reads_back_with_the_same_cells(app, tmp_path) -> None:
     path.write_bytes(response.content)
     cells = parse_file(path).flat()
     assert cells["applications.new.total"] == 1 and cells["applications.granted.natural_person"] == 1
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) writes the PDF; not installed")
+def test_the_pdf_report_downloads(app) -> None:
+    c = client(app)
+    add(c)
+    response = c.get("/api/reports/2026.pdf", headers=bearer(c))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response.headers["content-type"] == "application/pdf"
+    assert c.get("/api/reports/2026.exe", headers=bearer(c)).status_code == 404
 
 
 def test_explain_of_a_cell_lists_its_records(app) -> None:
