@@ -183,10 +183,11 @@ def _counts(reg: Register, agency: str, today: date, rng: random.Random) -> None
 def _seeds(reg: Register, folder: Path) -> int:
     """The example reports as closed years of their own agencies."""
     from gongkai.inputs import parse_file
-    from gongkai.register.accounts import ensure_agency
+    from gongkai.register.accounts import ensure_agency, ensure_region
     from gongkai.register.closing import store_closing
     from gongkai.register.report import format_id
 
+    ensure_region(reg, SEED_REGION, REGION, user="demo")  # under the demo city: its supervisor sees them
     stored = 0
     for path in sorted(folder.glob("*.txt")):
         report = parse_file(path)

@@ -67,7 +67,7 @@ def _page(request: Request, desk: Desk, year: int, status: int = 200, message: s
     return render(request, "report.html", status=status, desk=desk, year=year, tables=tables_html(built.report),
                   sections=sections, findings=findings_of(built.findings), notices=notices,
                   versions=versions(reg, desk.agency_id, year), message=message,
-                  closed=built.result.closing is not None, years=range(date.today().year, date.today().year - 6, -1))
+                  closed=built.result.closing is not None, years=range(date.today().year, date.today().year - 10, -1))
 
 
 @router.post("/report/prose")
