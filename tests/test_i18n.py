@@ -194,7 +194,7 @@ def test_chinese_texts_read_as_chinese() -> None:
 # Calls whose argument at this position is a message id: t("…"), Message("…"), InputError(path, "…"), the deadline
 # trace's add(kind, start, end, "…") and warn(day, "…").
 _ID_CALLS = {"t": 0, "Message": 0, "InputError": 1, "Failure": 1, "add": 3, "warn": 1}
-_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check)\.[\w.]+")
+_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check|web)\.[\w.]+")
 
 
 def _ids_in_source() -> dict[str, str]:
@@ -247,6 +247,24 @@ def _ids_built_at_run_time() -> list[str]:
     ids += [f"register.agency_kind.{kind.value}" for kind in AgencyKind]
     ids += [f"register.closing.{what}{listed}" for what in ("added", "removed") for listed in ("", "_listed")]
     ids += [f"check.where.{k}" for k in ("page", "line")]
+    return ids + _web_ids_built_at_run_time()
+
+
+def _web_ids_built_at_run_time() -> list[str]:
+    """The web application's ids put together in its templates and commands (t("web.menu." ~ name), …)."""
+    from gongkai.register.db import Role
+    from gongkai.register.deadline import Status
+    from gongkai.web.changes import EVENTS
+    from gongkai.web.pages import RECORD_FORMS
+    from gongkai.web.render import MENU
+
+    ids = [f"web.menu.{name}" for name, _ in MENU]
+    ids += [f"web.role.{role.value}" for role in Role]
+    ids += [f"web.event.{kind}" for kind in ("received", *(e.name for e in EVENTS))]
+    ids += [f"web.deadline.{s.value}" for s in Status if s is not Status.DUE]
+    ids += [f"web.audit.action_{a}" for a in ("create", "update", "withdraw", "import")]
+    ids += [f"web.records.add_{kind}" for kind in RECORD_FORMS]
+    ids += [f"web.cli.column.{c}" for c in ("name", "role", "agency", "region", "state")]
     return ids
 
 
@@ -266,7 +284,8 @@ def test_every_message_id_built_at_run_time_is_in_the_catalogues() -> None:
 def test_no_catalogue_entry_is_dead() -> None:
     """Every entry is written somewhere in the source as "its.id" or put together at run time (click's strings
     are found by their English text, the holidays by their Chinese names)."""
-    source = "\n".join(path.read_text(encoding="utf-8") for path in SRC.rglob("*.py"))
+    files = [*SRC.rglob("*.py"), *SRC.rglob("*.html")]  # the web application's templates use t("web.…")
+    source = "\n".join(path.read_text(encoding="utf-8") for path in files)
     built = set(_ids_built_at_run_time() + _vocabulary_ids())
     dead = [msg_id for name in catalogue_names() if name != "click" for msg_id in catalogue(name)
             if f'"{msg_id}"' not in source and f"'{msg_id}'" not in source and msg_id not in built
@@ -378,7 +397,7 @@ def _without_kept_terms(text: str) -> str:
 
 def test_every_help_text_is_chinese_by_default_and_english_on_request() -> None:
     commands = list(_commands(main))
-    assert len(commands) == 17
+    assert len(commands) == 23
     for path, command in commands:
         with using("zh"):
             chinese = _help_texts(command)

@@ -476,6 +476,71 @@ def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, t
     sys.exit(run_deadlines(db, agency, overdue_only, today, as_json))
 
 
+# ── the web application and its people ────────────────────────────────────────────────────────────────────
+
+
+@main.command(help="cli.serve.help", short_help="cli.serve.short")
+@_db_option
+@option("--host", default="127.0.0.1", show_default=True, help="cli.serve.host")
+@option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="cli.serve.port")
+@option("--demo", is_flag=True, help="cli.serve.demo")
+def serve(db: str | None, host: str, port: int, demo: bool) -> None:
+    """The web application (the agency's desk) on the register, under uvicorn."""
+    from gongkai.commands.serve import run_serve
+
+    sys.exit(run_serve(db, host, port, demo))
+
+
+@main.group(help="cli.users.help", short_help="cli.users.short")
+def users() -> None:
+    """The people who log in to the web application."""
+
+
+@users.command("add", help="cli.users_add.help", short_help="cli.users_add.short")
+@click.argument("name")
+@option("--role", required=True, type=click.Choice(["officer", "supervisor", "admin"]), help="cli.users_add.role")
+@_agency_option
+@option("--region", metavar="NAME", help="cli.users_add.region")
+@option("--kind", type=click.Choice(["department", "government"]), help="cli.register_import.kind")
+@_db_option
+@_user_option
+def users_add(name: str, role: str, agency: str | None, region: str | None, kind: str | None, db: str | None,
+              user: str | None) -> None:
+    """Add a person; the password is read from standard input."""
+    from gongkai.commands.users import run_add
+
+    sys.exit(run_add(db, name, role, agency, region, kind, user))
+
+
+@users.command("list", help="cli.users_list.help", short_help="cli.users_list.short")
+@_db_option
+def users_list(db: str | None) -> None:
+    from gongkai.commands.users import run_list
+
+    sys.exit(run_list(db))
+
+
+@users.command("disable", help="cli.users_disable.help", short_help="cli.users_disable.short")
+@click.argument("name")
+@option("--enable", is_flag=True, help="cli.users_disable.enable")
+@_db_option
+@_user_option
+def users_disable(name: str, enable: bool, db: str | None, user: str | None) -> None:
+    from gongkai.commands.users import run_disable
+
+    sys.exit(run_disable(db, name, enable, user))
+
+
+@users.command("reset-password", help="cli.users_reset.help", short_help="cli.users_reset.short")
+@click.argument("name")
+@_db_option
+@_user_option
+def users_reset(name: str, db: str | None, user: str | None) -> None:
+    from gongkai.commands.users import run_reset
+
+    sys.exit(run_reset(db, name, user))
+
+
 @main.command(help="cli.schema.help", short_help="cli.schema.short")
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""

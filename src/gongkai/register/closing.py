@@ -233,6 +233,7 @@ def store_closing(session: Session, agency_id: int, year: int, flat: Mapping[str
     summary = {"year": year, "version": version, "carried_forward": carried, "changed_cells": len(changes),
                "reason": closing.reason}
     session.add(AuditEntry(at=at, user_name=who, action="revise" if previous else "close", table_name="closings",
+                           agency_id=agency_id,
                            record_id=closing.id, after=json.dumps(summary, ensure_ascii=False)))
     return ClosingResult(year, version, carried, changes, difference)
 

@@ -59,6 +59,15 @@ def _days_left(deadline: Deadline, today: date, calendar: WorkingCalendar) -> in
     return -calendar.count_working_days(deadline.due, today) + (1 if calendar.is_working_day(deadline.due) else 0)
 
 
+def application_deadline(row: Application, today: date, calendar: WorkingCalendar | None = None
+                         ) -> tuple[Deadline, int | None]:
+    """One application's answer deadline from its recorded events, and the working days left from `today`
+    (None while the clock waits for the applicant; negative when overdue)."""
+    calendar = calendar or default_calendar()
+    deadline = _deadline(row, today, calendar)
+    return deadline, _days_left(deadline, today, calendar)
+
+
 def open_applications(reg: Register, agency: str, today: date | None = None,
                       calendar: WorkingCalendar | None = None) -> Iterator[OpenApplication]:
     """The agency's open applications with their deadlines, the soonest due first (waiting ones last)."""

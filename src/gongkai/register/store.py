@@ -39,7 +39,9 @@ from gongkai.register.db import (
     Case,
     Document,
     Record,
+    Region,
     Register,
+    ReportText,
     YearlyCount,
     current_user,
     now,
@@ -69,6 +71,8 @@ LABELS: dict[type[Record], dict[str, str]] = {
     Document: {"kind": "类型", "number": "文号", "title": "标题", "issued": "发布日期", "repealed": "废止日期"},
     YearlyCount: {"year": "年度", "key": "项目", "value": "数量"},
     Agency: {"name": "机关名称", "kind": "机关类型", "parent_id": "上级机关"},
+    Region: {"name": "地区名称", "parent_id": "上级地区"},
+    ReportText: {"year": "年度", "section": "部分", "text": "正文"},
 }
 
 # Fields whose values are keys of cell-keys.md, and the vocabulary that turns a label into its key.
@@ -236,9 +240,21 @@ def _count_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     return out
 
 
+def _region_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
+    return _required(Region, values, ("name",))
+
+
+def _report_text_problems(values: Mapping[str, Any], _today: date) -> list[Problem]:
+    out = _required(ReportText, values, ("year", "section"))
+    if values.get("section") not in range(1, 7):
+        out.append(("section", Message("register.rule.report_section", section=values.get("section"))))
+    return out
+
+
 RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = {
     Application: application_problems, Case: case_problems, Document: document_problems,
-    Agency: _agency_problems, YearlyCount: _count_problems,
+    Agency: _agency_problems, YearlyCount: _count_problems, Region: _region_problems,
+    ReportText: _report_text_problems,
 }
 
 
@@ -309,9 +325,12 @@ def audit_text(value: Any) -> str | None:
 
 
 def _entry(user: str, action: str, model: type[Record], record_id: int | None, field: str | None = None,
-           before: Any = None, after: Any = None, at: datetime | None = None) -> AuditEntry:
+           before: Any = None, after: Any = None, at: datetime | None = None, *,
+           agency: int | None = None) -> AuditEntry:
+    """One audit entry; `agency` is whose record it is (the web application shows each agency its own)."""
     return AuditEntry(at=at or now(), user_name=user, action=action, table_name=model.__tablename__,
-                      record_id=record_id, field=field, before=audit_text(before), after=audit_text(after))
+                      record_id=record_id, field=field, before=audit_text(before), after=audit_text(after),
+                      agency_id=agency)
 
 
 @cache
@@ -335,14 +354,16 @@ def id_ranges(ids: Iterable[int]) -> str:
     return ",".join(str(first) if first == last else f"{first}-{last}" for first, last in runs)
 
 
-def audit_import(session: Session, model: type[Record], source: str, ids: list[int], user: str | None) -> None:
+def audit_import(session: Session, model: type[Record], source: str, ids: list[int], user: str | None,
+                 agency: int | None = None) -> None:
     """One audit entry for a whole imported file: its name, the row count and the ids created (as ranges).
 
     One entry per field of every row would multiply the rows written by twenty and the import time with it;
     the file itself and these ids say exactly what was created.
     """
     summary = {"file": source, "rows": len(ids), "ids": id_ranges(ids)}
-    session.add(_entry(current_user(user), "import", model, None, after=json.dumps(summary, ensure_ascii=False)))
+    session.add(_entry(current_user(user), "import", model, None, after=json.dumps(summary, ensure_ascii=False),
+                       agency=agency))
 
 
 # ── changes ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -390,7 +411,8 @@ def _create_in(session: Session, model: type[Record], values: dict[str, Any], wh
     session.add(record)
     _flush(session, model)
     at = now()
-    session.add_all(_entry(who, "create", model, record.id, field, None, getattr(record, field), at)
+    agency = record.id if model is Agency else getattr(record, "agency_id", None)
+    session.add_all(_entry(who, "create", model, record.id, field, None, getattr(record, field), at, agency=agency)
                     for field in _stored_fields(model) if getattr(record, field) is not None)
     return record.id
 
@@ -487,7 +509,8 @@ def _apply(session: Session, model: type[Record], record_id: int, changes: Mappi
         before, after = getattr(record, field), merged[field]
         if before != after:
             setattr(record, field, after)
-            session.add(_entry(who, "update", model, record_id, field, before, after, at))
+            session.add(_entry(who, "update", model, record_id, field, before, after, at,
+                               agency=getattr(record, "agency_id", None)))
     _flush(session, model)
     return record.version
 
@@ -521,8 +544,10 @@ def withdraw(reg: Register, model: type[Record], record_id: int, reason: str, *,
             record = _load(session, model, record_id)
             at = now()
             record.withdrawn_at, record.withdrawn_reason = at, reason
-            session.add_all([_entry(who, "withdraw", model, record_id, "withdrawn_at", None, at, at),
-                             _entry(who, "withdraw", model, record_id, "withdrawn_reason", None, reason, at)])
+            agency = getattr(record, "agency_id", None)
+            session.add_all([_entry(who, "withdraw", model, record_id, "withdrawn_at", None, at, at, agency=agency),
+                             _entry(who, "withdraw", model, record_id, "withdrawn_reason", None, reason, at,
+                                    agency=agency)])
             session.flush()
     except StaleDataError:
         raise _stale(model, record_id) from None

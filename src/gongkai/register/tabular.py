@@ -650,7 +650,7 @@ def import_file(reg: Register, path: str | Path, agency: str, *, user: str | Non
         errors.raise_any()
         ids = work.inserted.ids
         if ids:
-            store.audit_import(session, sheet.model, path.name, ids, user)
+            store.audit_import(session, sheet.model, path.name, ids, user, agency_id)
     return ImportResult(str(path), sheet.kind, len(ids), store.id_ranges(ids), tuple(ignored),
                         created, tuple(warnings.kept), warnings.total)
 
