@@ -1,8 +1,8 @@
 """导入/导出: register files in (all or nothing, every problem by line and column) and out, and blank files.
 
 An upload larger than the application's limit is refused (413) before and while it is read. Exported CSV cells
-that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return first) are written with a leading
-apostrophe (`formula_safe_cell`), so a register cannot carry =HYPERLINK(…) to the person who opens the export.
+are the register export's own (`gongkai register export`), and the blank files go through the same
+`gongkai.safe_cells` rules, so a register cannot carry =HYPERLINK(…) to the person who opens a download.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from fastapi.responses import Response
 
 from gongkai.i18n import t
 from gongkai.register.tabular import SHEETS
+from gongkai.safe_cells import csv_row, xlsx_row
 from gongkai.web.auth import Desk, DeskDep, VisitorDep, may_write, registry
 from gongkai.web.render import render
 
 router = APIRouter(include_in_schema=False)
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 CHUNK = 1 << 16
@@ -40,18 +40,11 @@ EXAMPLES: dict[str, dict[str, str]] = {
 }
 
 
-def formula_safe_cell(value: Any) -> Any:
-    """A CSV cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _csv_bytes(rows: list[list[Any]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
-        writer.writerow([formula_safe_cell(value) for value in row])
+        writer.writerow(csv_row(row))
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
@@ -113,29 +106,23 @@ async def import_upload(request: Request, who: VisitorDep, desk: DeskDep) -> Res
     return render(request, "files.html", **(context | {"result": result}))
 
 
-def _export_rows(request: Request, desk: Desk, kind: str) -> list[list[Any]]:
+def _export_bytes(request: Request, desk: Desk, kind: str, suffix: str) -> bytes:
+    """The register's own export (register export: formula-safe cells, text kept as text), as bytes."""
     from gongkai.register.tabular import export_file
 
     with tempfile.TemporaryDirectory(prefix="gongkai-export-") as folder:
-        path = Path(folder) / "export.csv"
+        path = Path(folder) / f"export.{suffix}"
         export_file(registry(request), path, desk.agency, kind)
-        with path.open(encoding="utf-8-sig", newline="") as source:
-            return list(csv.reader(source))
+        return path.read_bytes()
 
 
 def _xlsx_bytes(sheet_title: str, rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet_title)
     for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.data_type = "s"  # text stays text: '=…' is no formula, '007' no number
-            cells.append(cell)
-        ws.append(cells)
+        ws.append(xlsx_row(ws, row))  # text stays text: '=…' is no formula, '007' no number
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -150,9 +137,9 @@ def _as_file(rows: list[list[Any]], kind: str, suffix: str, name: str) -> Respon
 @router.get("/files/export")
 def export_download(request: Request, desk: DeskDep, kind: str = "applications", format: str = "csv") -> Response:
     kind = kind if kind in SHEETS else "applications"
-    rows = _export_rows(request, desk, kind)
-    return _as_file(rows, kind, format if format in MEDIA else "csv",
-                    f"{desk.agency}-{SHEETS[kind].title}-{date.today().isoformat()}")
+    suffix = format if format in MEDIA else "csv"
+    name = f"{desk.agency}-{SHEETS[kind].title}-{date.today().isoformat()}.{suffix}"
+    return _download(_export_bytes(request, desk, kind, suffix), name, suffix)
 
 
 @router.get("/files/template")
