@@ -476,6 +476,39 @@ def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, t
     sys.exit(run_deadlines(db, agency, overdue_only, today, as_json))
 
 
+@register.command("letter", help="cli.register_letter.help", short_help="cli.register_letter.short")
+@click.argument("number")
+@option("--kind", metavar="KIND", help="cli.register_letter.kind")
+@option("-o", "--output", help="cli.register_letter.output")
+@_db_option
+@_agency_option
+@option("--templates", metavar="DIR", help="cli.register_letter.templates")
+@option("--date", "day", metavar="DATE", help="cli.register_letter.date")
+@option("--to", "recipient", metavar="NAME", help="cli.register_letter.to")
+@option("--fee-applications", type=click.IntRange(0), metavar="N", help="cli.register_letter.fee_applications")
+@option("--fee-pages", type=click.IntRange(0), metavar="N", help="cli.register_letter.fee_pages")
+@option("--set", "details", multiple=True, metavar="NAME=TEXT", help="cli.register_letter.set")
+def register_letter(number: str, kind: str | None, output: str | None, db: str | None, agency: str | None,
+                    templates: str | None, day: str | None, recipient: str | None, fee_applications: int | None,
+                    fee_pages: int | None, details: tuple[str, ...]) -> None:
+    """The letter an agency sends for an application's event (补正告知书, …, 答复书), as Word or PDF."""
+    from gongkai.commands.register import run_letter
+
+    options = {"day": day, "recipient": recipient, "fee_applications": fee_applications, "fee_pages": fee_pages,
+               "details": details}
+    sys.exit(run_letter(db, number, kind, output, agency, templates, options))
+
+
+@register.command("letter-templates", help="cli.register_letter_templates.help",
+                  short_help="cli.register_letter_templates.short")
+@click.argument("folder")
+def register_letter_templates(folder: str) -> None:
+    """Copy the letters' templates into a folder, for an office to adapt their wording."""
+    from gongkai.commands.register import run_letter_templates
+
+    sys.exit(run_letter_templates(folder))
+
+
 @main.command(help="cli.schema.help", short_help="cli.schema.short")
 def schema() -> None:
     """Print the JSON Schema of the full report model (gongkai parse --json)."""

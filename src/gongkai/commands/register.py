@@ -386,3 +386,90 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
         return 1 if any(i.overdue for i in items) else 0
 
     return guarded(db, body)
+
+
+# ── letters ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+LETTER_SUFFIXES = (".docx", ".pdf")
+
+
+def _details(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set NAME=TEXT, repeated: placeholders only the officer can fill (不予公开理由=…)."""
+    found = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise Failure("--set", "letters.bad_detail", text=pair)
+        found[name.strip()] = text.strip()
+    return found
+
+
+def _letter_options(day: str | None, recipient: str | None, fee_applications: int | None, fee_pages: int | None,
+                    details: tuple[str, ...]):
+    from gongkai.letters import Options
+    from gongkai.register.deadline import parse_date
+
+    try:
+        when = parse_date(day) if day else None
+    except ValueError as exc:
+        raise Failure("--date", message_of(exc)) from None
+    return Options(day=when, recipient=recipient, fee_applications=fee_applications, fee_pages=fee_pages,
+                   details=_details(details))
+
+
+def _write_letter(letter, output: str) -> None:
+    from gongkai.letters.word import write_docx, write_pdf
+
+    try:
+        (write_pdf if output.lower().endswith(".pdf") else write_docx)(letter, output)
+    except OSError as exc:
+        raise Failure(output, os_problem(exc)) from None
+    _say(t("letters.written", path=output, kind=letter.kind, article=letter.article))
+    if letter.missing:
+        _say(_fail_line(output, t("letters.left_blank", names=Join(letter.missing))))
+
+
+def run_letter(db: str | None, number: str, kind: str | None, output: str | None, agency: str | None,
+               templates: str | None, options: dict[str, Any]) -> int:
+    """Write the letter of one kind for an application (or, with no --kind, list the letters it has)."""
+    from gongkai.letters import LetterError, Templates, compose, kind_of, kinds_for
+
+    if kind and (not output or Path(output).suffix.lower() not in LETTER_SUFFIXES):
+        where = output or "-o"
+        _say(_fail_line(where, t("register.cli.letter_suffix", suffixes=Join(LETTER_SUFFIXES))))
+        return EXIT_INPUT
+
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.db import Application
+        from gongkai.register.store import by_number
+
+        name = _agency(reg, agency)
+        application = by_number(reg, Application, name, number)
+        if not kind:
+            kinds = kinds_for(application)
+            click.echo(t("letters.kinds_of", number=number, kinds=Join(kinds)) if kinds
+                       else t("letters.no_letters", number=number))
+            return EXIT_OK
+        try:
+            letter = compose(kind_of(kind), application, name, templates=Templates(templates),
+                             options=_letter_options(**options))
+        except LetterError as exc:
+            raise Failure(number, exc.message) from None
+        _write_letter(letter, output)  # type: ignore[arg-type]
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def run_letter_templates(folder: str) -> int:
+    """Copy the package's letter templates into an office's folder, to adapt."""
+    from gongkai.letters import copy_package_templates
+
+    try:
+        written = copy_package_templates(folder)
+    except OSError as exc:
+        _say(_fail_line(folder, os_problem(exc)))
+        return EXIT_INPUT
+    _say(t("letters.copied", count=len(written), folder=folder))
+    return EXIT_OK

@@ -243,6 +243,8 @@ APPLICATIONS = Sheet("applications", "依申请公开登记", Application, (
     Column("收到日期", "received", parse_date, required=True),
     Column("渠道", "channel", _channel),
     Column("申请人类型", "applicant", _controlled(applicants), _label_of(applicants), required=True),
+    Column("申请人", "applicant_name", _text),  # whom the letters address (gongkai.letters)
+    Column("联系方式", "contact", _text),
     Column("申请内容", "subject", _text),
     Column("补正告知日期", "correction_asked", parse_date),
     Column("补正收到日期", "correction_received", parse_date),

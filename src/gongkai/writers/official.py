@@ -113,11 +113,18 @@ def title(body: Body, lines: list[str]) -> None:
     body.paragraph([], BODY_PT)
 
 
-def closing(body: Body, signature: str | None, date: str | None, seal_room: float = LINE_PT * 2) -> None:
-    """Signature and date right-aligned at the end, as typeset.closing_offsets places them."""
+def closing(body: Body, signature: str | None, date: str | None, seal_room: float = LINE_PT * 2,
+            seal: str = "") -> None:
+    """Signature and date right-aligned at the end, as typeset.closing_offsets places them, with room above them
+    for the seal; `seal` (a letter's 「（盖章）」) is printed in that room, centred over the signature."""
     sign_right, date_right = typeset.closing_offsets(signature, date)
     body.keep_last_with_next()  # the last paragraph goes with the closing: no page holds a signature alone
     before = seal_room  # room for the seal
+    if seal:
+        centred = sign_right + (typeset.text_width(signature or "") - typeset.text_width(seal)) / 2
+        body.paragraph([(seal, BODY_FONT)], BODY_PT, align="right", right=max(centred, 0) * BODY_PT,
+                       before=seal_room - LINE_PT, keep=True)
+        before = 0
     if signature:
         body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * BODY_PT, before=before,
                        keep=bool(date))
