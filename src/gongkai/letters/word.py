@@ -16,6 +16,7 @@ from gongkai.writers.official import BODY_FONT, BODY_PT, LINE_PT, TITLE_WIDTH_EM
 def letter_document(letter: Letter):
     """The python-docx Document of a letter."""
     doc, body = new_document(letter.title)
+    doc.core_properties.author = letter.signature  # the sending agency, not python-docx
     title(body, typeset.balanced(letter.title, TITLE_WIDTH_EM))
     body.paragraph([(letter.salutation, BODY_FONT)], BODY_PT)
     for paragraph in letter.paragraphs:
