@@ -178,9 +178,9 @@ def test_the_fee_notice_counts_the_fee() -> None:
     app = App(fee_notice=date(2026, 3, 2), fee=Decimal(3000))
     plain = letters.compose("收费通知书", app, AGENCY)
     assert "人民币3000元" in plain.text() and "国办函〔2020〕109号" in plain.text()
-    assert "于2026年3月30日前" in plain.text()  # 20 working days after the notice
+    assert "（2026年3月30日前）" in plain.text()  # 20 working days after the notice
     counted = letters.compose("收费通知书", app, AGENCY, options=letters.Options(fee_applications=35))
-    assert "按件（35件）" in counted.text() and "第31–40件：200 元/件 × 5 = 1000 元" in counted.text()
+    assert "按件（35件）" in counted.text() and "第31–35件每件200元，计1000元。" in counted.text()
     with pytest.raises(letters.LetterError, match=r"3000.*1100"):
         letters.compose("收费通知书", app, AGENCY, options=letters.Options(fee_pages=120))
 

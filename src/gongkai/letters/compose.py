@@ -145,10 +145,10 @@ def _deadlines(application: Any) -> dict[str, str | None]:
             "缴费截止日期": chinese_date(base.payment_due) if base else None}
 
 
-def _fee(application: Any, options: Options) -> dict[str, str | None]:
+def _fee(application: Any, options: Options, wording: Template) -> dict[str, str | None]:
     """收费方式, 收费金额 and 收费明细: computed by gongkai.register.fee when the officer gives the quantity (and
     then held against the amount recorded), else the amount recorded."""
-    from gongkai.register.fee import fee_per_application, fee_per_page, render_fee
+    from gongkai.register.fee import fee_per_application, fee_per_page
 
     if options.fee_applications is None and options.fee_pages is None:
         return {"收费方式": None, "收费金额": _amount(application.fee), "收费明细": ""}
@@ -161,10 +161,22 @@ def _fee(application: Any, options: Options) -> dict[str, str | None]:
         raise LetterError(exc.args[0] if isinstance(exc.args[0], Message) else Message(str(exc))) from None
     if application.fee is not None and Decimal(application.fee) != fee.amount:
         raise LetterError(Message("letters.fee_differs", recorded=_amount(application.fee), computed=fee.amount))
-    bands = [line.strip() for line in render_fee(fee, "zh").splitlines()[1:]]
     unit = "件" if options.fee_applications is not None else "页"
     return {"收费方式": f"{fee.method.value}（{fee.quantity}{unit}）", "收费金额": _amount(fee.amount),
-            "收费明细": "计算明细：" + "；".join(bands) + "。"}
+            "收费明细": _bands(fee, unit, wording)}
+
+
+def _bands(fee: Any, unit: str, wording: Template) -> str:
+    """The fee band by band, in the words of the template's [bands]."""
+    words = wording.data.get("bands", {})
+    if not isinstance(words, dict) or not all(isinstance(words.get(k), str) for k in ("all", "free", "paid")):
+        raise InputError(wording.where, "letters.template.missing_key", key="bands")
+    parts = []
+    for band in fee.bands:
+        span = f"{band.first}–{band.first + band.units - 1}" if band.units > 1 else str(band.first)
+        text = words["free"] if band.unit_price == 0 else words["paid"]
+        parts.append(text.format_map({"范围": span, "单位": unit, "单价": band.unit_price, "金额": band.amount}))
+    return words["all"].format_map({"明细": "；".join(parts)})
 
 
 def _outcome_label(key: str | None) -> str | None:
@@ -188,7 +200,8 @@ def _letter_day(kind: str, application: Any, options: Options) -> date:
     return today
 
 
-def _values(kind: str, application: Any, agency: str, options: Options) -> dict[str, str | None]:
+def _values(kind: str, application: Any, agency: str, options: Options,
+            wording: Template) -> dict[str, str | None]:
     natural = getattr(application, "applicant", None) == NATURAL_PERSON
     values: dict[str, str | None] = {
         "申请人": getattr(application, "applicant_name", None),
@@ -212,7 +225,7 @@ def _values(kind: str, application: Any, agency: str, options: Options) -> dict[
     }
     values |= _deadlines(application)
     if kind == FEE:
-        values |= _fee(application, options)
+        values |= _fee(application, options, wording)
     return values
 
 
@@ -271,7 +284,7 @@ def compose(kind: str, application: Any, agency: str, *, templates: Templates | 
     templates = templates or Templates()
     common, main = templates.get(COMMON), templates.get(kind)
     outcome = _answer_template(templates, application) if kind == ANSWER else None
-    values = _values(kind, application, agency, options) | {k: v for k, v in options.details.items() if v}
+    values = _values(kind, application, agency, options, main) | {k: v for k, v in options.details.items() if v}
     filler = _Filler(values, common.text("blank", "＿＿＿＿"))
     for name in _detail_names(main, outcome):  # a detail the officer may give; blank when not given
         filler.values.setdefault(name, None)
