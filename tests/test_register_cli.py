@@ -273,3 +273,34 @@ def test_help_does_not_import_the_database_layer() -> None:
             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'gongkai.register.db') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ── starting fast ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_the_schema_revision_is_alembics_head() -> None:
+    """db.SCHEMA_REVISION lets an up-to-date register open without Alembic: it must be the newest migration."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from gongkai.register.db import SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", "gongkai.register:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_a_register_command_imports_neither_alembic_nor_the_postgresql_dialect(tmp_path: Path) -> None:
+    """A register at the newest revision is opened with one query, not Alembic; SQLite never loads PostgreSQL."""
+    db = tmp_path / "r.sqlite"
+    store.add_agency(open_register(db), AGENCY)  # created and migrated: Alembic was needed once
+    code = ("import sys\n"
+            "from gongkai.cli import main\n"
+            "try:\n"
+            f"    main(['register', 'deadlines', '--db', {str(db)!r}])\n"
+            "except SystemExit as exc:\n"
+            "    assert exc.code == 0, exc.code\n"
+            "print(sorted(m for m in ('alembic', 'sqlalchemy.dialects.postgresql', 'gongkai.register.closing',\n"
+            "                         'gongkai.register.report', 'openpyxl', 'docx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

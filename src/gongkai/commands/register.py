@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, ljust, message_of, t
-from gongkai.register.closing import shown_value
-from gongkai.register.db import Register, open_register, register_url, shown_url
-from gongkai.register.store import RegisterError
+
+if TYPE_CHECKING:  # the register's modules load SQLAlchemy: imported where a command needs them
+    from gongkai.register.db import Register
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 KIND_ORDER = ("applications", "documents", "cases")  # cases link to applications, so those come first
@@ -55,6 +55,8 @@ def _first_line(exc: BaseException) -> str:
 
 def _open(db: str | None) -> tuple[Register, str]:
     """Open the register named by --db, $GONGKAI_DATABASE_URL or the default file; Failure if it cannot be."""
+    from gongkai.register.db import open_register, register_url, shown_url
+
     where = db or os.environ.get("GONGKAI_DATABASE_URL") or "register"
     try:
         url = register_url(db)
@@ -69,6 +71,8 @@ def _open(db: str | None) -> tuple[Register, str]:
 def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
     """Run a command's body on the open register, turning every expected failure into one line and exit 2."""
     from sqlalchemy.exc import SQLAlchemyError
+
+    from gongkai.register.store import RegisterError
 
     try:
         reg, where = _open(db)
@@ -91,7 +95,7 @@ def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
 
 
 def _agency(reg: Register, agency: str | None) -> str:
-    from gongkai.register.report import only_agency
+    from gongkai.register.store import only_agency
 
     return agency if agency else only_agency(reg)
 
@@ -292,6 +296,8 @@ def _shown(field: str, value: Any, labels: dict[str, Callable[[Any], str]], mode
 
 
 def _explanation_text(explanation) -> list[str]:
+    from gongkai.register.closing import shown_value
+
     fields = [field for field, _ in explanation.columns]
     kind = "cases" if "filed" in fields else "documents"
     lines = [f"{explanation.label} {explanation.year} = {shown_value(explanation.value)}",
@@ -337,7 +343,7 @@ def run_close(db: str | None, year: int, agency: str | None, revise: bool, reaso
               user: str | None) -> int:
     def body(reg: Register, where: str) -> int:
         from gongkai.formats.naming import describe
-        from gongkai.register.closing import difference_text
+        from gongkai.register.closing import difference_text, shown_value
         from gongkai.register.report import close_year
 
         name = _agency(reg, agency)

@@ -266,6 +266,19 @@ def agency_id(session: Session, name: str) -> int:
     return found
 
 
+def only_agency(reg: Register) -> str:
+    """The agency of a register that holds exactly one (so that --agency may be left out)."""
+    with reg.sessions() as session:
+        names = list(session.scalars(select(Agency.name).where(Agency.withdrawn_at.is_(None)).order_by(Agency.name)
+                                     .limit(6)))
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise NotFound(Message("register.agency.none"))
+    listed = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+    raise RegisterError(Message("register.agency.several", names=listed))
+
+
 def by_number(reg: Register, model: type[Record], agency: str, number: str) -> Record:
     """The record of an agency with a number (编号, 文号) that is not withdrawn; NotFound when there is none."""
     with reg.sessions() as session:
