@@ -476,6 +476,48 @@ def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, t
     sys.exit(run_deadlines(db, agency, overdue_only, today, as_json))
 
 
+@register.command("edit", help="cli.register_edit.help", short_help="cli.register_edit.short")
+@click.argument("kind", type=click.Choice(["applications", "cases", "documents"]))
+@click.argument("number")
+@click.argument("field")
+@click.argument("value")
+@_db_option
+@_agency_option
+@_user_option
+def register_edit(kind: str, number: str, field: str, value: str, db: str | None, agency: str | None,
+                  user: str | None) -> None:
+    """Correct one field of a record: gongkai register edit applications 2025-001 答复日期 2025-03-10"""
+    from gongkai.commands.register import run_edit
+
+    sys.exit(run_edit(db, kind, number, field, value, agency, user))
+
+
+@register.command("counts", help="cli.register_counts.help", short_help="cli.register_counts.short")
+@click.argument("settings", nargs=-1, metavar="[NAME=VALUE]...")
+@_year_option
+@_db_option
+@_agency_option
+@_user_option
+@option("--json", "as_json", is_flag=True, help="cli.register_counts.json")
+def register_counts(settings: tuple[str, ...], year: int, db: str | None, agency: str | None, user: str | None,
+                    as_json: bool) -> None:
+    """Table 二's yearly counts (行政许可, 行政处罚, 行政强制, 行政事业性收费): show them, or set NAME=VALUE."""
+    from gongkai.commands.register import run_counts
+
+    sys.exit(run_counts(db, year, agency, settings, user, as_json))
+
+
+@register.command("template", help="cli.register_template.help", short_help="cli.register_template.short")
+@option("--kind", type=click.Choice(["applications", "cases", "documents"]), default="applications",
+        help="cli.register_template.kind")
+@option("-o", "--output", required=True, help="cli.register_template.output")
+def register_template(kind: str, output: str) -> None:
+    """A blank import file (.csv or .xlsx): the expected columns and one example row."""
+    from gongkai.commands.register import run_template
+
+    sys.exit(run_template(kind, output))
+
+
 @register.command("letter", help="cli.register_letter.help", short_help="cli.register_letter.short")
 @click.argument("number")
 @option("--kind", metavar="KIND", help="cli.register_letter.kind")

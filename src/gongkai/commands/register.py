@@ -380,6 +380,8 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
         except ValueError as exc:
             raise Failure("--today", message_of(exc)) from None
         items = [a for a in open_applications(reg, _agency(reg, agency), day) if a.overdue or not overdue_only]
+        if not as_json:
+            click.echo(t("register.cli.deadlines_header"))
         for item in items:
             if as_json:
                 click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
@@ -478,4 +480,84 @@ def run_letter_templates(folder: str) -> int:
         _say(_fail_line(folder, os_problem(exc)))
         return EXIT_INPUT
     _say(t("letters.copied", count=len(written), folder=folder))
+    return EXIT_OK
+
+
+# ── edit, counts, template ──────────────────────────────────────────────────────────────────────────────────
+
+
+def run_edit(db: str | None, kind: str, number: str, field: str, value: str, agency: str | None,
+             user: str | None) -> int:
+    """Correct one field of a record, checked as an import checks it, audited."""
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.editing import edit
+
+        result = edit(reg, kind, _agency(reg, agency), number, field, value, user=user)
+        if not result.changes:
+            _say(t("register.cli.unchanged", table=Message(f"register.table.{kind}"), number=number,
+                   header=result.header))
+        for before, after in result.shown:
+            _say(t("register.cli.edited", table=Message(f"register.table.{kind}"), number=number,
+                   header=result.header, before=before or "—", after=after or "—", version=result.version))
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def _count_line(count) -> str:
+    from gongkai.register.store import audit_text
+
+    return f"{count.label}\t{count.key}\t{audit_text(count.value) if count.value is not None else '—'}"
+
+
+def _json_number(value) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def run_counts(db: str | None, year: int, agency: str | None, settings: tuple[str, ...], user: str | None,
+               as_json: bool) -> int:
+    """Show a year's table-二 counts; NAME=VALUE arguments set them first (each audited)."""
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.store import set_yearly_count
+        from gongkai.register.yearly import count_key, count_value, yearly_counts
+
+        name = _agency(reg, agency)
+        wanted = []
+        for setting in settings:  # every one read before any is written
+            field, sep, text = setting.partition("=")
+            if not sep:
+                raise Failure(setting, "register.counts.not_a_setting")
+            key = count_key(field)
+            wanted.append((key, count_value(key, text)))
+        for key, value in wanted:
+            set_yearly_count(reg, name, year, key, value, user=user)
+        counts = yearly_counts(reg, name, year)
+        if as_json:
+            click.echo(json.dumps({c.key: _json_number(c.value) for c in counts}, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        click.echo(t("register.cli.counts_header"))
+        for count in counts:
+            click.echo(_count_line(count))
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def run_template(kind: str, output: str) -> int:
+    """Write a blank import file with the expected columns and one example row (no register is opened)."""
+    from gongkai.register.blank import write_blank
+
+    if Path(output).suffix.lower() not in (".csv", ".xlsx"):
+        suffix = Path(output).suffix
+        _say(_fail_line(output, t("register.cli.cannot_write", suffix=suffix) if suffix
+                        else t("register.cli.cannot_write_no_suffix")))
+        return EXIT_INPUT
+    try:
+        write_blank(output, kind)
+    except OSError as exc:
+        _say(_fail_line(output, os_problem(exc)))
+        return EXIT_INPUT
+    _say(t("register.cli.template_written", path=output, kind=Message(f"register.kind.{kind}")))
     return EXIT_OK
