@@ -477,7 +477,7 @@ def register_deadlines(db: str | None, agency: str | None, overdue_only: bool, t
 
 
 @register.command("edit", help="cli.register_edit.help", short_help="cli.register_edit.short")
-@click.argument("kind", type=click.Choice(["applications", "cases", "documents"]))
+@click.argument("kind", type=click.Choice(["applications", "cases", "documents"]), metavar="KIND")
 @click.argument("number")
 @click.argument("field")
 @click.argument("value")

@@ -30,8 +30,10 @@ ALIASES = {"征求意见函": THIRD_PARTY, "correction": CORRECTION, "extension"
 # The event each letter is sent on: its date is the letter's date.
 EVENT_DATES = {CORRECTION: "correction_asked", THIRD_PARTY: "consultation_started",
                OTHER_AGENCY: "consultation_started", FEE: "fee_notice", ANSWER: "answered"}
-EVENT_IDS = {CORRECTION: "correction", EXTENSION: "extension", THIRD_PARTY: "consultation",
-             OTHER_AGENCY: "consultation", FEE: "fee"}  # letters.no_event.<id>: the event is not in the register
+# What is said when a letter's event is not in the register.
+NO_EVENT = {CORRECTION: "letters.no_event.correction", EXTENSION: "letters.no_event.extension",
+            THIRD_PARTY: "letters.no_event.consultation", OTHER_AGENCY: "letters.no_event.consultation",
+            FEE: "letters.no_event.fee"}
 NATURAL_PERSON = "natural_person"
 
 
@@ -269,7 +271,7 @@ def _event_problem(kind: str, application: Any) -> Message | None:
               THIRD_PARTY: application.consultation_started, OTHER_AGENCY: application.consultation_started,
               FEE: application.fee_notice or application.fee is not None}
     if kind in needed and not needed[kind]:
-        return Message(f"letters.no_event.{EVENT_IDS[kind]}", number=application.number)
+        return Message(NO_EVENT[kind], number=application.number)
     return None
 
 
