@@ -125,6 +125,15 @@ def test_a_third_party_consulted_is_cited() -> None:
     assert "第三十二条" not in letters.compose("答复书", alone, AGENCY).text()
 
 
+def test_another_agency_responsible_cites_item_five() -> None:
+    """本机关不掌握: 第三十六条第（四）项 (does not exist), or 第（五）项 naming the agency responsible when given."""
+    app = App(answered=date(2026, 3, 10), outcome="unable.not_held")
+    details = {"负责机关": "某市自然资源和规划局", "负责机关联系方式": "0512-00000000"}
+    letter = letters.compose("答复书", app, AGENCY, options=letters.Options(details=details))
+    assert letter.article == "第三十六条第（五）项" and "第三十六条第（四）项" not in letter.text()
+    assert "由某市自然资源和规划局负责公开，联系方式：0512-00000000。" in letter.text()
+
+
 def test_an_organisation_is_addressed_as_such() -> None:
     text = letters.compose("答复书", App(applicant="commercial", applicant_name="某某有限公司",
                                          answered=date(2026, 3, 10), outcome="granted"), AGENCY).text()

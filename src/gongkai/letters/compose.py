@@ -259,10 +259,17 @@ class _Filler:
         return fill(text, template.where, value)
 
 
-def _answer_template(templates: Templates, application: Any) -> Template:
+def _answer_template(templates: Templates, application: Any, details: Mapping[str, str]) -> Template:
+    """The outcome's template; or the one its [when_given] names for a detail the officer gave (本机关不掌握:
+    another agency is responsible, 第三十六条第（五）项 instead of 第（四）项)."""
     if not application.outcome:
         raise LetterError(Message("letters.no_outcome", number=application.number))
-    return templates.get(f"{ANSWER}.{application.outcome}")
+    template = templates.get(f"{ANSWER}.{application.outcome}")
+    variants = template.data.get("when_given", {})
+    for detail, name in variants.items() if isinstance(variants, dict) else ():
+        if details.get(detail):
+            return templates.get(str(name))
+    return template
 
 
 def _event_problem(kind: str, application: Any) -> Message | None:
@@ -285,7 +292,7 @@ def compose(kind: str, application: Any, agency: str, *, templates: Templates | 
         raise LetterError(problem)
     templates = templates or Templates()
     common, main = templates.get(COMMON), templates.get(kind)
-    outcome = _answer_template(templates, application) if kind == ANSWER else None
+    outcome = _answer_template(templates, application, options.details) if kind == ANSWER else None
     values = _values(kind, application, agency, options, main) | {k: v for k, v in options.details.items() if v}
     filler = _Filler(values, common.text("blank", "＿＿＿＿"))
     for name in _detail_names(main, outcome):  # a detail the officer may give; blank when not given
@@ -304,7 +311,8 @@ def compose(kind: str, application: Any, agency: str, *, templates: Templates | 
 
 
 # Placeholders only an officer can fill (the register has no column for them): blank unless given.
-DETAILS = ("不予公开理由", "禁止公开依据", "查询机构", "前次答复日期", "获取途径", "处理情况")
+DETAILS = ("不予公开理由", "禁止公开依据", "查询机构", "前次答复日期", "获取途径", "处理情况", "负责机关",
+           "负责机关联系方式")
 
 
 def _detail_names(*templates: Template | None) -> list[str]:
