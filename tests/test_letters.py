@@ -330,3 +330,19 @@ def test_a_letter_renders_as_one_official_page(tmp_path: Path) -> None:
     assert "Fang" in fonts or "fang" in fonts  # 仿宋 mapped to an installed 仿宋 face, not a fallback sans
     subprocess.run(["pdftoppm", "-r", "50", "-png", "-singlefile", str(pdf), str(tmp_path / "page")], check=True)
     assert (tmp_path / "page.png").stat().st_size > 10_000
+
+
+def test_letter_templates_copies_the_wording_to_adapt(db: str, tmp_path: Path) -> None:
+    office = tmp_path / "本局模板"
+    result = run_register("letter-templates", str(office))
+    assert result.exit_code == 0 and "GONGKAI_LETTER_TEMPLATES" in result.stderr
+    assert (office / "README.md").is_file() and (office / "答复书.withheld.process_info.toml").is_file()
+    wording = office / "答复书.withheld.process_info.toml"
+    wording.write_text(wording.read_text(encoding="utf-8").replace("本机关决定不予公开", "本局决定不予公开"),
+                       encoding="utf-8")
+    again = run_register("letter-templates", str(office))
+    assert again.exit_code == 0 and "本局决定不予公开" in wording.read_text(encoding="utf-8")  # kept
+    out = tmp_path / "答复书.docx"
+    result = run_register("letter", "A-1", "--kind", "answer", "-o", str(out), "--templates", str(office), db=db)
+    assert result.exit_code == 0, result.stderr
+    assert "本局决定不予公开" in docx_text(out)
