@@ -201,6 +201,8 @@ def test_a_letter_without_its_event_is_refused() -> None:
         letters.compose("答复书", App(), AGENCY)
     with pytest.raises(letters.LetterError, match="未知的文书种类"):
         letters.compose("通知", App(), AGENCY)
+    with pytest.raises(letters.LetterError, match="2007年条例"):  # its articles are not the 2019 regulation's
+        letters.compose("答复书", App(received=date(2019, 5, 14), answered=date(2019, 6, 3), outcome="granted"), AGENCY)
 
 
 def test_what_the_register_lacks_is_left_blank_and_listed() -> None:

@@ -285,8 +285,13 @@ def _event_problem(kind: str, application: Any) -> Message | None:
 def compose(kind: str, application: Any, agency: str, *, templates: Templates | None = None,
             options: Options | None = None) -> Letter:
     """The letter of one kind for an application, its wording from the templates (the package's by default)."""
+    from gongkai.register.deadline import REGULATION_2019_FROM
+
     kind = kind_of(kind)
     options = options or Options()
+    if application.received < REGULATION_2019_FROM:  # the templates cite the articles of the 2019 regulation
+        raise LetterError(Message("letters.before_2019", number=application.number, received=application.received,
+                                  since=REGULATION_2019_FROM))
     problem = _event_problem(kind, application)
     if problem is not None:
         raise LetterError(problem)
