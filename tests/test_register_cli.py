@@ -435,3 +435,14 @@ def test_the_readme_lists_every_import_column() -> None:
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").replace("\\*", "")
     for sheet in SHEETS.values():
         assert "、".join(c.header for c in sheet.columns) in readme, sheet.kind
+
+
+def test_a_space_between_chinese_words_counts_when_help_is_wrapped() -> None:
+    """A line of wrapped help never passes its width, a space before the next word included (it once did by one)."""
+    from gongkai.cli import _wrap_text
+    from gongkai.i18n import columns
+
+    text = "显示某一年度的数量；给出 名称=数值 则先设定再显示，例如 gongkai register counts --year 2025 行政许可=1200"
+    for width in range(20, 100):
+        for indent in ("", "  "):
+            assert all(columns(line) <= width for line in _wrap_text(text, width, indent, indent).split("\n"))
