@@ -446,3 +446,9 @@ def test_a_space_between_chinese_words_counts_when_help_is_wrapped() -> None:
     for width in range(20, 100):
         for indent in ("", "  "):
             assert all(columns(line) <= width for line in _wrap_text(text, width, indent, indent).split("\n"))
+
+
+def test_template_opens_no_register(tmp_path: Path) -> None:
+    """A blank file needs no database: none is created in the user's folder (the autouse fixture points it here)."""
+    assert run("template", "-o", str(tmp_path / "blank.csv")).exit_code == 0
+    assert not list(tmp_path.rglob("register.sqlite"))
