@@ -273,3 +273,182 @@ def test_help_does_not_import_the_database_layer() -> None:
             "print(sorted(m for m in ('sqlalchemy', 'alembic', 'gongkai.register.db') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# ── starting fast ──────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_the_schema_revision_is_alembics_head() -> None:
+    """db.SCHEMA_REVISION lets an up-to-date register open without Alembic: it must be the newest migration."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from gongkai.register.db import SCHEMA_REVISION
+
+    config = Config()
+    config.set_main_option("script_location", "gongkai.register:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_a_register_command_imports_neither_alembic_nor_the_postgresql_dialect(tmp_path: Path) -> None:
+    """A register at the newest revision is opened with one query, not Alembic; SQLite never loads PostgreSQL."""
+    db = tmp_path / "r.sqlite"
+    store.add_agency(open_register(db), AGENCY)  # created and migrated: Alembic was needed once
+    code = ("import sys\n"
+            "from gongkai.cli import main\n"
+            "try:\n"
+            f"    main(['register', 'deadlines', '--db', {str(db)!r}])\n"
+            "except SystemExit as exc:\n"
+            "    assert exc.code == 0, exc.code\n"
+            "print(sorted(m for m in ('alembic', 'sqlalchemy.dialects.postgresql', 'gongkai.register.closing',\n"
+            "                         'gongkai.register.report', 'openpyxl', 'docx') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+# ── edit ───────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def _application(db: str, number: str) -> Application:
+    reg = open_register(db)
+    try:
+        return store.by_number(reg, Application, AGENCY, number)  # type: ignore[return-value]
+    finally:
+        reg.close()
+
+
+def test_edit_corrects_a_field_as_an_import_reads_it(loaded: str) -> None:
+    result = run("edit", "applications", "Y-3", "答复日期", "2025年3月21日", "--user", "王科长", db=loaded)
+    assert result.exit_code == 0, result.stderr
+    assert "「答复日期」：2025-03-20 → 2025-03-21" in result.stderr
+    result = run("edit", "applications", "Y-3", "outcome", "部分公开", db=loaded)
+    assert "属于国家秘密 → 部分公开" in result.stderr
+    row = _application(loaded, "Y-3")
+    assert row.answered == date(2025, 3, 21) and row.outcome == "partially_granted"
+    reg = open_register(loaded)
+    try:
+        entries = [(e.user_name, e.field, e.before, e.after) for e in store.history(reg, Application, row.id)
+                   if e.action == "update"]
+    finally:
+        reg.close()
+    assert ("王科长", "answered", "2025-03-20", "2025-03-21") in entries
+    assert entries[-1][1:] == ("outcome", "withheld.state_secret", "partially_granted")
+
+
+def test_edit_the_extension_and_a_case_link(loaded: str) -> None:
+    result = run("edit", "applications", "Y-1", "延期", "检索量大", db=loaded)
+    assert result.exit_code == 0 and "否 → 是" in result.stderr and "— → 检索量大" in result.stderr
+    row = _application(loaded, "Y-1")
+    assert row.extended and row.extension_reason == "检索量大"
+    assert run("edit", "cases", "F-1", "关联申请", "Y-4", db=loaded).exit_code == 0
+    assert "「Y-9」" in one_line_error(run("edit", "cases", "F-1", "关联申请", "Y-9", db=loaded))
+    assert "未更改" in run("edit", "applications", "Y-1", "延期", "检索量大", db=loaded).stderr
+
+
+@pytest.mark.parametrize(("args", "problem"), [
+    (("applications", "Y-3", "答复日期", "昨天"), "「答复日期」：「昨天」不是日期"),
+    (("applications", "Y-3", "办理结果", "公开"), "最接近的官方名称：予以公开"),
+    (("applications", "Y-3", "颜色", "红"), "「颜色」不是可更正的列"),
+    (("applications", "Y-3", "答复日期", "2025-02-01"), "答复日期"),  # before 收到日期: the import's rule
+    (("applications", "Y-3", "答复日期", ""), "「答复日期」未填写"),  # an outcome needs its answer date
+    (("applications", "Y-2", "编号", "Y-3"), "Y-3"),  # a number another record has
+    (("applications", "Y-9", "答复日期", "2025-03-21"), "没有编号为「Y-9」的记录"),
+    (("documents", "某环规〔2025〕1号", "发布日期", "2999-01-01"), "发布日期"),  # a date in the future
+])
+def test_edit_refuses_what_an_import_refuses(loaded: str, args: tuple[str, ...], problem: str) -> None:
+    before = _application(loaded, "Y-3")
+    assert problem in one_line_error(run("edit", *args, db=loaded))
+    assert _application(loaded, "Y-3").version == before.version
+
+
+# ── counts ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_counts_are_shown_set_and_reported(loaded: str) -> None:
+    shown = run("counts", "--year", "2025", db=loaded)
+    assert shown.exit_code == 0
+    lines = shown.output.splitlines()
+    assert lines[0].split("\t") == ["项目", "单元格", "数量"]
+    assert "行政许可·本年处理决定数量\tproactive.licensing.decisions\t—" in lines
+    result = run("counts", "--year", "2025", "行政许可=1,200", "行政事业性收费=35.6", "penalty.decisions=3",
+                 "--json", db=loaded)
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.output) == {"proactive.licensing.decisions": 1200, "proactive.penalty.decisions": 3,
+                                         "proactive.enforcement.decisions": None, "proactive.fees.amount": 35.6}
+    flat = json.loads(run("report", "--year", "2025", "--flat", db=loaded).output)
+    assert flat["proactive.licensing.decisions"] == 1200 and flat["proactive.fees.amount"] == 35.6
+    run("counts", "--year", "2025", "行政许可=1300", db=loaded)
+    assert "proactive.licensing.decisions\t1300" in run("counts", "--year", "2025", db=loaded).output
+
+
+@pytest.mark.parametrize(("setting", "problem"), [
+    ("行政许可=1.5", "应为整数"), ("行政许可=-2", "不能为负数"), ("行政许可=许多", "不是数字"),
+    ("行政许=1", "不是表二中由机关填报的数量"), ("行政许可", "应写作 名称=数值"),
+])
+def test_counts_refuse_bad_settings_and_set_none(loaded: str, setting: str, problem: str) -> None:
+    assert problem in one_line_error(run("counts", "--year", "2025", "行政处罚=7", setting, db=loaded))
+    assert "proactive.penalty.decisions\t—" in run("counts", "--year", "2025", db=loaded).output
+
+
+# ── template, import help, deadlines header ────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.parametrize("kind", ["applications", "cases", "documents"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_blank_template_imports_as_it_stands(kind: str, suffix: str, tmp_path: Path) -> None:
+    from gongkai.register.tabular import SHEETS
+
+    out = tmp_path / f"{kind}{suffix}"
+    result = run("template", "--kind", kind, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    if suffix == ".xlsx":
+        rows = [list(r) for r in load_workbook(out).active.iter_rows(values_only=True)]
+    else:
+        rows = [line.split(",") for line in out.read_text(encoding="utf-8-sig").splitlines()]
+    assert tuple(rows[0]) == SHEETS[kind].headers and len(rows) == 2
+    db = str(tmp_path / "r.sqlite")
+    if kind == "cases":  # a case may name an application; the example names none
+        assert run("template", "-o", str(tmp_path / "a.csv")).exit_code == 0
+        assert run("import", str(tmp_path / "a.csv"), "--agency", AGENCY, db=db).exit_code == 0
+    imported = run("import", str(out), "--agency", AGENCY, db=db)
+    assert imported.exit_code == 0 and "1 条" in imported.stderr, imported.stderr
+
+
+def test_template_refuses_other_suffixes(tmp_path: Path) -> None:
+    assert "请写为 .csv 或 .xlsx 文件" in one_line_error(run("template", "-o", str(tmp_path / "x.json")))
+
+
+def test_import_help_lists_every_column() -> None:
+    from gongkai.register.tabular import SHEETS
+
+    for lang in ("zh", "en"):
+        text = CliRunner().invoke(main, ["register", "import", "--help", "--lang", lang]).output
+        flat = "".join(text.split())  # the help is wrapped
+        for sheet in SHEETS.values():
+            listed = "、".join(c.header + ("*" if c.required else "") for c in sheet.columns)
+            assert listed in flat, (lang, sheet.kind)
+
+
+def test_the_readme_lists_every_import_column() -> None:
+    from gongkai.register.tabular import SHEETS
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").replace("\\*", "")
+    for sheet in SHEETS.values():
+        assert "、".join(c.header for c in sheet.columns) in readme, sheet.kind
+
+
+def test_a_space_between_chinese_words_counts_when_help_is_wrapped() -> None:
+    """A line of wrapped help never passes its width, a space before the next word included (it once did by one)."""
+    from gongkai.cli import _wrap_text
+    from gongkai.i18n import columns
+
+    text = "显示某一年度的数量；给出 名称=数值 则先设定再显示，例如 gongkai register counts --year 2025 行政许可=1200"
+    for width in range(20, 100):
+        for indent in ("", "  "):
+            assert all(columns(line) <= width for line in _wrap_text(text, width, indent, indent).split("\n"))
+
+
+def test_template_opens_no_register(tmp_path: Path) -> None:
+    """A blank file needs no database: none is created in the user's folder (the autouse fixture points it here)."""
+    assert run("template", "-o", str(tmp_path / "blank.csv")).exit_code == 0
+    assert not list(tmp_path.rglob("register.sqlite"))

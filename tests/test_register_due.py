@@ -70,7 +70,9 @@ def test_working_days_left_counts_the_calendar(received: date, offset: int, tmp_
 def test_cli_lists_and_exits_1_when_overdue(register_url: str, tmp_path: Path) -> None:
     _register(register_url, tmp_path, ["A-1,2026-02-10,自然人,,,网络,,,,,"]).close()
     on_time = run_register("deadlines", "--today", "2026-03-10", db=register_url)
-    assert on_time.exit_code == 0 and on_time.output.split("\t")[:3] == ["A-1", "2026-02-10", "2026-03-16"]
+    header, first = on_time.output.splitlines()[:2]
+    assert header.split("\t") == ["编号", "收到日期", "答复期限", "剩余工作日"]
+    assert on_time.exit_code == 0 and first.split("\t")[:3] == ["A-1", "2026-02-10", "2026-03-16"]
     overdue = run_register("deadlines", "--overdue", "--today", "2026-03-18", db=register_url)
     assert overdue.exit_code == 1 and "逾期 2 个工作日" in overdue.output
     assert "Traceback" not in one_line_error(run_register("deadlines", "--today", "someday", db=register_url))

@@ -82,7 +82,7 @@ def _wrap_wide(text: str, width: int) -> list[str]:
     for atom in _atoms(text):
         if atom == " " and not line:
             continue
-        if line and atom != " " and columns("".join(line).rstrip() + atom) > width:
+        if line and atom != " " and columns("".join(line) + atom) > width:  # a space before the atom counts
             carried = [line.pop()] if atom[0] in _NO_LINE_START and len(line) > 1 else []
             lines.append("".join(line).rstrip())
             line = carried
@@ -539,6 +539,79 @@ def users_reset(name: str, db: str | None, user: str | None) -> None:
     from gongkai.commands.users import run_reset
 
     sys.exit(run_reset(db, name, user))
+@register.command("edit", help="cli.register_edit.help", short_help="cli.register_edit.short")
+@click.argument("kind", type=click.Choice(["applications", "cases", "documents"]), metavar="KIND")
+@click.argument("number")
+@click.argument("field")
+@click.argument("value")
+@_db_option
+@_agency_option
+@_user_option
+def register_edit(kind: str, number: str, field: str, value: str, db: str | None, agency: str | None,
+                  user: str | None) -> None:
+    """Correct one field of a record: gongkai register edit applications 2025-001 答复日期 2025-03-10"""
+    from gongkai.commands.register import run_edit
+
+    sys.exit(run_edit(db, kind, number, field, value, agency, user))
+
+
+@register.command("counts", help="cli.register_counts.help", short_help="cli.register_counts.short")
+@click.argument("settings", nargs=-1, metavar="[NAME=VALUE]...")
+@_year_option
+@_db_option
+@_agency_option
+@_user_option
+@option("--json", "as_json", is_flag=True, help="cli.register_counts.json")
+def register_counts(settings: tuple[str, ...], year: int, db: str | None, agency: str | None, user: str | None,
+                    as_json: bool) -> None:
+    """Table 二's yearly counts (行政许可, 行政处罚, 行政强制, 行政事业性收费): show them, or set NAME=VALUE."""
+    from gongkai.commands.register import run_counts
+
+    sys.exit(run_counts(db, year, agency, settings, user, as_json))
+
+
+@register.command("template", help="cli.register_template.help", short_help="cli.register_template.short")
+@option("--kind", type=click.Choice(["applications", "cases", "documents"]), default="applications",
+        help="cli.register_template.kind")
+@option("-o", "--output", required=True, help="cli.register_template.output")
+def register_template(kind: str, output: str) -> None:
+    """A blank import file (.csv or .xlsx): the expected columns and one example row."""
+    from gongkai.commands.register import run_template
+
+    sys.exit(run_template(kind, output))
+
+
+@register.command("letter", help="cli.register_letter.help", short_help="cli.register_letter.short")
+@click.argument("number")
+@option("--kind", metavar="KIND", help="cli.register_letter.kind")
+@option("-o", "--output", help="cli.register_letter.output")
+@_db_option
+@_agency_option
+@option("--templates", metavar="DIR", help="cli.register_letter.templates")
+@option("--date", "day", metavar="DATE", help="cli.register_letter.date")
+@option("--to", "recipient", metavar="NAME", help="cli.register_letter.to")
+@option("--fee-applications", type=click.IntRange(0), metavar="N", help="cli.register_letter.fee_applications")
+@option("--fee-pages", type=click.IntRange(0), metavar="N", help="cli.register_letter.fee_pages")
+@option("--set", "details", multiple=True, metavar="NAME=TEXT", help="cli.register_letter.set")
+def register_letter(number: str, kind: str | None, output: str | None, db: str | None, agency: str | None,
+                    templates: str | None, day: str | None, recipient: str | None, fee_applications: int | None,
+                    fee_pages: int | None, details: tuple[str, ...]) -> None:
+    """The letter an agency sends for an application's event (补正告知书, …, 答复书), as Word or PDF."""
+    from gongkai.commands.register import run_letter
+
+    options = {"day": day, "recipient": recipient, "fee_applications": fee_applications, "fee_pages": fee_pages,
+               "details": details}
+    sys.exit(run_letter(db, number, kind, output, agency, templates, options))
+
+
+@register.command("letter-templates", help="cli.register_letter_templates.help",
+                  short_help="cli.register_letter_templates.short")
+@click.argument("folder")
+def register_letter_templates(folder: str) -> None:
+    """Copy the letters' templates into a folder, for an office to adapt their wording."""
+    from gongkai.commands.register import run_letter_templates
+
+    sys.exit(run_letter_templates(folder))
 
 
 @main.command(help="cli.schema.help", short_help="cli.schema.short")

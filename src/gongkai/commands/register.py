@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, ljust, message_of, t
-from gongkai.register.closing import shown_value
-from gongkai.register.db import Register, open_register, register_url, shown_url
-from gongkai.register.store import RegisterError
+
+if TYPE_CHECKING:  # the register's modules load SQLAlchemy: imported where a command needs them
+    from gongkai.register.db import Register
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 KIND_ORDER = ("applications", "documents", "cases")  # cases link to applications, so those come first
@@ -55,6 +55,8 @@ def _first_line(exc: BaseException) -> str:
 
 def _open(db: str | None) -> tuple[Register, str]:
     """Open the register named by --db, $GONGKAI_DATABASE_URL or the default file; Failure if it cannot be."""
+    from gongkai.register.db import open_register, register_url, shown_url
+
     where = db or os.environ.get("GONGKAI_DATABASE_URL") or "register"
     try:
         url = register_url(db)
@@ -69,6 +71,8 @@ def _open(db: str | None) -> tuple[Register, str]:
 def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
     """Run a command's body on the open register, turning every expected failure into one line and exit 2."""
     from sqlalchemy.exc import SQLAlchemyError
+
+    from gongkai.register.store import RegisterError
 
     try:
         reg, where = _open(db)
@@ -91,7 +95,7 @@ def guarded(db: str | None, body: Callable[[Register, str], int]) -> int:
 
 
 def _agency(reg: Register, agency: str | None) -> str:
-    from gongkai.register.report import only_agency
+    from gongkai.register.store import only_agency
 
     return agency if agency else only_agency(reg)
 
@@ -298,6 +302,8 @@ def _shown(field: str, value: Any, labels: dict[str, Callable[[Any], str]], mode
 
 
 def _explanation_text(explanation) -> list[str]:
+    from gongkai.register.closing import shown_value
+
     fields = [field for field, _ in explanation.columns]
     kind = "cases" if "filed" in fields else "documents"
     lines = [f"{explanation.label} {explanation.year} = {shown_value(explanation.value)}",
@@ -343,7 +349,7 @@ def run_close(db: str | None, year: int, agency: str | None, revise: bool, reaso
               user: str | None) -> int:
     def body(reg: Register, where: str) -> int:
         from gongkai.formats.naming import describe
-        from gongkai.register.closing import difference_text
+        from gongkai.register.closing import difference_text, shown_value
         from gongkai.register.report import close_year
 
         name = _agency(reg, agency)
@@ -380,6 +386,8 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
         except ValueError as exc:
             raise Failure("--today", message_of(exc)) from None
         items = [a for a in open_applications(reg, _agency(reg, agency), day) if a.overdue or not overdue_only]
+        if not as_json:
+            click.echo(t("register.cli.deadlines_header"))
         for item in items:
             if as_json:
                 click.echo(json.dumps(item.to_dict(), ensure_ascii=False))
@@ -392,3 +400,170 @@ def run_deadlines(db: str | None, agency: str | None, overdue_only: bool, today:
         return 1 if any(i.overdue for i in items) else 0
 
     return guarded(db, body)
+
+
+# ── letters ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+
+LETTER_SUFFIXES = (".docx", ".pdf")
+
+
+def _details(pairs: tuple[str, ...]) -> dict[str, str]:
+    """--set NAME=TEXT, repeated: placeholders only the officer can fill (不予公开理由=…)."""
+    found = {}
+    for pair in pairs:
+        name, sep, text = pair.partition("=")
+        if not sep or not name.strip():
+            raise Failure("--set", "letters.bad_detail", text=pair)
+        found[name.strip()] = text.strip()
+    return found
+
+
+def _letter_options(day: str | None, recipient: str | None, fee_applications: int | None, fee_pages: int | None,
+                    details: tuple[str, ...]):
+    from gongkai.letters import Options
+    from gongkai.register.deadline import parse_date
+
+    try:
+        when = parse_date(day) if day else None
+    except ValueError as exc:
+        raise Failure("--date", message_of(exc)) from None
+    return Options(day=when, recipient=recipient, fee_applications=fee_applications, fee_pages=fee_pages,
+                   details=_details(details))
+
+
+def _write_letter(letter, output: str) -> None:
+    from gongkai.letters.word import write_docx, write_pdf
+
+    try:
+        (write_pdf if output.lower().endswith(".pdf") else write_docx)(letter, output)
+    except OSError as exc:
+        raise Failure(output, os_problem(exc)) from None
+    _say(t("letters.written", path=output, kind=letter.kind, article=letter.article))
+    if letter.missing:
+        _say(_fail_line(output, t("letters.left_blank", names=Join(letter.missing))))
+
+
+def run_letter(db: str | None, number: str, kind: str | None, output: str | None, agency: str | None,
+               templates: str | None, options: dict[str, Any]) -> int:
+    """Write the letter of one kind for an application (or, with no --kind, list the letters it has)."""
+    from gongkai.letters import LetterError, Templates, compose, kind_of, kinds_for
+
+    if kind and (not output or Path(output).suffix.lower() not in LETTER_SUFFIXES):
+        where = output or "-o"
+        _say(_fail_line(where, t("register.cli.letter_suffix", suffixes=Join(LETTER_SUFFIXES))))
+        return EXIT_INPUT
+
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.db import Application
+        from gongkai.register.store import by_number
+
+        name = _agency(reg, agency)
+        application = by_number(reg, Application, name, number)
+        if not kind:
+            kinds = kinds_for(application)
+            click.echo(t("letters.kinds_of", number=number, kinds=Join(kinds)) if kinds
+                       else t("letters.no_letters", number=number))
+            return EXIT_OK
+        try:
+            letter = compose(kind_of(kind), application, name, templates=Templates(templates),
+                             options=_letter_options(**options))
+        except LetterError as exc:
+            raise Failure(number, exc.message) from None
+        _write_letter(letter, output)  # type: ignore[arg-type]
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def run_letter_templates(folder: str) -> int:
+    """Copy the package's letter templates into an office's folder, to adapt."""
+    from gongkai.letters import copy_package_templates
+
+    try:
+        written = copy_package_templates(folder)
+    except OSError as exc:
+        _say(_fail_line(folder, os_problem(exc)))
+        return EXIT_INPUT
+    _say(t("letters.copied", count=len(written), folder=folder))
+    return EXIT_OK
+
+
+# ── edit, counts, template ──────────────────────────────────────────────────────────────────────────────────
+
+
+def run_edit(db: str | None, kind: str, number: str, field: str, value: str, agency: str | None,
+             user: str | None) -> int:
+    """Correct one field of a record, checked as an import checks it, audited."""
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.editing import edit
+
+        result = edit(reg, kind, _agency(reg, agency), number, field, value, user=user)
+        if not result.changes:
+            _say(t("register.cli.unchanged", table=Message(f"register.table.{kind}"), number=number,
+                   header=result.header))
+        for before, after in result.shown:
+            _say(t("register.cli.edited", table=Message(f"register.table.{kind}"), number=number,
+                   header=result.header, before=before or "—", after=after or "—", version=result.version))
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def _count_line(count) -> str:
+    from gongkai.register.store import audit_text
+
+    return f"{count.label}\t{count.key}\t{audit_text(count.value) if count.value is not None else '—'}"
+
+
+def _json_number(value) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def run_counts(db: str | None, year: int, agency: str | None, settings: tuple[str, ...], user: str | None,
+               as_json: bool) -> int:
+    """Show a year's table-二 counts; NAME=VALUE arguments set them first (each audited)."""
+    def body(reg: Register, where: str) -> int:
+        from gongkai.register.store import set_yearly_count
+        from gongkai.register.yearly import count_key, count_value, yearly_counts
+
+        name = _agency(reg, agency)
+        wanted = []
+        for setting in settings:  # every one read before any is written
+            field, sep, text = setting.partition("=")
+            if not sep:
+                raise Failure(setting, "register.counts.not_a_setting")
+            key = count_key(field)
+            wanted.append((key, count_value(key, text)))
+        for key, value in wanted:
+            set_yearly_count(reg, name, year, key, value, user=user)
+        counts = yearly_counts(reg, name, year)
+        if as_json:
+            click.echo(json.dumps({c.key: _json_number(c.value) for c in counts}, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        click.echo(t("register.cli.counts_header"))
+        for count in counts:
+            click.echo(_count_line(count))
+        return EXIT_OK
+
+    return guarded(db, body)
+
+
+def run_template(kind: str, output: str) -> int:
+    """Write a blank import file with the expected columns and one example row (no register is opened)."""
+    from gongkai.register.blank import write_blank
+
+    if Path(output).suffix.lower() not in (".csv", ".xlsx"):
+        suffix = Path(output).suffix
+        _say(_fail_line(output, t("register.cli.cannot_write", suffix=suffix) if suffix
+                        else t("register.cli.cannot_write_no_suffix")))
+        return EXIT_INPUT
+    try:
+        write_blank(output, kind)
+    except OSError as exc:
+        _say(_fail_line(output, os_problem(exc)))
+        return EXIT_INPUT
+    _say(t("register.cli.template_written", path=output, kind=Message(f"register.kind.{kind}")))
+    return EXIT_OK

@@ -23,7 +23,8 @@ Design, and why:
 - SQLite (the default, one file) runs in WAL mode with a busy timeout, and writing transactions start with
   BEGIN IMMEDIATE: concurrent writers queue for the lock instead of failing with "database is locked" halfway
   through a transaction. PostgreSQL is opened by URL. Either way `open_register` migrates to the newest
-  schema (Alembic, shipped in this package) before it returns.
+  schema (Alembic, shipped in this package) before it returns; a register already there (its stored revision
+  is SCHEMA_REVISION) is opened without importing Alembic.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ SQLITE_BUSY_TIMEOUT_S = 60  # how long a writer waits for another writer's trans
 POSTGRES_CONNECT_TIMEOUT_S = 10
 WRITE_OPTION = "gongkai_register_write"  # execution option marking a connection that will write
 _MIGRATION_LOCK = 0x67_6F_6E_67  # PostgreSQL advisory lock id: concurrent opens migrate one at a time
+# The newest migration (migrations/versions): a register at this revision opens without Alembic being imported.
+# A new migration changes it too (tests/test_register_cli.py holds it to Alembic's head).
+SCHEMA_REVISION = "0003"
 ACTIVE = text("withdrawn_at IS NULL")  # the condition of the partial indexes; queries filter the same way
 
 
@@ -89,9 +93,24 @@ class Record(Base):
         return {"version_id_col": cls.__table__.c.version}
 
 
+_PARTIAL_INDEXES: list[Index] = []  # the _active_unique indexes, for postgresql_partial_indexes
+
+
 def _active_unique(name: str, *columns: str) -> Index:
-    """A unique index over the records not withdrawn (partial on both SQLite and PostgreSQL)."""
-    return Index(name, *columns, unique=True, sqlite_where=ACTIVE, postgresql_where=ACTIVE)
+    """A unique index over the records not withdrawn (partial on both SQLite and PostgreSQL).
+
+    The migrations create the indexes; the models describe them (tests compare the two). PostgreSQL's half of the
+    condition is attached when a PostgreSQL register is opened (`postgresql_partial_indexes`): declaring it here
+    would load SQLAlchemy's PostgreSQL dialect, and its asyncio drivers, into every command on SQLite."""
+    index = Index(name, *columns, unique=True, sqlite_where=ACTIVE)
+    _PARTIAL_INDEXES.append(index)
+    return index
+
+
+def postgresql_partial_indexes() -> None:
+    """Give the partial unique indexes their PostgreSQL condition (done once a PostgreSQL register is opened)."""
+    for index in _PARTIAL_INDEXES:
+        index.dialect_options["postgresql"]["where"] = ACTIVE
 
 
 def _counting_index(name: str, *columns: str) -> Index:
@@ -477,14 +496,31 @@ def _engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     connect_args = {}
+    if url.startswith("postgresql"):
+        postgresql_partial_indexes()
     if url.startswith("postgresql") and "connect_timeout" not in url:
         connect_args["connect_timeout"] = POSTGRES_CONNECT_TIMEOUT_S  # an unreachable server fails soon
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision the database says it has (Alembic's alembic_version table), read with one plain query
+    and no Alembic; None for a database without one (new, or not a register)."""
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as connection:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except DBAPIError:  # no such table: nothing migrated yet
+        return None
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration. Opening a register that is up to date takes no lock; otherwise
-    one opener migrates while the others wait (SQLite write lock, PostgreSQL advisory lock), then find it done."""
+    """Bring the schema to the newest migration. A register already at SCHEMA_REVISION is left alone without
+    importing Alembic (a third of a command's start); otherwise one opener migrates while the others wait
+    (SQLite write lock, PostgreSQL advisory lock), then find it done."""
+    if stored_revision(engine) == SCHEMA_REVISION:
+        return
     from alembic import command
     from alembic.config import Config
     from alembic.migration import MigrationContext

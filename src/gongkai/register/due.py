@@ -17,7 +17,7 @@ from sqlalchemy import select
 from gongkai.register.calendar import WorkingCalendar, default_calendar
 from gongkai.register.db import Application, Register
 from gongkai.register.deadline import Deadline, Status, compute_deadline
-from gongkai.register.report import agency_record
+from gongkai.register.store import agency_id as agency_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ def open_applications(reg: Register, agency: str, today: date | None = None,
     today = today or date.today()
     calendar = calendar or default_calendar()
     with reg.sessions() as session:
-        agency_id = agency_record(session, agency).id
+        agency_id = agency_of(session, agency)
         rows = session.scalars(select(Application).where(
             Application.agency_id == agency_id, Application.withdrawn_at.is_(None),
             Application.answered.is_(None)).order_by(Application.received, Application.number)).all()

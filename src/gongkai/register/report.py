@@ -51,7 +51,8 @@ from gongkai.register.closing import (
 )
 from gongkai.register.db import Agency, Application, Case, Closing, Document, Register, YearlyCount, shown_url
 from gongkai.register.outcomes import newest_format
-from gongkai.register.store import NotFound, RegisterError, agency_id, table_name
+from gongkai.register.store import RegisterError, agency_id, table_name
+from gongkai.register.store import only_agency as only_agency  # its home moved to store (light to import)
 
 
 @dataclass
@@ -81,19 +82,6 @@ def source_of(reg: Register) -> str:
 
 def agency_record(session: Session, name: str) -> Agency:
     return session.get(Agency, agency_id(session, name))
-
-
-def only_agency(reg: Register) -> str:
-    """The agency of a register that holds exactly one (so that --agency may be left out)."""
-    with reg.sessions() as session:
-        names = list(session.scalars(select(Agency.name).where(Agency.withdrawn_at.is_(None)).order_by(Agency.name)
-                                     .limit(6)))
-    if len(names) == 1:
-        return names[0]
-    if not names:
-        raise NotFound(Message("register.agency.none"))
-    listed = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
-    raise RegisterError(Message("register.agency.several", names=listed))
 
 
 def _uncounted_notice(item: Uncounted, year: int, fmt: str) -> Notice:

@@ -60,7 +60,8 @@ from gongkai.register.outcomes import (
 # The Chinese name of each field: the column header of import files and the word in every message.
 LABELS: dict[type[Record], dict[str, str]] = {
     Application: {
-        "number": "编号", "received": "收到日期", "channel": "渠道", "applicant": "申请人类型", "subject": "申请内容",
+        "number": "编号", "received": "收到日期", "channel": "渠道", "applicant": "申请人类型",
+        "applicant_name": "申请人", "contact": "联系方式", "subject": "申请内容",
         "correction_asked": "补正告知日期", "correction_received": "补正收到日期", "extended": "延期",
         "extension_reason": "延期", "consultation_started": "征求意见开始", "consultation_ended": "征求意见结束",
         "fee_notice": "收费通知日期", "fee_paid": "缴费日期", "fee": "收费", "answered": "答复日期",
@@ -298,6 +299,30 @@ def agency_id(session: Session, name: str) -> int:
     found = session.scalar(select(Agency.id).where(Agency.name == name, Agency.withdrawn_at.is_(None)))
     if found is None:
         raise NotFound(Message("register.agency.not_found", name=name))
+    return found
+
+
+def only_agency(reg: Register) -> str:
+    """The agency of a register that holds exactly one (so that --agency may be left out)."""
+    with reg.sessions() as session:
+        names = list(session.scalars(select(Agency.name).where(Agency.withdrawn_at.is_(None)).order_by(Agency.name)
+                                     .limit(6)))
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise NotFound(Message("register.agency.none"))
+    listed = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+    raise RegisterError(Message("register.agency.several", names=listed))
+
+
+def by_number(reg: Register, model: type[Record], agency: str, number: str) -> Record:
+    """The record of an agency with a number (编号, 文号) that is not withdrawn; NotFound when there is none."""
+    with reg.sessions() as session:
+        owner = agency_id(session, agency)
+        found = session.scalar(active(model).where(model.agency_id == owner, model.number == number))
+    if found is None:
+        raise NotFound(Message("register.record.no_number", table=table_name(model.__tablename__), number=number,
+                               agency=agency))
     return found
 
 

@@ -289,6 +289,8 @@ APPLICATIONS = Sheet("applications", "依申请公开登记", Application, (
     Column("收费", "fee", _money, _money_text),
     Column("答复日期", "answered", parse_date, required=True),
     Column("办理结果", "outcome", _controlled(outcomes), _label_of(outcomes), required=True),
+    Column("申请人", "applicant_name", _text),  # whom the letters address (gongkai.letters); last: files
+    Column("联系方式", "contact", _text),  # written before these columns existed read as they did
 ), _finish_application, _export_application, distinct=("收到日期", "申请人类型", "办理结果", "答复日期"))
 
 CASES = Sheet("cases", "行政复议和行政诉讼", Case, (

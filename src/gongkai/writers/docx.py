@@ -1,10 +1,9 @@
 """Word writer: the report in the layout and typography of an official document (GB/T 9704).
 
-Page: A4 portrait, margins 3.7 / 3.5 / 2.8 / 2.6 cm (a 156 × 225 mm text block), body 三号仿宋 on
-fixed 28 pt lines, page numbers 「— 1 —」 in 四号 at the foot, right on odd pages and left on even
-pages. The title (二号 方正小标宋简体) falls into lines at the agency / year boundary, section
-headings are 黑体, and the signature and date stand right-aligned at the end, the date 右空四字 and
-the signature centred over it.
+The page, the fonts, the title and the closing are those of every official document gongkai writes
+(gongkai.writers.official): A4, 三号仿宋 body on fixed 28 pt lines, the title in 二号 方正小标宋简体, page
+numbers 「— 1 —」 at the foot. The title falls into lines at the agency / year boundary, section headings are
+黑体, and the signature and date stand right-aligned at the end.
 
 Tables are built once as WordprocessingML (w:gridSpan for widths, w:vMerge for heights) from
 gongkai.layout, never through python-docx's Table.cell() in a loop (it is quadratic). Column
@@ -12,11 +11,6 @@ widths and the lines of every label come from gongkai.writers.typeset, so a labe
 between words and the renderer never has to wrap it again. Header rows repeat on every page
 (w:tblHeader) and stay with the first data row; no row splits across pages (w:cantSplit); a short
 table, and each group of rows under one row-spanning label, is kept on one page (w:keepNext).
-
-Fonts go into the East Asian slot with their official names (方正小标宋简体, 黑体, 仿宋_GB2312,
-楷体_GB2312), so a Chinese Windows or WPS desk shows them; the font table gives each a GB2312
-charset and an alternative every Chinese Windows has. For PDF, writers/fonts.conf maps them to
-free faces. Text is tagged zh-CN, so a renderer picks Simplified Chinese glyphs.
 """
 
 from __future__ import annotations
@@ -24,99 +18,26 @@ from __future__ import annotations
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import qn
-from docx.shared import Cm
-from lxml import etree
+from docx.oxml import parse_xml
 
 from gongkai.atomic import replacing
 from gongkai.layout import LayoutCell, TableLayout, layouts_by_section
 from gongkai.model import Report
 from gongkai.writers import typeset
 from gongkai.writers.html import closing_lines, report_title, section_headings, section_parts
-
-TITLE_FONT, HEADING_FONT, BODY_FONT, NOTE_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312", "楷体_GB2312"
-NUMBER_FONT = "宋体"  # page numbers: 半角宋体阿拉伯数字
-LATIN_FONT = "Times New Roman"
-# font → (alternative Word falls back to, w:family): GB2312 charset (86) for all
-FONT_FALLBACKS = {TITLE_FONT: ("宋体", "roman"), HEADING_FONT: ("SimHei", "modern"), BODY_FONT: ("仿宋", "modern"),
-                  NOTE_FONT: ("楷体", "modern")}
-TITLE_PT, BODY_PT, NUMBER_PT = 22, 16, 14  # 二号, 三号, 四号 (tables: typeset.TABLE_PT, 五号)
-LINE_PT, TITLE_LINE_PT = 28, 35  # fixed line heights
-TEXT_WIDTH_TWIPS = round(typeset.TEXT_WIDTH_PT * 20)  # A4 (21 cm) less 2.8 cm and 2.6 cm margins
-TITLE_WIDTH_EM = typeset.TEXT_WIDTH_PT / TITLE_PT - 0.5
-
-
-# ── XML helpers ──────────────────────────────────────────────────────────────
-
-def _set(parent, tag: str, **attrs: str):
-    """A child element (lxml's SubElement: OxmlElement parses a snippet of XML for each element,
-    ten times slower, and a report has thousands)."""
-    return etree.SubElement(parent, qn(tag), {qn(f"w:{name}"): value for name, value in attrs.items()})
-
-
-def _run(paragraph, text: str, font: str, size: float, bold: bool = False):
-    """A run in one East Asian font (Latin letters and digits in Times New Roman), tagged zh-CN."""
-    run = _set(paragraph, "w:r")
-    pr = _set(run, "w:rPr")
-    latin = font if font == NUMBER_FONT else LATIN_FONT
-    _set(pr, "w:rFonts", ascii=latin, hAnsi=latin, eastAsia=font, hint="eastAsia")
-    if bold:
-        _set(pr, "w:b")
-    _set(pr, "w:sz", val=str(round(size * 2)))
-    _set(pr, "w:szCs", val=str(round(size * 2)))
-    _set(pr, "w:lang", val="en-US", eastAsia="zh-CN")
-    t = _set(run, "w:t")
-    t.text = text
-    if text != text.strip():
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return run
-
-
-def _paragraph_pr(paragraph, line_pt: float, align: str | None = None, keep: bool = False,
-                  first_line: float = 0, left: float = 0, right: float = 0, before: float = 0):
-    """Paragraph properties in the schema's order; indents and spacing in points."""
-    pr = _set(paragraph, "w:pPr")
-    if keep:
-        _set(pr, "w:keepNext")
-    _set(pr, "w:spacing", before=str(round(before * 20)), after="0", line=str(round(line_pt * 20)),
-         lineRule="exact")
-    if first_line or left or right:
-        _set(pr, "w:ind", firstLine=str(round(first_line * 20)), left=str(round(left * 20)),
-             right=str(round(right * 20)))
-    if align:
-        _set(pr, "w:jc", val=align)
-    return pr
-
-
-class _Body:
-    """Appends paragraphs and tables to the document body, before its closing w:sectPr."""
-
-    def __init__(self, doc) -> None:
-        self.sect_pr = doc.sections[0]._sectPr
-        self.last_paragraph = None
-
-    def add(self, element) -> None:
-        self.sect_pr.addprevious(element)
-        self.last_paragraph = element if element.tag == qn("w:p") else None
-
-    def paragraph(self, runs: list[tuple[str, str]], size: float, line_pt: float = LINE_PT, **pr) -> None:
-        p = OxmlElement("w:p")
-        _paragraph_pr(p, line_pt, **pr)
-        for text, font in runs:
-            _run(p, text, font, size)
-        self.add(p)
-
-    def keep_last_with_next(self) -> None:
-        """The paragraph just written stays on the page of what follows (a heading, a table's lead-in)."""
-        if self.last_paragraph is None:
-            return
-        pr = self.last_paragraph.find(qn("w:pPr"))
-        if pr.find(qn("w:keepNext")) is None:
-            pr.insert(0, OxmlElement("w:keepNext"))
-
+from gongkai.writers.official import (
+    BODY_FONT,
+    BODY_PT,
+    HEADING_FONT,
+    LATIN_FONT,
+    NOTE_FONT,
+    TEXT_WIDTH_TWIPS,
+    TITLE_WIDTH_EM,
+    Body,
+    closing,
+    new_document,
+    title,
+)
 
 # ── prose ────────────────────────────────────────────────────────────────────
 
@@ -128,26 +49,8 @@ def _prose_runs(line: str) -> list[tuple[str, str]]:
     return [(line, BODY_FONT)]
 
 
-def _title(body: _Body, report: Report) -> None:
-    lines = typeset.title_lines(report_title(report), report.meta.agency, TITLE_WIDTH_EM)
-    for i, line in enumerate(lines):
-        last = i == len(lines) - 1
-        body.paragraph([(line, TITLE_FONT)], TITLE_PT, TITLE_LINE_PT, align="center", keep=True)
-        if last:  # one empty line between the title and the text
-            body.paragraph([], BODY_PT)
-
-
-def _closing(body: _Body, signature: str | None, date: str | None) -> None:
-    """Signature and date right-aligned at the end, as typeset.closing_offsets places them."""
-    sign_right, date_right = typeset.closing_offsets(signature, date)
-    body.keep_last_with_next()  # the last paragraph goes with the closing: no page holds a signature alone
-    before = LINE_PT * 2  # room for the seal
-    if signature:
-        body.paragraph([(signature, BODY_FONT)], BODY_PT, align="right", right=sign_right * BODY_PT, before=before,
-                       keep=bool(date))
-        before = 0
-    if date:
-        body.paragraph([(date, BODY_FONT)], BODY_PT, align="right", right=date_right * BODY_PT, before=before)
+def _title(body: Body, report: Report) -> None:
+    title(body, typeset.title_lines(report_title(report), report.meta.agency, TITLE_WIDTH_EM))
 
 
 # ── tables ───────────────────────────────────────────────────────────────────
@@ -253,58 +156,7 @@ def _twips(widths: list[float], em_twips: float) -> list[int]:
 
 # ── the document ─────────────────────────────────────────────────────────────
 
-def _declare_fonts(doc) -> None:
-    """Add the CJK fonts to word/fontTable.xml with their charset and fallback names."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    part = doc.part.part_related_by(RT.FONT_TABLE)
-    table = etree.fromstring(part.blob)
-    declared = {f.get(qn("w:name")) for f in table.iterchildren(qn("w:font"))}
-    for name, (alternative, family) in FONT_FALLBACKS.items():
-        if name in declared:
-            continue
-        font = _set(table, "w:font", name=name)
-        _set(font, "w:altName", val=alternative)
-        _set(font, "w:charset", val="86")
-        _set(font, "w:family", val=family)
-        _set(font, "w:pitch", val="variable")
-    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
-def _chinese_defaults(doc) -> None:
-    """zh-CN as the East Asian language of the document's defaults and theme (python-docx's own
-    template says ja-JP, which makes renderers pick Japanese glyph shapes)."""
-    for lang in doc.styles.element.iter(qn("w:lang")):
-        lang.set(qn("w:eastAsia"), "zh-CN")
-    for lang in doc.settings.element.iter(qn("w:themeFontLang")):
-        lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _page_numbers(doc, section) -> None:
-    """「— 1 —」 in 四号 at the foot, outer-aligned: odd pages right, even pages left, 空一字."""
-    doc.settings.odd_and_even_pages_header_footer = True
-    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
-        footer.is_linked_to_previous = False
-        p = footer.paragraphs[0]._p
-        indent = {"right": NUMBER_PT} if align == "right" else {"left": NUMBER_PT}
-        _paragraph_pr(p, NUMBER_PT * 1.2, align=align, **indent)
-        _run(p, "— ", NUMBER_FONT, NUMBER_PT)
-        field = _set(p, "w:fldSimple", instr=" PAGE ")
-        _run(field, "1", NUMBER_FONT, NUMBER_PT)
-        _run(p, " —", NUMBER_FONT, NUMBER_PT)
-
-
-def _page(doc):
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    section.footer_distance = Cm(2.2)  # the number's line 7 mm below the text block
-    return section
-
-
-def _section(body: _Body, report: Report, number: int, heading: str, table: TableLayout | None) -> None:
+def _section(body: Body, report: Report, number: int, heading: str, table: TableLayout | None) -> None:
     """A heading, then the section's prose before and after its table, as the source had it."""
     body.paragraph([(heading, HEADING_FONT)], BODY_PT, first_line=2 * BODY_PT, keep=True)
     before, after = section_parts(report, number, table is not None)
@@ -318,20 +170,11 @@ def _section(body: _Body, report: Report, number: int, heading: str, table: Tabl
 
 
 def write_docx(report: Report, path: str | Path) -> None:
-    doc = Document()
-    _declare_fonts(doc)
-    _chinese_defaults(doc)
-    doc.core_properties.title = report_title(report)
-    section = _page(doc)
-    _page_numbers(doc, section)
-    root = doc.element.body
-    if len(root) and root[0].tag == qn("w:p"):
-        root.remove(root[0])
-    body = _Body(doc)
+    doc, body = new_document(report_title(report))
     _title(body, report)
     tables = layouts_by_section(report)
     for number, heading in section_headings(report):
         _section(body, report, number, heading, tables.get(number))
-    _closing(body, *closing_lines(report))
+    closing(body, *closing_lines(report))
     with replacing(path) as part:  # the previous file stays until the new one is complete
         doc.save(str(part))
