@@ -23,7 +23,7 @@ from gongkai.i18n import Message, message_of
 from gongkai.register import store
 from gongkai.register.db import Application, Register
 from gongkai.register.store import RecordInvalid
-from gongkai.web.queries import EXTRA_FIELDS, READ_ONLY, column
+from gongkai.web.queries import READ_ONLY, column
 
 NUMBER_ATTEMPTS = 5  # a generated 编号 taken by a concurrent writer: try the next one
 
@@ -67,9 +67,6 @@ def event_kind(name: str) -> EventKind:
 def _parse(header: str, value: Any, problems: list) -> tuple[str, Any] | None:
     from gongkai.register.tabular import APPLICATIONS
 
-    if header in EXTRA_FIELDS:
-        text = str(value).strip() if value is not None else ""
-        return EXTRA_FIELDS[header], text or None
     col = next((c for c in APPLICATIONS.columns if c.header == header), None)
     if col is None:
         problems.append((header, Message("web.error.unknown_field", field=header)))

@@ -1,14 +1,12 @@
 """导入/导出: register files in (all or nothing, every problem by line and column) and out, and blank files.
 
-An upload larger than the application's limit is refused (413) before and while it is read. Exported CSV cells
-are the register export's own (`gongkai register export`), and the blank files go through the same
-`gongkai.safe_cells` rules, so a register cannot carry =HYPERLINK(…) to the person who opens a download.
+An upload larger than the application's limit is refused (413) before and while it is read. Exported files and
+blank files are those of `gongkai register export` and `register template`, cells made safe by
+`gongkai.safe_cells`, so a register cannot carry =HYPERLINK(…) to the person who opens a download.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -20,7 +18,6 @@ from fastapi.responses import Response
 
 from gongkai.i18n import t
 from gongkai.register.tabular import SHEETS
-from gongkai.safe_cells import csv_row, xlsx_row
 from gongkai.web.auth import Desk, DeskDep, VisitorDep, may_write, registry
 from gongkai.web.render import render
 
@@ -28,24 +25,6 @@ router = APIRouter(include_in_schema=False)
 MEDIA = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 CHUNK = 1 << 16
-
-# One example row per kind of file, for the blank template (what a person types, as the import reads it).
-EXAMPLES: dict[str, dict[str, str]] = {
-    "applications": {"编号": "2026-0001", "收到日期": "2026-02-10", "渠道": "网络", "申请人类型": "自然人",
-                     "申请内容": "某路段改造工程的立项批复文件", "答复日期": "2026-03-05", "办理结果": "予以公开"},
-    "cases": {"编号": "复议2026-01", "类型": "行政复议", "立案日期": "2026-04-01", "结果": "维持",
-              "审结日期": "2026-05-20", "关联申请": "2026-0001"},
-    "documents": {"类型": "行政规范性文件", "文号": "某府规〔2026〕1号", "标题": "关于某事项的管理办法",
-                  "发布日期": "2026-03-01", "废止日期": ""},
-}
-
-
-def _csv_bytes(rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for row in rows:
-        writer.writerow(csv_row(row))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # the BOM makes Excel read UTF-8
 
 
 def _download(content: bytes, name: str, suffix: str) -> Response:
@@ -116,24 +95,6 @@ def _export_bytes(request: Request, desk: Desk, kind: str, suffix: str) -> bytes
         return path.read_bytes()
 
 
-def _xlsx_bytes(sheet_title: str, rows: list[list[Any]]) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    ws = book.create_sheet(sheet_title)
-    for row in rows:
-        ws.append(xlsx_row(ws, row))  # text stays text: '=…' is no formula, '007' no number
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _as_file(rows: list[list[Any]], kind: str, suffix: str, name: str) -> Response:
-    if suffix == "xlsx":
-        return _download(_xlsx_bytes(SHEETS[kind].title, rows), f"{name}.xlsx", "xlsx")
-    return _download(_csv_bytes(rows), f"{name}.csv", "csv")
-
-
 @router.get("/files/export")
 def export_download(request: Request, desk: DeskDep, kind: str = "applications", format: str = "csv") -> Response:
     kind = kind if kind in SHEETS else "applications"
@@ -144,9 +105,13 @@ def export_download(request: Request, desk: DeskDep, kind: str = "applications",
 
 @router.get("/files/template")
 def template_download(request: Request, desk: DeskDep, kind: str = "applications", format: str = "csv") -> Response:
-    """A blank import file: the expected columns and one example row."""
+    """A blank import file: the expected columns and one example row (`gongkai register template`)."""
+    from gongkai.register.blank import write_blank
+
     kind = kind if kind in SHEETS else "applications"
-    headers = list(SHEETS[kind].headers)
-    example = [EXAMPLES[kind].get(header, "") for header in headers]
-    return _as_file([headers, example], kind, format if format in MEDIA else "csv",
-                    f"{SHEETS[kind].title}-{t('web.files.template_name')}")
+    suffix = format if format in MEDIA else "csv"
+    with tempfile.TemporaryDirectory(prefix="gongkai-blank-") as folder:
+        path = Path(folder) / f"blank.{suffix}"
+        write_blank(path, kind)
+        content = path.read_bytes()
+    return _download(content, f"{SHEETS[kind].title}-{t('web.files.template_name')}.{suffix}", suffix)

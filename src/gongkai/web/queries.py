@@ -23,7 +23,6 @@ from gongkai.register.deadline import Deadline
 from gongkai.register.store import NotFound
 from gongkai.register.tabular import APPLICATIONS, CASES, DOCUMENTS, Column, Sheet
 
-EXTRA_FIELDS = {"申请人": "applicant_name", "联系方式": "contact"}  # on the record, not (yet) in the import file
 DEADLINE_FIELD, DAYS_LEFT_FIELD = "答复期限", "剩余工作日"
 READ_ONLY = frozenset({"id", "version", DEADLINE_FIELD, DAYS_LEFT_FIELD})
 PAGE_SIZE = 50
@@ -75,8 +74,6 @@ def application_json(row: Any, today: date) -> dict[str, Any]:
     for col in APPLICATIONS.columns:
         value = exported.get(col.field)
         out[col.header] = _iso(col.write(value)) if value is not None else None
-    for header, field in EXTRA_FIELDS.items():
-        out[header] = values[field]
     due, days = (None, None) if row.answered else deadline(row, today)
     out[DEADLINE_FIELD] = _iso(due.due) if due else None
     out[DAYS_LEFT_FIELD] = days
