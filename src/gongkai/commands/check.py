@@ -12,7 +12,8 @@ import click
 from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
 from gongkai.i18n import Join, Message, language, t
-from gongkai.inputs import Outcome, iter_files, read_report
+from gongkai.inputs import iter_files, read_report
+from gongkai.pool import ReadingOptions
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -27,9 +28,27 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def _meta(outcome: Outcome) -> dict:
-    meta = asdict(outcome.report.meta)  # type: ignore[union-attr]
-    return {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
+@dataclass(slots=True)
+class Checked:
+    """One report read and checked (in a worker process): what the parent prints and counts, small to pickle."""
+
+    path: str
+    error: str | None = None  # the one-line error of an unreadable file
+    meta: dict | None = None
+    findings: list[dict] = field(default_factory=list)  # rendered, every severity, errors first
+    errors: bool = False
+
+
+def check_file(path: str) -> Checked:
+    """Read and check one report: the work each worker of `gongkai check` does."""
+    outcome = read_report(path)
+    if outcome.report is None:
+        return Checked(path, error=outcome.error)
+    findings = run_checks(outcome.report)
+    meta = asdict(outcome.report.meta)
+    return Checked(path, meta={k: meta[k] for k in ("year", "agency", "template", "published", "kind")},
+                   # the checks' catalogue takes the language as an argument
+                   findings=[render(f, language()) for f in findings], errors=has_errors(findings))
 
 
 def _where(item: dict) -> str:
@@ -40,9 +59,9 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _print_text(outcome: Outcome, findings: list[dict]) -> None:
-    meta = _meta(outcome)
-    head = t("check.report_head", path=outcome.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+def _print_text(checked: Checked, findings: list[dict]) -> None:
+    meta = checked.meta or {}
+    head = t("check.report_head", path=checked.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
     click.secho(head, bold=True)
     for item in findings:
@@ -51,43 +70,42 @@ def _print_text(outcome: Outcome, findings: list[dict]) -> None:
                    + f"  {item['message']}{_where(item)}")
 
 
-def _check_one(path: str, output: str, limit: int, tally: Tally) -> None:
-    """Read, check and print one report, counting what was found."""
-    outcome = read_report(path)
+def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
+    """Print one checked report, counting what was found."""
     tally.files += 1
-    if outcome.report is None:
+    if checked.error is not None:
         tally.unreadable += 1
-        click.echo(f"gongkai: {outcome.error}", err=True)
+        click.echo(f"gongkai: {checked.error}", err=True)
         if output == "json":
-            click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
+            click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    findings = run_checks(outcome.report)
-    tally.with_errors += has_errors(findings)
-    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
-    for item in rendered:
+    tally.with_errors += checked.errors
+    for item in checked.findings:
         tally.severities[item["severity"]] += 1
         tally.codes[item["code"]] += 1
-    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    shown = [r for r in checked.findings if SEVERITY_ORDER[r["severity"]] <= limit]
     if output == "json":
-        click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown}, ensure_ascii=False))
+        click.echo(json.dumps({"file": checked.path, "meta": checked.meta, "findings": shown}, ensure_ascii=False))
     else:
-        _print_text(outcome, shown)  # rich keeps the bar below what is printed
+        _print_text(checked, shown)  # rich keeps the bar below what is printed
 
 
-def run_check(paths: list[str], output: str, min_severity: str) -> int:
+def run_check(paths: list[str], output: str, min_severity: str, reading: ReadingOptions | None = None) -> int:
     files = list(iter_files(paths))
+    reading = reading or ReadingOptions()
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
-    for path in files:
-        _check_one(path, output, limit, tally)
+    try:
+        with reading.pool(check_file) as pool:
+            for result in pool.imap(files, on_finished=progress.advance if progress else None):
+                _show(result.value or Checked(result.item, error=result.error), output, limit, tally)
+    finally:
         if progress:
-            progress.advance()
-    if progress:
-        progress.close()
+            progress.close()
     if output == "text":
         _summary(tally)
     if tally.unreadable:
