@@ -235,11 +235,12 @@ def _reading_options(function: Callable) -> Callable:
     return option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="cli.option.jobs")(function)
 
 
-def _reading(jobs: int | None, timeout: float | None, max_memory: int | None) -> Any:
-    """The reading options as gongkai.pool.ReadingOptions (None: the default)."""
+def _reading(command: str, jobs: int | None, timeout: float | None, max_memory: int | None) -> Any:
+    """The reading options as gongkai.pool.ReadingOptions (None: the default), the workers' server started
+    (it loads the readers while this process imports the command)."""
     from gongkai.pool import ReadingOptions
 
-    return ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory)
+    return ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory).prepare(f"gongkai.commands.{command}")
 
 
 @main.command(help="cli.check.help", short_help="cli.check.short")
@@ -252,9 +253,10 @@ def _reading(jobs: int | None, timeout: float | None, max_memory: int | None) ->
 def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, jobs: int | None,
           timeout: float | None, max_memory: int | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
+    reading = _reading("check", jobs, timeout, max_memory)
     from gongkai.commands.check import run_check
 
-    code = run_check(list(paths), output, min_severity, _reading(jobs, timeout, max_memory))
+    code = run_check(list(paths), output, min_severity, reading)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 
@@ -266,9 +268,10 @@ def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: boo
 def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float | None,
           max_memory: int | None) -> None:
     """Parse reports and print them as JSON: one report as one object, several as one line each."""
+    reading = _reading("parse", jobs, timeout, max_memory)
     from gongkai.commands.parse import run_parse
 
-    sys.exit(run_parse(list(paths), shape, _reading(jobs, timeout, max_memory)))
+    sys.exit(run_parse(list(paths), shape, reading))
 
 
 @main.command(help="cli.export.help", short_help="cli.export.short")
@@ -278,9 +281,10 @@ def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float |
 def export(paths: tuple[str, ...], output: str, jobs: int | None, timeout: float | None,
            max_memory: int | None) -> None:
     """Export reports as a table: one row per report, one column per cell key."""
+    reading = _reading("export", jobs, timeout, max_memory)
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output, _reading(jobs, timeout, max_memory)))
+    sys.exit(run_export(list(paths), output, reading))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")

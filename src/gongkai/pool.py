@@ -116,15 +116,16 @@ def _internal(exc: BaseException) -> Message:
     return Message("errors.file.internal_error", detail=f"{type(exc).__name__}: {exc}")
 
 
-def _serve(conn: Any, work: Callable[[str], Any], lang: str, memory_mb: int | None) -> None:
-    """A worker: receive (index, path), send (index, value, problem) back, until told to stop or orphaned."""
+def _serve(conn: Any, work: Callable[[str], Any], memory_mb: int | None) -> None:
+    """A worker: receive (index, path, language), send (index, value, problem) back, until told to stop or
+    orphaned. The language comes with each path: a web application's pool serves requests in either."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the workers
     try:
         _die_with_parent()
-        set_language(lang)
         _limit_memory(memory_mb)
         while (task := conn.recv()) is not None:
-            index, item = task
+            index, item, lang = task
+            set_language(lang)
             try:
                 conn.send((index, work(item), None))
             except MemoryError:
@@ -154,8 +155,23 @@ def _context(work_module: str | None = None) -> Any:
     context.set_forkserver_preload([*_PRELOAD, *extra])  # no effect once the server runs
     from multiprocessing import forkserver
 
-    forkserver.ensure_running()
+    with _ctrl_c_ignored():
+        forkserver.ensure_running()
     return context
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Start the server with SIGINT ignored, as it inherits: a Ctrl-C on the terminal reaches every process of the
+    group, and one arriving while the server still imports would print its traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 _starting = threading.Lock()
@@ -185,7 +201,7 @@ class _Worker:
 
     def __init__(self, context: Any, work: Callable, memory_mb: int | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, work, language(), memory_mb), daemon=True,
+        self.process = context.Process(target=_serve, args=(child, work, memory_mb), daemon=True,
                                        name="gongkai-reader")
         with _main_script_hidden():
             self.process.start()
@@ -197,7 +213,7 @@ class _Worker:
         if not self.held:
             self.started = time.monotonic()
         self.held.append((index, item))
-        self.conn.send((index, item))
+        self.conn.send((index, item, language()))
 
     def ask_to_stop(self) -> bool:
         try:
@@ -460,3 +476,10 @@ class ReadingOptions:
 
     def pool(self, work: Callable[[str], R]) -> Pool[R]:
         return Pool(work, jobs=self.jobs, limits=self.limits(), in_process=self.jobs == 1)
+
+    def prepare(self, work_module: str) -> ReadingOptions:
+        """Get the workers' server going before the command imports its own modules, so that both load at once
+        (see Pool.prepare)."""
+        if self.jobs != 1:
+            _context(work_module)
+        return self
