@@ -218,7 +218,7 @@ def test_the_limits_on_the_command_line_reach_the_pool(monkeypatch: pytest.Monke
     assert [(p.jobs, p.in_process, p.limits) for p in made] == [
         (3, False, Limits(seconds=7.5, memory_mb=300)),
         (1, True, Limits(seconds=None, memory_mb=None)),
-        (default_jobs(), False, Limits(seconds=120, memory_mb=2048)),
+        (default_jobs(), False, Limits(seconds=300, memory_mb=2048)),
     ]
 
 

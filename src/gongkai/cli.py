@@ -82,7 +82,7 @@ def _wrap_wide(text: str, width: int) -> list[str]:
     for atom in _atoms(text):
         if atom == " " and not line:
             continue
-        if line and atom != " " and columns("".join(line).rstrip() + atom) > width:
+        if line and atom != " " and columns("".join(line) + atom) > width:
             carried = [line.pop()] if atom[0] in _NO_LINE_START and len(line) > 1 else []
             lines.append("".join(line).rstrip())
             line = carried

@@ -47,8 +47,8 @@ from gongkai.i18n import Message, language, set_language
 
 R = TypeVar("R")
 
-DEFAULT_SECONDS = 120.0  # a 300-page PDF takes about a minute on a loaded machine; a report, a fraction of a second
-DEFAULT_MEMORY_MB = 2048  # a worker's address space; an idle worker with every reader imported takes ~300 MB
+DEFAULT_SECONDS = 300.0  # a 30-page scan takes 2 minutes on a quiet machine (3.5–4 s a page), twice that on a busy one
+DEFAULT_MEMORY_MB = 2048  # address space of a worker: 25 MB idle, 60 MB reading a 6-page PDF; OCR fits well under it
 PREFETCH = 2  # paths a worker holds: the one it reads and the next
 _STOP_GRACE = 2.0  # seconds a worker told to stop has before it is killed
 _PRELOAD = ["gongkai.pool", "gongkai._preload"]  # what the workers' server imports before it forks any
