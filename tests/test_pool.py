@@ -114,6 +114,16 @@ def test_no_worker_outlives_its_pool_even_when_the_caller_stops_early() -> None:
     assert processes and not any(p.is_alive() for p in processes)
 
 
+def test_a_worker_killed_while_idle_is_replaced_without_an_error() -> None:
+    with Pool(by_name, jobs=1, limits=QUICK) as pool:
+        [first] = pool.imap(["a"])
+        pool._workers[0].process.kill()
+        pool._workers[0].process.join()
+        second = list(pool.imap(["b", "c"]))
+    assert values(second) == ["b", "c"]
+    assert first.value.split("/")[2] != second[0].value.split("/")[2]
+
+
 def test_default_jobs_is_the_usable_cores() -> None:
     assert default_jobs() == (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count())
 
@@ -236,21 +246,23 @@ def _group_members(group: int) -> list[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc")
-@pytest.mark.parametrize("to_group", [False, True], ids=["to gongkai", "to the terminal's group"])
-def test_ctrl_c_leaves_no_worker_behind(tmp_path: Path, to_group: bool) -> None:
+@pytest.mark.parametrize("how", ["SIGINT to gongkai", "SIGINT to the group", "SIGKILL to gongkai"])
+def test_ctrl_c_or_a_kill_leaves_no_worker_behind(tmp_path: Path, how: str) -> None:
+    """Ctrl-C on a terminal reaches the whole foreground group; `kill -INT` gongkai only; `kill -9` gives gongkai
+    no chance to clean up (its workers die with the server that forked them, which ends with gongkai)."""
     for copy, path in itertools.product(range(200), seed_files()):
         (tmp_path / f"{copy}-{path.name}").write_bytes(path.read_bytes())
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     proc = subprocess.Popen([sys.executable, "-m", "gongkai", "check", str(tmp_path), "--jobs", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True)
     deadline = time.monotonic() + 30
-    while len(_group_members(proc.pid)) < 4 and time.monotonic() < deadline:  # gongkai, its server, 2 workers
+    while len(_group_members(proc.pid)) < 4 and time.monotonic() < deadline:  # gongkai, its helpers, workers
         time.sleep(0.05)
     assert len(_group_members(proc.pid)) >= 4, "the workers never started"
-    if to_group:  # as Ctrl-C on a terminal: every process of the foreground group gets it
+    if how == "SIGINT to the group":
         os.killpg(proc.pid, signal.SIGINT)
     else:
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signal.SIGINT if how == "SIGINT to gongkai" else signal.SIGKILL)
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode != 0
     assert "Traceback" not in stderr.decode()

@@ -210,10 +210,11 @@ class _Worker:
         self.started = time.monotonic()  # when it began the oldest path it holds
 
     def give(self, index: int, item: str) -> None:
+        """Send a path (OSError if the worker has died since its last result)."""
+        self.conn.send((index, item, language()))
         if not self.held:
             self.started = time.monotonic()
         self.held.append((index, item))
-        self.conn.send((index, item, language()))
 
     def ask_to_stop(self) -> bool:
         try:
@@ -406,7 +407,17 @@ class _Run(Generic[R]):
             if worker is None:  # every worker holds PREFETCH paths: this one waits its turn
                 self.again.appendleft(task)
                 return
-            worker.give(*task)
+            try:
+                worker.give(*task)
+            except OSError:  # it died since its last result: the path goes to another
+                self.again.appendleft(task)
+                self._dead(worker)
+
+    def _dead(self, worker: _Worker) -> None:
+        if worker.held:
+            self._ended(worker, Message("pool.died", detail=_describe_end(_joined(worker.process))))
+        else:
+            self.pool._retire(worker)
 
     def _finish(self, index: int, item: str, value: Any, problem: Message | None) -> None:
         self.done[index] = Result(item, value=value, problem=problem)
@@ -439,7 +450,7 @@ class _Run(Generic[R]):
             try:
                 index, value, problem = worker.conn.recv()
             except (EOFError, OSError):
-                self._ended(worker, Message("pool.died", detail=_describe_end(_joined(worker.process))))
+                self._dead(worker)
                 return
             item = worker.held.popleft()[1]
             worker.started = time.monotonic()
