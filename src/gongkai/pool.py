@@ -6,7 +6,7 @@ worker: it does the reading and whatever else a command needs done per file (che
 something small to pickle. A file that takes longer than `limits.seconds` has its worker killed and replaced; one
 that runs out of its `limits.memory_mb` (RLIMIT_AS, set in the worker) gets a MemoryError in the worker, which is
 then replaced too; a worker that dies of anything else is replaced likewise. Each of these becomes one `Result`
-with a `problem` (a Message, rendered in the parent: `gongkai: big.pdf: 读取超时（60 秒）`) and the run goes on.
+with a `problem` (a Message, rendered in the parent: `gongkai: big.pdf: 读取超时（300 秒）`) and the run goes on.
 
 Why a small pool of our own rather than multiprocessing.Pool or concurrent.futures: neither can kill the one
 worker stuck in a file and go on (ProcessPoolExecutor breaks as a whole when a worker dies; Pool's timeout only
@@ -14,11 +14,14 @@ stops waiting, the worker keeps the file). Here each worker is a `multiprocessin
 own, so the parent knows which file each worker holds, when it started, and can kill exactly that worker.
 
 Workers come from the 'forkserver' context where there is one (Linux, macOS): a clean server process, started
-once with gongkai's reading modules imported, forks each worker, so starting or replacing one costs
-milliseconds and never copies the parent's threads (a progress bar's, a web server's) or locks. Elsewhere
-'spawn'. A worker reads file after file until the pool closes; it gets the parent's language
-(i18n.set_language) and ignores SIGINT, so Ctrl-C reaches the parent only, which kills and joins every worker
-before it exits (on Linux a worker also dies with its parent: PR_SET_PDEATHSIG).
+once with gongkai's reading modules imported and its tables loaded (gongkai._preload), forks each worker, so
+starting or replacing one costs milliseconds, and never copies the parent's threads (a progress bar's, a web
+server's) or locks. Elsewhere 'spawn'. A worker never runs the parent's main script again (multiprocessing would).
+It reads file after file until the pool closes, each in the language the parent had when it sent the file
+(i18n.set_language). Workers and the server ignore SIGINT: Ctrl-C on a terminal reaches the whole process group,
+and it is the parent's to handle: it kills and joins every worker before it exits. A parent killed outright takes
+them along too: the server ends when the parent does, and on Linux each worker dies with the server
+(PR_SET_PDEATHSIG).
 
 Memory stays flat however many files: the paths are taken from the iterable only as far as `window` places
 ahead of the oldest result not yet yielded, and each worker holds at most `PREFETCH` of them (one read, one
