@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from gongkai.cli import main
 from gongkai.i18n import using
-from gongkai.pool import Limits, Pool, default_jobs
+from gongkai.pool import Limits, Pool, default_jobs, read_guarded
 from pool_work import by_name
 from support import ROOT, SEEDS, seed_files
 
@@ -122,6 +122,17 @@ def test_a_worker_killed_while_idle_is_replaced_without_an_error() -> None:
         second = list(pool.imap(["b", "c"]))
     assert values(second) == ["b", "c"]
     assert first.value.split("/")[2] != second[0].value.split("/")[2]
+
+
+def test_one_file_at_a_time_from_several_threads() -> None:
+    """As a web application reads uploads: each request its own worker, a runaway one costing only itself."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = ["a", "hang-1", "b", "greedy-1", "c", "crash-1"]
+    with ThreadPoolExecutor(4) as threads:
+        results = list(threads.map(lambda n: read_guarded(by_name, n, Limits(seconds=2, memory_mb=400)), names))
+    assert values(results) == ["a", None, "b", None, "c", None]
+    assert [r.problem.id for r in results if r.problem] == ["pool.timeout", "pool.memory", "pool.died"]
 
 
 def test_default_jobs_is_the_usable_cores() -> None:

@@ -475,6 +475,14 @@ def _joined(process: Any) -> Any:
 
 
 
+
+def read_guarded(work: Callable[[str], R], item: str, limits: Limits = Limits()) -> Result[R]:
+    """`work(item)` in a worker of its own under `limits`, for one file at a time (a web application's upload):
+    safe to call from several threads at once, each call with its own worker, forked in milliseconds."""
+    with Pool(work, jobs=1, limits=limits) as pool:
+        [result] = pool.imap([item])
+    return result
+
 @dataclass(frozen=True, slots=True)
 class ReadingOptions:
     """The reading options of the commands that read many files: `--jobs` (None: one worker per core; 1: in
