@@ -82,7 +82,7 @@ class Result(Generic[R]):
 
     @property
     def error(self) -> str:
-        """The one-line error naming the file, in the current language: `big.pdf: 读取超时（60 秒）`."""
+        """The one-line error naming the file, in the current language: `big.pdf: 读取超时（300 秒）`."""
         return str(InputError(self.item, self.problem or Message("errors.file.internal_error", detail="?")))
 
 
