@@ -448,19 +448,18 @@ class _Run(Generic[R]):
                 self._ended(worker, Message("pool.timeout", seconds=_seconds(seconds)))
 
     def _receive(self, worker: _Worker) -> None:
-        """Every message the worker has sent; a worker that ended or ran out of memory is replaced."""
-        while worker.held and worker.conn.poll():
-            try:
-                index, value, problem = worker.conn.recv()
-            except (EOFError, OSError):
-                self._dead(worker)
-                return
-            item = worker.held.popleft()[1]
-            worker.started = time.monotonic()
-            self._finish(index, item, value, problem)
-            if problem is not None and problem.id == "pool.memory":  # the worker has ended: none begun
-                self.again.extendleft(reversed(self.pool._retire(worker, begun=False)))
-                return
+        """The message of a worker whose pipe is ready (any further one: at the next wait, which returns at once);
+        a worker that ended or ran out of memory is replaced."""
+        try:
+            index, value, problem = worker.conn.recv()
+        except (EOFError, OSError):
+            self._dead(worker)
+            return
+        item = worker.held.popleft()[1]
+        worker.started = time.monotonic()
+        self._finish(index, item, value, problem)
+        if problem is not None and problem.id == "pool.memory":  # the worker has ended: none begun
+            self.again.extendleft(reversed(self.pool._retire(worker, begun=False)))
 
     def _ended(self, worker: _Worker, problem: Message) -> None:
         """The worker is killed (or found dead): its oldest path fails with `problem`, the others go again."""
