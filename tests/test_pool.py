@@ -40,6 +40,15 @@ def test_results_come_in_input_order_whatever_order_they_finish_in() -> None:
     assert len({r.value.split("/")[2] for r in results}) == 3  # three workers, each reused for several files
 
 
+def test_the_progress_counts_files_as_they_finish_not_as_their_turn_comes() -> None:
+    finished = []
+    with Pool(by_name, jobs=2, limits=QUICK) as pool:
+        results = pool.imap(["sleep-1.5-a", "b", "c", "d"], on_finished=lambda: finished.append(1))
+        next(results)  # the slow first file: the three quick ones finished while it was read
+        assert len(finished) == 4
+        assert values(results) == ["b", "c", "d"]
+
+
 def test_a_file_over_its_time_is_one_error_and_the_run_goes_on() -> None:
     names = ["a", "hang-1", "b", "c", "hang-2", "d"]
     start = time.monotonic()

@@ -24,8 +24,9 @@ them along too: the server ends when the parent does, and on Linux each worker d
 (PR_SET_PDEATHSIG).
 
 Memory stays flat however many files: the paths are taken from the iterable only as far as `window` places
-ahead of the oldest result not yet yielded, and each worker holds at most `PREFETCH` of them (one read, one
-waiting in its pipe, so a worker never waits for the parent between files).
+ahead of the oldest result not yet yielded, and each worker holds at most `PREFETCH` of them: one it reads and,
+if its last file was quick, the next waiting in its pipe, so that it never waits for the parent between short
+files, and no file waits behind a long one while another worker is free.
 
 `in_process=True` (`--jobs 1`) reads in the calling process, one file after the other, with no worker: the time
 limit still holds on the main thread of a POSIX process (an alarm, checked between Python steps, so a long call
@@ -52,7 +53,8 @@ R = TypeVar("R")
 
 DEFAULT_SECONDS = 300.0  # a 30-page scan takes 2 minutes on a quiet machine (3.5–4 s a page), twice that on a busy one
 DEFAULT_MEMORY_MB = 2048  # address space of a worker: 25 MB idle, 60 MB reading a 6-page PDF; OCR fits well under it
-PREFETCH = 2  # paths a worker holds: the one it reads and the next
+PREFETCH = 2  # paths a worker holds: the one it reads and the next (only a worker whose last file was quick)
+QUICK = 0.5  # seconds: a worker whose last file took less gets the next path before it asks
 _STOP_GRACE = 2.0  # seconds a worker told to stop has before it is killed
 _PRELOAD = ["gongkai.pool", "gongkai._preload"]  # what the workers' server imports before it forks any
 
@@ -211,6 +213,7 @@ class _Worker:
         child.close()
         self.held: deque[tuple[int, str]] = deque()
         self.started = time.monotonic()  # when it began the oldest path it holds
+        self.quick = False  # its last file took less than QUICK: the next one may wait in its pipe
 
     def give(self, index: int, item: str) -> None:
         """Send a path (OSError if the worker has died since its last result)."""
@@ -394,15 +397,16 @@ class _Run(Generic[R]):
         return task
 
     def _free_worker(self) -> _Worker | None:
-        """The worker that should take the next path: an idle one, a new one while under `jobs`, else one that
-        holds fewer than PREFETCH."""
+        """The worker that should take the next path: an idle one, a new one while under `jobs`, else a quick one
+        that holds fewer than PREFETCH."""
         workers = self.pool._workers
         idle = next((w for w in workers if not w.held), None)
         if idle:
             return idle
         if len(workers) < self.pool.jobs:
             return self.pool._start_worker()
-        return min((w for w in workers if len(w.held) < PREFETCH), key=lambda w: len(w.held), default=None)
+        # not behind a file that may be slow: that one would wait for it while other workers are free
+        return next((w for w in workers if w.quick and len(w.held) < PREFETCH), None)
 
     def _hand_out(self) -> None:
         while (task := self._next_task()) is not None:
@@ -456,7 +460,8 @@ class _Run(Generic[R]):
             self._dead(worker)
             return
         item = worker.held.popleft()[1]
-        worker.started = time.monotonic()
+        now = time.monotonic()
+        worker.quick, worker.started = now - worker.started < QUICK, now
         self._finish(index, item, value, problem)
         if problem is not None and problem.id == "pool.memory":  # the worker has ended: none begun
             self.again.extendleft(reversed(self.pool._retire(worker, begun=False)))
