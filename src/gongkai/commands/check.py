@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import click
 
@@ -30,25 +31,34 @@ class Tally:
 
 @dataclass(slots=True)
 class Checked:
-    """One report read and checked (in a worker process): what the parent prints and counts, small to pickle."""
+    """One report read and checked, as a worker hands it back: the lines `check` prints for it, already rendered
+    (the worker does that work, not the one process that prints), and what the summary counts."""
 
     path: str
     error: str | None = None  # the one-line error of an unreadable file
-    meta: dict | None = None
-    findings: list[dict] = field(default_factory=list)  # rendered, every severity, errors first
+    lines: list[str] = field(default_factory=list)
+    severities: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)  # every finding's, whatever --min-severity shows
     errors: bool = False
 
 
-def check_file(path: str) -> Checked:
-    """Read and check one report: the work each worker of `gongkai check` does."""
+def check_file(path: str, output: str = "text", min_severity: str = "info") -> Checked:
+    """Read and check one report and render what is printed for it: the work of each worker of `gongkai check`."""
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
     findings = run_checks(outcome.report)
+    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
+    limit = SEVERITY_ORDER[min_severity]
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
     meta = asdict(outcome.report.meta)
-    return Checked(path, meta={k: meta[k] for k in ("year", "agency", "template", "published", "kind")},
-                   # the checks' catalogue takes the language as an argument
-                   findings=[render(f, language()) for f in findings], errors=has_errors(findings))
+    meta = {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
+    if output == "json":
+        lines = [json.dumps({"file": path, "meta": meta, "findings": shown}, ensure_ascii=False)]
+    else:
+        lines = _text_lines(path, meta, shown)
+    return Checked(path, lines=lines, severities=Counter(r["severity"] for r in rendered),
+                   codes=Counter(r["code"] for r in rendered), errors=has_errors(findings))
 
 
 def _where(item: dict) -> str:
@@ -59,18 +69,18 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _print_text(checked: Checked, findings: list[dict]) -> None:
-    meta = checked.meta or {}
-    head = t("check.report_head", path=checked.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+def _text_lines(path: str, meta: dict, findings: list[dict]) -> list[str]:
+    head = t("check.report_head", path=path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
-    click.secho(head, bold=True)
+    lines = [click.style(head, bold=True)]  # styles are dropped when printed to anything but a terminal
     for item in findings:
         mark = _MARK[item["severity"]]
-        click.echo("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
-                   + f"  {item['message']}{_where(item)}")
+        lines.append("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
+                     + f"  {item['message']}{_where(item)}")
+    return lines
 
 
-def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
+def _show(checked: Checked, output: str, tally: Tally) -> None:
     """Print one checked report, counting what was found."""
     tally.files += 1
     if checked.error is not None:
@@ -80,14 +90,10 @@ def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
             click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
     tally.with_errors += checked.errors
-    for item in checked.findings:
-        tally.severities[item["severity"]] += 1
-        tally.codes[item["code"]] += 1
-    shown = [r for r in checked.findings if SEVERITY_ORDER[r["severity"]] <= limit]
-    if output == "json":
-        click.echo(json.dumps({"file": checked.path, "meta": checked.meta, "findings": shown}, ensure_ascii=False))
-    else:
-        _print_text(checked, shown)  # rich keeps the bar below what is printed
+    tally.severities.update(checked.severities)
+    tally.codes.update(checked.codes)
+    for line in checked.lines:
+        click.echo(line)  # rich keeps the progress bar below what is printed
 
 
 def run_check(paths: list[str], output: str, min_severity: str, reading: ReadingOptions | None = None) -> int:
@@ -97,12 +103,11 @@ def run_check(paths: list[str], output: str, min_severity: str, reading: Reading
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
     tally = Tally()
-    limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
     try:
-        with reading.pool(check_file) as pool:
+        with reading.pool(partial(check_file, output=output, min_severity=min_severity)) as pool:
             for result in pool.imap(files, on_finished=progress.advance if progress else None):
-                _show(result.value or Checked(result.item, error=result.error), output, limit, tally)
+                _show(result.value or Checked(result.item, error=result.error), output, tally)
     finally:
         if progress:
             progress.close()
