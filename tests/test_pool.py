@@ -23,7 +23,7 @@ from gongkai.pool import Limits, Pool, default_jobs, read_guarded
 from pool_work import by_name
 from support import ROOT, SEEDS, seed_files
 
-QUICK = Limits(seconds=3, memory_mb=512)
+QUICK = Limits(seconds=20, memory_mb=512)  # time enough on a busy machine, for the files that do not hang
 
 
 def values(results) -> list[str | None]:
@@ -52,13 +52,13 @@ def test_the_progress_counts_files_as_they_finish_not_as_their_turn_comes() -> N
 def test_a_file_over_its_time_is_one_error_and_the_run_goes_on() -> None:
     names = ["a", "hang-1", "b", "c", "hang-2", "d"]
     start = time.monotonic()
-    with Pool(by_name, jobs=2, limits=Limits(seconds=1.5, memory_mb=512)) as pool:
+    with Pool(by_name, jobs=2, limits=Limits(seconds=2.5, memory_mb=512)) as pool:
         results = list(pool.imap(names))
-    assert time.monotonic() - start < 8  # two hangs of an hour, each stopped after 1.5 s
+    assert time.monotonic() - start < 15  # two hangs of an hour, each stopped after 2.5 s
     assert values(results) == ["a", None, "b", "c", None, "d"]
-    assert results[1].error == "hang-1: 读取超时（1.5 秒）"
+    assert results[1].error == "hang-1: 读取超时（2.5 秒）"
     with using("en"):
-        assert results[4].error == "hang-2: reading took too long (over 1.5 s)"
+        assert results[4].error == "hang-2: reading took too long (over 2.5 s)"
 
 
 def test_a_file_over_its_memory_is_one_error_and_a_fresh_worker_goes_on() -> None:
@@ -139,7 +139,7 @@ def test_one_file_at_a_time_from_several_threads() -> None:
 
     names = ["a", "hang-1", "b", "greedy-1", "c", "crash-1"]
     with ThreadPoolExecutor(4) as threads:
-        results = list(threads.map(lambda n: read_guarded(by_name, n, Limits(seconds=2, memory_mb=400)), names))
+        results = list(threads.map(lambda n: read_guarded(by_name, n, Limits(seconds=4, memory_mb=400)), names))
     assert values(results) == ["a", None, "b", None, "c", None]
     assert [r.problem.id for r in results if r.problem] == ["pool.timeout", "pool.memory", "pool.died"]
 
@@ -221,10 +221,10 @@ def test_a_file_that_hangs_is_one_line_and_the_check_goes_on(tmp_path: Path) -> 
     expected = run("check", *copies, "--format", "json", "--jobs", "1")
     for jobs in ("1", "2"):
         start = time.monotonic()
-        result = run("check", str(tmp_path), "--timeout", "1", "--format", "json", "--jobs", jobs)
-        assert time.monotonic() - start < 15
+        result = run("check", str(tmp_path), "--timeout", "3", "--format", "json", "--jobs", jobs)
+        assert time.monotonic() - start < 20
         assert result.exit_code == 2
-        assert result.stderr == f"gongkai: {tmp_path / '000_2hangs.txt'}: 读取超时（1 秒）\n"
+        assert result.stderr == f"gongkai: {tmp_path / '000_2hangs.txt'}: 读取超时（3 秒）\n"
         lines = result.stdout.splitlines()
         assert json.loads(lines[1]) == {"file": str(tmp_path / "000_2hangs.txt"), "error": result.stderr[9:-1]}
         assert lines[::2] == expected.stdout.splitlines()
