@@ -92,8 +92,7 @@ def _show(checked: Checked, output: str, tally: Tally) -> None:
     tally.with_errors += checked.errors
     tally.severities.update(checked.severities)
     tally.codes.update(checked.codes)
-    for line in checked.lines:
-        click.echo(line)  # rich keeps the progress bar below what is printed
+    click.echo("\n".join(checked.lines))  # one write per report; rich keeps the progress bar below it
 
 
 def run_check(paths: list[str], output: str, min_severity: str, reading: ReadingOptions | None = None) -> int:
