@@ -290,3 +290,15 @@ def test_ctrl_c_or_a_kill_leaves_no_worker_behind(tmp_path: Path, how: str) -> N
     while _group_members(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _group_members(proc.pid) == []
+
+
+def test_a_broken_format_file_is_met_file_by_file_as_in_process(tmp_path: Path) -> None:
+    """The workers' server loads the formats before it forks any worker: a format file that cannot be read must
+    not take the server down with it, but give every file the line it gives in process."""
+    (tmp_path / "broken.toml").write_text("this is = not [ toml", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GONGKAI_FORMATS": str(tmp_path)}
+    outputs = [subprocess.run([sys.executable, "-m", "gongkai", "check", str(SEEDS), *jobs], capture_output=True,
+                              text=True, env=env, timeout=120) for jobs in ([], ["--jobs", "1"])]
+    assert outputs[0].returncode == outputs[1].returncode == 2
+    assert outputs[0].stdout == outputs[1].stdout and outputs[0].stderr == outputs[1].stderr
+    assert outputs[0].stderr.count("TOMLDecodeError") == len(seed_files()) and "Traceback" not in outputs[0].stderr
