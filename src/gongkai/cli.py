@@ -227,45 +227,64 @@ def main() -> None:
     """gongkai (公开): read, check and write 政府信息公开工作年度报告."""
 
 
+def _reading_options(function: Callable) -> Callable:
+    """--jobs, --timeout and --max-memory: how the commands that read many files read them (gongkai.pool)."""
+    function = option("--max-memory", type=click.IntRange(min=0), metavar="MB", help="cli.option.max_memory")(function)
+    function = option("--timeout", type=click.FloatRange(min=0), metavar="SECONDS",
+                      help="cli.option.timeout")(function)
+    return option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="cli.option.jobs")(function)
+
+
+def _reading(command: str, jobs: int | None, timeout: float | None, max_memory: int | None) -> Any:
+    """The reading options as gongkai.pool.ReadingOptions (None: the default), the workers' server started
+    (it loads the readers while this process imports the command)."""
+    from gongkai.pool import ReadingOptions
+
+    return ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory).prepare(f"gongkai.commands.{command}")
+
+
 @main.command(help="cli.check.help", short_help="cli.check.short")
 @click.argument("paths", nargs=-1, required=True)
 @option("--format", "output", type=click.Choice(["text", "json"]), default="text", help="cli.check.format")
 @option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
         help="cli.check.min_severity")
 @option("--exit-zero", is_flag=True, help="cli.check.exit_zero")
-def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool) -> None:
+@_reading_options
+def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, jobs: int | None,
+          timeout: float | None, max_memory: int | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
+    reading = _reading("check", jobs, timeout, max_memory)
     from gongkai.commands.check import run_check
 
-    code = run_check(list(paths), output, min_severity)
+    code = run_check(list(paths), output, min_severity, reading)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 
 @main.command(help="cli.parse.help", short_help="cli.parse.short")
-@click.argument("path")
+@click.argument("paths", nargs=-1, required=True)
 @option("--flat", "shape", flag_value="flat", help="cli.parse.flat")
 @option("--json", "shape", flag_value="json", default=True, help="cli.parse.json")
-def parse(path: str, shape: str) -> None:
-    """Parse one report and print it as JSON."""
-    from dataclasses import asdict
+@_reading_options
+def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float | None,
+          max_memory: int | None) -> None:
+    """Parse reports and print them as JSON: one report as one object, several as one line each."""
+    reading = _reading("parse", jobs, timeout, max_memory)
+    from gongkai.commands.parse import run_parse
 
-    from gongkai.inputs import read_report
-
-    outcome = read_report(path)
-    if outcome.report is None:
-        _fail(outcome.error or path)
-    data = outcome.report.flat() if shape == "flat" else asdict(outcome.report)  # type: ignore[union-attr]
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.exit(run_parse(list(paths), shape, reading))
 
 
 @main.command(help="cli.export.help", short_help="cli.export.short")
 @click.argument("paths", nargs=-1, required=True)
 @option("-o", "--output", required=True, help="cli.export.output")
-def export(paths: tuple[str, ...], output: str) -> None:
+@_reading_options
+def export(paths: tuple[str, ...], output: str, jobs: int | None, timeout: float | None,
+           max_memory: int | None) -> None:
     """Export reports as a table: one row per report, one column per cell key."""
+    reading = _reading("export", jobs, timeout, max_memory)
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output))
+    sys.exit(run_export(list(paths), output, reading))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")

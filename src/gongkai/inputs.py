@@ -53,6 +53,8 @@ def read_report(path: str) -> Outcome:
         return Outcome(path, error=str(exc))
     except RecursionError:
         return Outcome(path, error=str(InputError(path, "errors.file.too_deeply_nested")))
+    except MemoryError:  # the caller's: gongkai.pool says so in one line and replaces the worker
+        raise
     except Exception as exc:  # a bug must still not end the run with a traceback
         if os.environ.get("GONGKAI_DEBUG"):
             raise

@@ -6,13 +6,15 @@ import json
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import click
 
 from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
 from gongkai.i18n import Join, Message, language, t
-from gongkai.inputs import Outcome, iter_files, read_report
+from gongkai.inputs import iter_files, read_report
+from gongkai.pool import ReadingOptions
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -27,9 +29,36 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def _meta(outcome: Outcome) -> dict:
-    meta = asdict(outcome.report.meta)  # type: ignore[union-attr]
-    return {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
+@dataclass(slots=True)
+class Checked:
+    """One report read and checked, as a worker hands it back: the lines `check` prints for it, already rendered
+    (the worker does that work, not the one process that prints), and what the summary counts."""
+
+    path: str
+    error: str | None = None  # the one-line error of an unreadable file
+    lines: list[str] = field(default_factory=list)
+    severities: Counter = field(default_factory=Counter)
+    codes: Counter = field(default_factory=Counter)  # every finding's, whatever --min-severity shows
+    errors: bool = False
+
+
+def check_file(path: str, output: str = "text", min_severity: str = "info") -> Checked:
+    """Read and check one report and render what is printed for it: the work of each worker of `gongkai check`."""
+    outcome = read_report(path)
+    if outcome.report is None:
+        return Checked(path, error=outcome.error)
+    findings = run_checks(outcome.report)
+    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
+    limit = SEVERITY_ORDER[min_severity]
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    meta = asdict(outcome.report.meta)
+    meta = {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
+    if output == "json":
+        lines = [json.dumps({"file": path, "meta": meta, "findings": shown}, ensure_ascii=False)]
+    else:
+        lines = _text_lines(path, meta, shown)
+    return Checked(path, lines=lines, severities=Counter(r["severity"] for r in rendered),
+                   codes=Counter(r["code"] for r in rendered), errors=has_errors(findings))
 
 
 def _where(item: dict) -> str:
@@ -40,54 +69,47 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _print_text(outcome: Outcome, findings: list[dict]) -> None:
-    meta = _meta(outcome)
-    head = t("check.report_head", path=outcome.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+def _text_lines(path: str, meta: dict, findings: list[dict]) -> list[str]:
+    head = t("check.report_head", path=path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
-    click.secho(head, bold=True)
+    lines = [click.style(head, bold=True)]  # styles are dropped when printed to anything but a terminal
     for item in findings:
         mark = _MARK[item["severity"]]
-        click.echo("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
-                   + f"  {item['message']}{_where(item)}")
+        lines.append("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
+                     + f"  {item['message']}{_where(item)}")
+    return lines
 
 
-def _check_one(path: str, output: str, limit: int, tally: Tally) -> None:
-    """Read, check and print one report, counting what was found."""
-    outcome = read_report(path)
+def _show(checked: Checked, output: str, tally: Tally) -> None:
+    """Print one checked report, counting what was found."""
     tally.files += 1
-    if outcome.report is None:
+    if checked.error is not None:
         tally.unreadable += 1
-        click.echo(f"gongkai: {outcome.error}", err=True)
+        click.echo(f"gongkai: {checked.error}", err=True)
         if output == "json":
-            click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
+            click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    findings = run_checks(outcome.report)
-    tally.with_errors += has_errors(findings)
-    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
-    for item in rendered:
-        tally.severities[item["severity"]] += 1
-        tally.codes[item["code"]] += 1
-    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
-    if output == "json":
-        click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown}, ensure_ascii=False))
-    else:
-        _print_text(outcome, shown)  # rich keeps the bar below what is printed
+    tally.with_errors += checked.errors
+    tally.severities.update(checked.severities)
+    tally.codes.update(checked.codes)
+    click.echo("\n".join(checked.lines))  # one write per report; rich keeps the progress bar below it
 
 
-def run_check(paths: list[str], output: str, min_severity: str) -> int:
+def run_check(paths: list[str], output: str, min_severity: str, reading: ReadingOptions | None = None) -> int:
     files = list(iter_files(paths))
+    reading = reading or ReadingOptions()
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
     tally = Tally()
-    limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
-    for path in files:
-        _check_one(path, output, limit, tally)
+    try:
+        with reading.pool(partial(check_file, output=output, min_severity=min_severity)) as pool:
+            for result in pool.imap(files, on_finished=progress.advance if progress else None):
+                _show(result.value or Checked(result.item, error=result.error), output, tally)
+    finally:
         if progress:
-            progress.advance()
-    if progress:
-        progress.close()
+            progress.close()
     if output == "text":
         _summary(tally)
     if tally.unreadable:

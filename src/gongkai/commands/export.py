@@ -9,28 +9,39 @@ import click
 from gongkai.errors import os_problem
 from gongkai.i18n import Message, message_of, t
 from gongkai.inputs import iter_files, read_report
+from gongkai.pool import ReadingOptions
 
 
-def run_export(paths: list[str], output: str) -> int:
+def flat_row(path: str) -> dict[str, object] | str:
+    """One report's row of the table, or its one-line error: the work each worker of `gongkai export` does."""
+    outcome = read_report(path)
+    if outcome.report is None:
+        return outcome.error or path
+    return {"file": path, **outcome.report.flat()}
+
+
+def run_export(paths: list[str], output: str, reading: ReadingOptions | None = None) -> int:
     from gongkai.export.tabular import write_reports
+    reading = reading or ReadingOptions()
 
     unreadable = read = 0
 
-    def rows() -> Iterator[dict[str, object]]:
+    def rows(pool) -> Iterator[dict[str, object]]:
         nonlocal unreadable, read
-        for path in iter_files(paths):
-            outcome = read_report(path)
-            if outcome.report is None:
+        for result in pool.imap(iter_files(paths)):
+            row = result.error if result.value is None else result.value
+            if isinstance(row, str):
                 unreadable += 1
-                click.echo(f"gongkai: {outcome.error}", err=True)
+                click.echo(f"gongkai: {row}", err=True)
                 continue
             read += 1
-            yield {"file": path, **outcome.report.flat()}
+            yield row
         if unreadable and not read:  # a failed export: the output written before stays (gongkai.atomic)
             raise ValueError(Message("check.export.nothing_read", count=unreadable))
 
     try:
-        count = write_reports(rows(), output)
+        with reading.pool(flat_row) as pool:
+            count = write_reports(rows(pool), output)
     except ValueError as exc:
         click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
         return 2
