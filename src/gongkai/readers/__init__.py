@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gongkai.errors import InputError
 from gongkai.readers.document import Document
+from gongkai.readers.quiet import quiet
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown", ""}
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")  # scans, read by OCR
@@ -24,7 +25,15 @@ SUFFIXES = TEXT_SUFFIXES | set(READERS)
 
 
 def read_document(path: str | Path) -> Document:
-    """Read any supported file into a Document, or raise InputError naming the file."""
+    """Read any supported file into a Document, or raise InputError naming the file.
+
+    Every reader keeps the limits of readers/limits.py, and runs with the warnings and logs of its libraries
+    silenced (readers/quiet.py): what goes wrong is said once, as the one-line error."""
+    with quiet():
+        return _read(path)
+
+
+def _read(path: str | Path) -> Document:
     p = Path(path)
     if not p.exists():
         raise InputError(str(path), "errors.file.missing")
