@@ -7,9 +7,9 @@ swapped, compressed data damaged, unsupported zip features), made from the seed 
 shared/fixtures/real and a seed written as Word, Excel and a web page. Each is read in a process of its own, forked
 from this one (the libraries already imported), with a wall-time limit and a 2 GB address-space limit, its stderr
 kept apart: anything it prints there is counted as noise. Pages whose text layer a mutation broke are not OCR'd
-unless --ocr is given (OCR takes seconds a page: the run would take hours). Prints how many mutants ended in a report, in each error
-kind, and in an unexpected end (another exception, a timeout, memory exhausted, or noise on stderr); exits 1 if any
-was unexpected.
+unless --ocr is given (OCR takes seconds a page: the run would take hours). Prints how many mutants ended in a
+report, in each error kind, and in an unexpected end (another exception, a timeout, memory exhausted, or noise on
+stderr); exits 1 if any was unexpected.
 """
 
 from __future__ import annotations
