@@ -13,11 +13,13 @@ KB = 1024
 MB = 1024 * KB
 
 # ── input size, per kind of file ───────────────────────────────────────────────────────────────────────────
-# Text: reading + extraction cost 3–9 s and ~130 MB per MB of text that repeats a report (every table row is
-# matched against the official labels), so 2 MB — 70 times the longest report — stays under ~15 s on a loaded core.
-MAX_TEXT_BYTES = 2 * MB
-# Web pages carry the site's chrome, styles and sometimes inline images: 25–500 KB; lxml reads ~20 MB/s.
-MAX_HTML_BYTES = 8 * MB
+# Text: reading + extraction of a text that repeats a report cost ~3.5 s and ~130 MB per MB on one idle core (every
+# table row is placed and its label matched), several times that on a loaded machine; 1 MB is 30 times the longest
+# report and stays within seconds.
+MAX_TEXT_BYTES = 1 * MB
+# Web pages carry the site's chrome, styles and sometimes inline images: 25–500 KB; lxml parses ~20 MB/s, the text
+# left after the chrome costs what text does.
+MAX_HTML_BYTES = 4 * MB
 # Word and Excel files: embedded pictures (a scanned seal) make them larger than their text.
 MAX_DOCX_BYTES = 32 * MB
 MAX_XLSX_BYTES = 16 * MB
