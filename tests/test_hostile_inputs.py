@@ -117,10 +117,18 @@ def test_a_63_mb_text_repeating_a_report_is_refused_at_once(tmp_path: Path) -> N
     assert run.seconds < 10
 
 
-def test_a_text_at_the_limit_is_read_in_bounded_time_and_memory(tmp_path: Path) -> None:
-    """Just under MAX_TEXT_BYTES of a repeated report: read in full (its work grows linearly with its lines)."""
+def test_a_text_at_the_limit_is_refused_by_its_cells_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """Just under MAX_TEXT_BYTES of a repeated report: read (linearly in its lines), refused before extraction."""
     path = _repeated_report(tmp_path / "long.txt", limits.MAX_TEXT_BYTES - 64 * limits.KB)
-    assert_bounded(parse(path, "--lang", "en"))
+    run = parse(path, "--lang", "en")
+    assert_refused(run, path, "errors.file.too_many_cells", lang="en")
+    assert run.peak_mb < 500
+
+
+def test_a_text_of_many_report_tables_under_the_cell_limit_is_extracted_in_bounded_time(tmp_path: Path) -> None:
+    """The report repeated as often as MAX_CELLS allows: extracted in full (its work grows linearly)."""
+    path = _repeated_report(tmp_path / "tables.txt", 300 * limits.KB)
+    assert_bounded(parse(path))
 
 
 def test_a_header_broken_into_many_fragments_is_read_in_linear_time(tmp_path: Path) -> None:

@@ -13,10 +13,11 @@ KB = 1024
 MB = 1024 * KB
 
 # ── input size, per kind of file ───────────────────────────────────────────────────────────────────────────
-# Text: reading + extraction of a text that repeats a report cost ~3.5 s and ~130 MB per MB on one idle core (every
-# table row is placed and its label matched), several times that on a loaded machine; 1 MB is 30 times the longest
-# report and stays within seconds.
-MAX_TEXT_BYTES = 1 * MB
+# Text: reading costs ~0.4 s and ~17 MB per MB on one idle core (a 63 MB text took 26 s and 1.1 GB to read), so
+# 16 MB — 500 times the longest report, room for 10 MB of prose — is read within ~7 s and ~300 MB. What then
+# costs most is extraction (every table row placed and its label matched: ~3.5 s per MB of tables), bounded by
+# MAX_CELLS and MAX_PARAGRAPHS below whatever the bytes.
+MAX_TEXT_BYTES = 16 * MB
 # Web pages carry the site's chrome, styles and sometimes inline images: 25–500 KB; lxml parses ~20 MB/s, the text
 # left after the chrome costs what text does.
 MAX_HTML_BYTES = 4 * MB
@@ -26,6 +27,12 @@ MAX_XLSX_BYTES = 16 * MB
 # PDFs: a scanned report at 300 dpi is 1–3 MB a page; 300 pages of that is beyond this, and beyond a report.
 MAX_PDF_BYTES = 64 * MB
 MAX_IMAGE_BYTES = 32 * MB
+
+# ── the document read, before extraction (any kind of file) ─────────────────────────────────────────────────
+# A report's three tables have 300–600 cells, its prose 100–300 paragraphs; extraction takes ~0.1 ms a paragraph
+# and ~1 ms a table row, so these bound it to a few seconds.
+MAX_CELLS = 20_000
+MAX_PARAGRAPHS = 50_000
 
 MAX_BYTES = {"text": MAX_TEXT_BYTES, "html": MAX_HTML_BYTES, "docx": MAX_DOCX_BYTES, "xlsx": MAX_XLSX_BYTES,
              "pdf": MAX_PDF_BYTES, "image": MAX_IMAGE_BYTES}
