@@ -37,7 +37,8 @@ class Run:
     code: int
     stdout: str
     stderr: str
-    seconds: float
+    seconds: float  # wall time
+    cpu: float  # the child's user + system time: what the file cost, however busy the machine
     peak_mb: float
 
 
@@ -56,7 +57,15 @@ def parse(path: Path, *args: str) -> Run:
     seconds = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     return Run(code, out.read_text(errors="replace"), err.read_text(errors="replace"), seconds,
-               usage.ru_maxrss / 1024)
+               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def within_time(run: Run, seconds: float = SECONDS) -> None:
+    """The child's CPU time within the bound, and its wall time too: on a machine shared by more runnable processes
+    than it has cores (load average above the cores), the wall-time bound is stretched by that factor."""
+    busy = max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert run.cpu < seconds, f"{run.cpu:.1f} s of CPU"
+    assert run.seconds < seconds * busy, f"{run.seconds:.1f} s with load {os.getloadavg()[0]:.1f}"
 
 
 def _wait(proc: subprocess.Popen, started: float):
@@ -83,7 +92,7 @@ def words_of(msg_id: str, lang: str = "zh") -> str:
 
 def assert_refused(run: Run, path: Path, *msg_ids: str, lang: str = "zh") -> None:
     """One line `gongkai: PATH: problem` naming one of msg_ids, exit 2, within the time and memory bounds."""
-    assert run.seconds < SECONDS, f"{run.seconds:.1f} s"
+    within_time(run)
     assert run.peak_mb < PEAK_MB, f"{run.peak_mb:.0f} MB"
     assert run.code == 2, (run.code, run.stderr[-2000:])
     lines = run.stderr.splitlines()
@@ -94,7 +103,7 @@ def assert_refused(run: Run, path: Path, *msg_ids: str, lang: str = "zh") -> Non
 
 def assert_bounded(run: Run) -> None:
     """A report or one line of error, within the bounds."""
-    assert run.seconds < SECONDS, f"{run.seconds:.1f} s"
+    within_time(run)
     assert run.peak_mb < PEAK_MB, f"{run.peak_mb:.0f} MB"
     assert run.code in (0, 2), (run.code, run.stderr[-2000:])
     assert run.code == 0 or len(run.stderr.splitlines()) == 1, run.stderr
@@ -114,7 +123,7 @@ def test_a_63_mb_text_repeating_a_report_is_refused_at_once(tmp_path: Path) -> N
     path = _repeated_report(tmp_path / "repeated.txt", 63 * limits.MB)
     run = parse(path)
     assert_refused(run, path, "errors.file.too_large")
-    assert run.seconds < 10
+    within_time(run, 10)
 
 
 def test_a_text_at_the_limit_is_refused_by_its_cells_in_bounded_time_and_memory(tmp_path: Path) -> None:
@@ -167,7 +176,7 @@ def test_a_merged_range_to_the_end_of_the_sheet_is_refused(tmp_path: Path) -> No
     assert path.stat().st_size < 20 * limits.KB
     run = parse(path)
     assert_refused(run, path, "errors.xlsx.merged_too_large")
-    assert run.seconds < 10
+    within_time(run, 10)
 
 
 def _rows_workbook(path: Path, rows: int, level: int) -> Path:
@@ -192,7 +201,7 @@ def test_a_workbook_of_three_million_rows_is_refused(tmp_path: Path) -> None:
     path = _rows_workbook(tmp_path / "rows.xlsx", 3_000_000, level=1)
     run = parse(path)
     assert_refused(run, path, "errors.file.too_large", "errors.package.member_too_large")
-    assert run.seconds < 10
+    within_time(run, 10)
 
 
 def test_a_workbook_of_more_rows_than_a_report_has_is_refused_before_openpyxl(tmp_path: Path) -> None:
@@ -249,7 +258,7 @@ def test_an_image_only_page_of_20000_points_is_refused_not_rendered(tmp_path: Pa
     assert path.stat().st_size < 2 * limits.KB
     run = parse(path)
     assert_refused(run, path, "errors.pdf.page_too_large", "errors.pdf.page_needs_ocr")
-    assert run.seconds < 15
+    within_time(run, 15)
 
 
 def _pages_pdf(count: int) -> bytes:
@@ -271,7 +280,7 @@ def test_a_pdf_of_more_pages_than_the_limit_is_refused_at_once(tmp_path: Path) -
     path.write_bytes(_pages_pdf(limits.MAX_PAGES + 195))  # the 295 pages of the probe
     run = parse(path)
     assert_refused(run, path, "errors.file.too_many_pages")
-    assert run.seconds < 10
+    within_time(run, 10)
 
 
 def test_a_pdf_at_the_page_limit_is_read_in_bounded_time(tmp_path: Path) -> None:
