@@ -22,6 +22,7 @@ class LabelIndex:
     def __init__(self, labels: list[Label] | tuple[Label, ...]) -> None:
         self.labels = list(labels)
         self.exact: dict[str, list[tuple[Label, bool]]] = {}
+        self._near: dict[tuple[str, frozenset[str] | None], Match | None] = {}  # _approximate's answers
         for label in self.labels:
             self._add(label.label, label, False)
             for variant in label.variants:
@@ -46,6 +47,15 @@ class LabelIndex:
         return self._approximate(c, among)
 
     def _approximate(self, c: str, among: set[str] | None) -> Match | None:
+        """The closest label, remembered: a long file repeats its labels, and each guess compares with every label."""
+        key = (c, None if among is None else frozenset(among))
+        if key not in self._near:
+            if len(self._near) > 10_000:
+                self._near.clear()
+            self._near[key] = self._closest(c, among)
+        return self._near[key]
+
+    def _closest(self, c: str, among: set[str] | None) -> Match | None:
         best: tuple[float, Label, bool] | None = None
         for key, entries in self.exact.items():
             for lab, var in entries:
@@ -63,7 +73,7 @@ def _similarity(text: str, label: str) -> float:
     """0 unless text is a long enough prefix of label, or spelt closely enough to it."""
     if len(text) >= 4 and label.startswith(text):
         return 0.9 + len(text) / 1000
-    if len(text) >= 4 and len(label) >= 4:
+    if len(text) >= 4 and len(label) >= 4 and 2 * min(len(text), len(label)) >= 0.8 * (len(text) + len(label)):
         ratio = SequenceMatcher(None, text, label, autojunk=False).ratio()
         if ratio >= 0.8:
             return ratio

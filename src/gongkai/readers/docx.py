@@ -9,41 +9,20 @@ reader's cell-per-line layout, with its true grid column.
 from __future__ import annotations
 
 import tempfile
-import zipfile
 from pathlib import Path
 
 from gongkai.errors import InputError
 from gongkai.readers.document import Document, Paragraph, Table, TextCell
-
-MAX_UNZIPPED = 200 * 1024 * 1024  # a real report unzips to a few MB; more is a zip bomb
-MAX_RATIO = 200  # compression ratio beyond which an entry is treated as a bomb
-OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc, and encrypted OOXML files
+from gongkai.readers.limits import MAX_DOCX_BYTES
+from gongkai.readers.zipguard import WORD, check_package, zip_problem
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _check_zip(path: str) -> None:
-    with open(path, "rb") as f:
-        head = f.read(8)
-    if head == OLE2_MAGIC:
-        raise InputError(path, "errors.docx.ole2")
-    if not zipfile.is_zipfile(path):
-        raise InputError(path, "errors.docx.not_zip")
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            if "word/document.xml" not in {i.filename for i in infos}:
-                raise InputError(path, "errors.docx.no_document")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_UNZIPPED or any(
-                    i.compress_size and i.file_size / i.compress_size > MAX_RATIO and i.file_size > 10_000_000
-                    for i in infos):
-                raise InputError(path, "errors.docx.zip_bomb", mb=total // (1024 * 1024))
-            bad = z.testzip()
-            if bad:
-                raise InputError(path, "errors.docx.damaged_entry", entry=bad)
-    except zipfile.BadZipFile as exc:
-        raise InputError(path, "errors.docx.corrupt", detail=str(exc)) from None
+def _check_package(name: str) -> None:
+    """The zip guard (readers/zipguard.py); a zip without word/document.xml is no Word file at all."""
+    if "word/document.xml" not in check_package(name, WORD, max_bytes=MAX_DOCX_BYTES):
+        raise InputError(name, "errors.docx.no_document")
 
 
 def _text(element) -> str:
@@ -87,16 +66,15 @@ def _table(tbl, index: int) -> Table:
 
 def read_docx_file(path: str | Path) -> Document:
     name = str(path)
-    _check_zip(name)
+    _check_package(name)
     from docx import Document as open_docx
-    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         body = open_docx(name).element.body
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise InputError(name, "errors.docx.corrupt", detail=str(exc)) from None
-    except Exception as exc:  # lxml raises its own XMLSyntaxError for damaged XML
-        raise InputError(name, "errors.docx.corrupt", detail=type(exc).__name__) from None
+    except Exception as exc:  # lxml's XMLSyntaxError, python-docx's own, a part missing
+        raise InputError(name, zip_problem(WORD, exc)) from None
+    if body is None:
+        raise InputError(name, "errors.package.missing_part", what=WORD.what, entry="w:body")
     doc = Document(path=name, kind="docx")
     tables = 0
     for i, child in enumerate(body.iterchildren()):

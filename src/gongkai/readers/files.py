@@ -5,16 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai.errors import InputError
+from gongkai.readers.limits import MAX_TEXT_BYTES, MB
 
-MAX_BYTES = 64 * 1024 * 1024  # far beyond any real report; bounds memory on hostile input
 
-
-def read_bytes(path: str | Path) -> bytes:
+def check_size(path: str | Path, limit: int) -> int:
+    """The file's size, or InputError when it is larger than limit (readers/limits.py) or cannot be read."""
     name = str(path)
     try:
         size = Path(path).stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(name, "errors.file.too_large", mb=size // (1024 * 1024))
+    except OSError as exc:
+        raise InputError.from_os(name, exc) from None
+    if size > limit:
+        raise InputError(name, "errors.file.too_large", mb=max(1, size // MB), limit=limit // MB)
+    return size
+
+
+def read_bytes(path: str | Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    name = str(path)
+    check_size(path, limit)
+    try:
         return Path(path).read_bytes()
     except OSError as exc:
         raise InputError.from_os(name, exc) from None

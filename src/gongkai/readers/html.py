@@ -30,6 +30,7 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.formats import report_words
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
+from gongkai.readers.limits import MAX_HTML_BYTES, MAX_HTML_DEPTH
 
 _BLOCK = frozenset((
     "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
@@ -70,6 +71,20 @@ MAX_TABLE_CELLS = 200_000  # a report table has a few hundred; bounds memory on 
 
 class _TooLarge(Exception):
     pass
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def _check_depth(root) -> None:
+    """Refuse a page nested deeper than MAX_HTML_DEPTH before anything walks it (one pass, no recursion)."""
+    stack = [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        if depth > MAX_HTML_DEPTH:
+            raise _TooDeep
+        stack.extend((child, depth + 1) for child in el)
 
 
 # ── charset ─────────────────────────────────────────────────────────────────
@@ -429,6 +444,7 @@ def read_html(data: bytes | str, path: str) -> Document:
         root = etree.fromstring(text, parser)
         if root is None:
             raise InputError(path, "errors.html.empty_page")
+        _check_depth(root)
         _prune(root, text)
         body = root.find("body")
         out = _Lines()
@@ -438,10 +454,12 @@ def read_html(data: bytes | str, path: str) -> Document:
         raise InputError(path, "errors.html.unreadable", detail=str(exc)) from None
     except _TooLarge:
         raise InputError(path, "errors.html.table_too_large", cells=MAX_TABLE_CELLS) from None
+    except _TooDeep:
+        raise InputError(path, "errors.html.too_deep", limit=MAX_HTML_DEPTH) from None
     return Document(path=path, blocks=out.blocks, kind="html", encoding=encoding)
 
 
 def read_html_file(path: str | Path) -> Document:
     from gongkai.readers.files import read_bytes
 
-    return read_html(read_bytes(path), str(path))
+    return read_html(read_bytes(path, MAX_HTML_BYTES), str(path))

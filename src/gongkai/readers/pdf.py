@@ -14,10 +14,11 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.i18n import Message
 from gongkai.readers.document import Document
+from gongkai.readers.files import check_size
+from gongkai.readers.limits import MAX_PAGES, MAX_PDF_BYTES, MAX_RENDER_PIXELS, MIN_OCR_DPI
 from gongkai.readers.pages import PageTable, document, page_items
 from gongkai.readers.pdf_layout import Line
 
-MAX_PAGES = 300  # a report has 5–20 pages; a yearbook of reports is not one report
 PDF_MAGIC = b"%PDF-"
 OCR_DPI = 200  # pages are rendered at least at this resolution for OCR, at their scan's where higher
 MAX_OCR_DPI = 400
@@ -26,6 +27,7 @@ BROKEN_SHARE = 0.02  # a text layer with more unmapped glyphs than this is OCR'd
 
 def read_pdf_file(path: str | Path) -> Document:
     name = str(path)
+    check_size(name, MAX_PDF_BYTES)
     _check_header(name)
     import pdfplumber
 
@@ -33,24 +35,35 @@ def read_pdf_file(path: str | Path) -> Document:
         pdf = pdfplumber.open(name)
     except Exception as exc:  # pdfminer raises many types for encrypted and damaged files
         raise InputError(name, _open_problem(exc)) from None
-    with pdf:
-        try:
-            count = len(pdf.pages)
-        except Exception as exc:
-            raise InputError(name, _open_problem(exc)) from None
-        if count > MAX_PAGES:
-            raise InputError(name, "errors.file.too_many_pages", count=count, limit=MAX_PAGES)
-        items = []
-        for number, page in enumerate(pdf.pages, start=1):
-            try:
-                items.extend(_page_items(page, number, name))
-            except InputError:
-                raise
-            except Exception as exc:
-                raise InputError(name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
-            finally:
-                page.close()  # frees the page's parsed objects: memory stays bounded by one page
+    try:
+        with pdf:
+            items = _pages(pdf, name)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged object found while closing or between pages
+        raise InputError(name, _open_problem(exc)) from None
     return document(name, items, "pdf")
+
+
+def _pages(pdf, name: str) -> list[Line | PageTable]:
+    """The items of every page in order, one page in memory at a time."""
+    try:
+        count = len(pdf.pages)
+    except Exception as exc:
+        raise InputError(name, _open_problem(exc)) from None
+    if count > MAX_PAGES:
+        raise InputError(name, "errors.file.too_many_pages", count=count, limit=MAX_PAGES)
+    items = []
+    for number, page in enumerate(pdf.pages, start=1):
+        try:
+            items.extend(_page_items(page, number, name))
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
+        finally:
+            page.close()  # frees the page's parsed objects: memory stays bounded by one page
+    return items
 
 
 def _check_header(name: str) -> None:
@@ -101,9 +114,22 @@ def _ocr_page(page, number: int, name: str, problem: Message) -> list[Line | Pag
 
     from gongkai.readers.ocr import ocr_page
 
-    dpi = _scan_resolution(page)
+    dpi = _render_resolution(page, number, name)
     image = page.to_image(resolution=dpi).original.convert("L")
     return ocr_page(np.asarray(image), number, name, 72 / dpi)
+
+
+def _render_resolution(page, number: int, name: str) -> float:
+    """The scan's resolution, lowered so that the rendered page stays within MAX_RENDER_PIXELS; a page too
+    large to render at MIN_OCR_DPI within it is refused (readers/limits.py)."""
+    width, height = float(page.width), float(page.height)
+    dpi = _scan_resolution(page)
+    area = max(width, 1.0) * max(height, 1.0) / (72 * 72)  # square inches
+    fits = (MAX_RENDER_PIXELS / area) ** 0.5
+    if fits < MIN_OCR_DPI:
+        raise InputError(name, "errors.pdf.page_too_large", page=number, width=round(width), height=round(height),
+                         dpi=MIN_OCR_DPI)
+    return min(dpi, fits)
 
 
 def _scan_resolution(page) -> float:

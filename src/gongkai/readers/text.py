@@ -68,6 +68,7 @@ class _Lines:
         self.lines = lines
         self.kinds = [classify(line) for line in lines]
         self.tables: list[Table] = []
+        self._returns: dict[int, bool] = {}  # fragments_return_to_cells, known for every line of a run
 
     def next_content(self, i: int) -> int:
         while i < len(self.lines) and self.kinds[i] in (Kind.BLANK, Kind.SKIP):
@@ -80,15 +81,26 @@ class _Lines:
                 and not _HEADING_LIKE.match(text) and not numeric(text))
 
     def fragments_return_to_cells(self, i: int) -> bool:
-        """After a blank line: do short fragments lead back into the cell table?"""
+        """After a blank line: do short fragments lead back into the cell table?
+
+        Every line of the run scanned gets the same answer, remembered: a header broken into thousands of
+        fragments is scanned once, not once per fragment (that was quadratic in lines)."""
+        seen = []
+        found = False
         while i < len(self.lines):
+            if i in self._returns:
+                found = self._returns[i]
+                break
             if self.kinds[i] is Kind.TAB_CELL:
-                return True
-            if self.kinds[i] in (Kind.BLANK, Kind.SKIP) or self.is_fragment(i, _FRAGMENT_MAX):
-                i += 1
-            else:
-                return False
-        return False
+                found = True
+                break
+            if not (self.kinds[i] in (Kind.BLANK, Kind.SKIP) or self.is_fragment(i, _FRAGMENT_MAX)):
+                break
+            seen.append(i)
+            i += 1
+        for j in seen:
+            self._returns[j] = found
+        return found
 
     def new_table(self, rows: list[list[TextCell]], layout: str) -> Table:
         table = Table(rows=rows, index=len(self.tables), layout=layout)
@@ -98,6 +110,7 @@ class _Lines:
     def read_cell_per_line(self, i: int) -> tuple[Table, int]:
         rows: list[list[TextCell]] = []
         row: list[TextCell] = []
+        more: dict[int, list] = {}  # a cell's continuation lines: [cell, line, line…]
         joinable = False  # may the next untabbed line continue the last cell?
         lines, kinds, n = self.lines, self.kinds, len(self.lines)
         while i < n:
@@ -110,7 +123,7 @@ class _Lines:
             elif kind is Kind.SKIP:
                 i += 1
             elif kind is Kind.TEXT and row and joinable and self.is_fragment(i, _CONTINUATION_MAX):
-                row[-1].text += "\n" + _clean(self.lines[i])
+                more.setdefault(id(row[-1]), [row[-1]]).append(_clean(self.lines[i]))  # joined once, below
                 i += 1
             elif kind is Kind.BLANK:
                 j = self.next_content(i)
@@ -130,6 +143,7 @@ class _Lines:
                 break
         if row:
             rows.append(row)
+        _join_continuations(more)
         return self.new_table(rows, "cell-per-line"), i
 
     def read_tab_rows(self, i: int) -> tuple[Table, int]:
@@ -165,6 +179,12 @@ class _Lines:
         """A short untabbed line between two rows of a tab table is a wrapped label."""
         return (self.is_fragment(i, _CONTINUATION_MAX) and i + 1 < len(self.lines)
                 and self.kinds[i + 1] in kinds)
+
+
+def _join_continuations(more: dict[int, list]) -> None:
+    """Each cell's continuation lines joined once (adding them one by one was quadratic in a long cell)."""
+    for cell, *lines in more.values():
+        cell.text = "\n".join([cell.text, *lines])
 
 
 def read_text(text: str, path: str, encoding: str | None = None) -> Document:

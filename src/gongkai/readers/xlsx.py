@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import warnings
 import zipfile
+import zlib
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -30,13 +31,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gongkai.errors import InputError
 from gongkai.formats import Format, get_format
+from gongkai.i18n import Message
 from gongkai.printed import numeric
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
 from gongkai.readers.files import read_bytes
+from gongkai.readers.limits import (
+    MAX_MERGED_AREA,
+    MAX_SHEET_AREA,
+    MAX_SHEET_CELLS,
+    MAX_SHEET_COLUMNS,
+    MAX_SHEET_ROWS,
+    MAX_SHEETS,
+    MAX_XLSX_BYTES,
+)
+from gongkai.readers.zipguard import EXCEL, check_package, zip_problem
 from gongkai.workbook import KEY_FORMAT, KEY_META, KEY_SECTION, KEY_TABLE, KEYS_SHEET, table_of_key
-
-OLE2_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # encrypted workbooks and old .xls files
-ZIP_MAGIC = b"PK\x03\x04"
 
 _REF = r"\$?[A-Z]{1,3}\$?\d+"
 _SUM = re.compile(rf"^=\s*SUM\(\s*((?:{_REF}(?::{_REF})?)(?:\s*,\s*{_REF}(?::{_REF})?)*)\s*\)\s*$", re.I)
@@ -63,24 +72,85 @@ def read_xlsx_file(path: str | Path) -> Document:
 # ── Opening the file ────────────────────────────────────────────────────────
 
 def _load(path: Path) -> tuple[Workbook, Workbook]:
-    """The workbook twice: with its formulas, and with the values Excel cached for them."""
+    """The workbook twice: with its formulas, and with the values Excel cached for them.
+
+    The package passes the zip guard and every sheet's XML is measured (rows, cells, merged area) before openpyxl
+    builds anything: it would expand a merged range cell by cell and hold every row in memory."""
     name = str(path)
-    data = read_bytes(path)
-    if not data:
-        raise InputError(name, "errors.file.empty")
-    if data.startswith(OLE2_MAGIC):
-        raise InputError(name, "errors.xlsx.ole2")
-    if not data.startswith(ZIP_MAGIC):
-        raise InputError(name, "errors.xlsx.not_zip")
+    members = check_package(name, EXCEL, max_bytes=MAX_XLSX_BYTES)
+    data = read_bytes(path, MAX_XLSX_BYTES)
     try:
+        _measure_sheets(name, data, members)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # unsupported extensions, odd styles: not our concern
-            return (load_workbook(BytesIO(data), data_only=False, keep_links=False),
-                    load_workbook(BytesIO(data), data_only=True, keep_links=False))
-    except zipfile.BadZipFile as e:
-        raise InputError(name, "errors.xlsx.broken_zip", detail=_one_line(e)) from e
-    except Exception as e:
-        raise InputError(name, "errors.xlsx.corrupt", detail=f"{type(e).__name__}: {_one_line(e)}") from e
+            books = (load_workbook(BytesIO(data), data_only=False, keep_links=False),
+                     load_workbook(BytesIO(data), data_only=True, keep_links=False))
+    except InputError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError) as e:
+        raise InputError(name, zip_problem(EXCEL, e)) from e
+    except Exception as e:  # openpyxl raises many kinds for a damaged workbook
+        problem = zip_problem(EXCEL, e)
+        if problem.id == "errors.package.damaged_zip":
+            problem = Message("errors.xlsx.corrupt", detail=f"{type(e).__name__}: {_one_line(e)}")
+        raise InputError(name, problem) from e
+    _check_used_ranges(name, books[0])
+    return books
+
+
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+_MERGE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?mergeCell\s[^>]*?ref\s*=\s*[\"']([^\"']+)[\"']")
+
+
+def _measure_sheets(name: str, data: bytes, members: set[str]) -> None:
+    """Every part holding sheet data, measured in its XML: rows, cells and the area of its merged ranges."""
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        for member in sorted(members):
+            if not member.lower().endswith(".xml"):
+                continue
+            xml = z.read(member)  # bounded by the zip guard (MAX_XML_MEMBER)
+            if b"sheetData" not in xml:
+                continue
+            sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
+            rows, cells = len(_ROW.findall(xml)), len(_CELL.findall(xml))
+            if rows > MAX_SHEET_ROWS:
+                raise InputError(name, "errors.xlsx.sheet_too_large", sheet=sheet, rows=rows, columns="?",
+                                 **_sheet_limits())
+            if cells > MAX_SHEET_CELLS:
+                raise InputError(name, "errors.xlsx.too_many_cells", sheet=sheet, count=cells, limit=MAX_SHEET_CELLS)
+            _measure_merges(name, sheet, xml)
+
+
+def _measure_merges(name: str, sheet: str, xml: bytes) -> None:
+    covered = 0
+    for ref in _MERGE.findall(xml):
+        text = ref.decode("ascii", "replace")
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(text)
+        except (ValueError, TypeError):
+            continue  # openpyxl will say what is wrong with it
+        if None in (min_col, min_row, max_col, max_row):
+            continue
+        covered += (max_row - min_row + 1) * (max_col - min_col + 1)
+        if covered > MAX_MERGED_AREA:
+            raise InputError(name, "errors.xlsx.merged_too_large", sheet=sheet, cells=covered,
+                             limit=MAX_MERGED_AREA, range=text)
+
+
+def _sheet_limits() -> dict[str, int]:
+    return {"max_rows": MAX_SHEET_ROWS, "max_columns": MAX_SHEET_COLUMNS, "max_area": MAX_SHEET_AREA}
+
+
+def _check_used_ranges(name: str, book: Workbook) -> None:
+    """Each sheet's used range is read cell by cell: one cell at XFD1048576 must not make it a billion."""
+    if len(book.worksheets) > MAX_SHEETS:
+        raise InputError(name, "errors.xlsx.too_many_sheets", count=len(book.worksheets), limit=MAX_SHEETS)
+    for ws in book.worksheets:
+        rows, columns = ws.max_row - ws.min_row + 1, ws.max_column - ws.min_column + 1
+        if rows > MAX_SHEET_ROWS or columns > MAX_SHEET_COLUMNS or rows * columns > MAX_SHEET_AREA:
+            raise InputError(name, "errors.xlsx.sheet_too_large", sheet=ws.title, rows=rows, columns=columns,
+                             **_sheet_limits())
 
 
 def _one_line(error: Exception) -> str:
