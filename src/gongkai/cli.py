@@ -233,11 +233,12 @@ def main() -> None:
 @option("--min-severity", type=click.Choice(["error", "warning", "info"]), default="info",
         help="cli.check.min_severity")
 @option("--exit-zero", is_flag=True, help="cli.check.exit_zero")
-def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool) -> None:
+@option("-o", "--output", "sheet", metavar="FILE", help="cli.check.sheet")
+def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, sheet: str | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
     from gongkai.commands.check import run_check
 
-    code = run_check(list(paths), output, min_severity)
+    code = run_check(list(paths), output, min_severity, sheet)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
-from gongkai.checks import has_errors, run_checks
+from gongkai.checks import run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
+from gongkai.errors import os_problem
 from gongkai.i18n import Join, Message, language, t
-from gongkai.inputs import Outcome, iter_files, read_report
+from gongkai.inputs import iter_files, read_report
+from gongkai.supervision.results import Checked
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -27,9 +30,12 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def _meta(outcome: Outcome) -> dict:
-    meta = asdict(outcome.report.meta)  # type: ignore[union-attr]
-    return {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
+def check_file(path: str) -> Checked:
+    """Read and check one report: its findings, and its digest for the checks across reports."""
+    outcome = read_report(path)
+    if outcome.report is None:
+        return Checked(path, error=outcome.error)
+    return Checked.of(outcome.report, run_checks(outcome.report))
 
 
 def _where(item: dict) -> str:
@@ -40,9 +46,9 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _print_text(outcome: Outcome, findings: list[dict]) -> None:
-    meta = _meta(outcome)
-    head = t("check.report_head", path=outcome.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+def _print_text(checked: Checked, findings: list[dict]) -> None:
+    meta = checked.meta
+    head = t("check.report_head", path=checked.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
     click.secho(head, bold=True)
     for item in findings:
@@ -51,30 +57,30 @@ def _print_text(outcome: Outcome, findings: list[dict]) -> None:
                    + f"  {item['message']}{_where(item)}")
 
 
-def _check_one(path: str, output: str, limit: int, tally: Tally) -> None:
-    """Read, check and print one report, counting what was found."""
-    outcome = read_report(path)
+def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
+    """Print one checked report, counting what was found."""
     tally.files += 1
-    if outcome.report is None:
+    if checked.error is not None:
         tally.unreadable += 1
-        click.echo(f"gongkai: {outcome.error}", err=True)
+        click.echo(f"gongkai: {checked.error}", err=True)
         if output == "json":
-            click.echo(json.dumps({"file": path, "error": outcome.error}, ensure_ascii=False))
+            click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    findings = run_checks(outcome.report)
-    tally.with_errors += has_errors(findings)
-    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
+    tally.with_errors += checked.errors
+    rendered = [render(f, language()) for f in checked.findings]
     for item in rendered:
         tally.severities[item["severity"]] += 1
         tally.codes[item["code"]] += 1
     shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
     if output == "json":
-        click.echo(json.dumps({"file": path, "meta": _meta(outcome), "findings": shown}, ensure_ascii=False))
+        click.echo(json.dumps({"file": checked.path, "meta": checked.meta, "findings": shown}, ensure_ascii=False))
     else:
-        _print_text(outcome, shown)  # rich keeps the bar below what is printed
+        _print_text(checked, shown)
 
 
-def run_check(paths: list[str], output: str, min_severity: str) -> int:
+def run_check(paths: list[str], output: str, min_severity: str, sheet: str | None = None) -> int:
+    if sheet is not None and not _sheet_ok(sheet):
+        return 2
     files = list(iter_files(paths))
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
@@ -82,17 +88,44 @@ def run_check(paths: list[str], output: str, min_severity: str) -> int:
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
+    results = []
     for path in files:
-        _check_one(path, output, limit, tally)
+        results.append(check_file(path))
         if progress:
             progress.advance()
     if progress:
         progress.close()
+    for checked in results:
+        _show(checked, output, limit, tally)
     if output == "text":
         _summary(tally)
+    if sheet is not None and not _write_sheet(results, sheet):
+        return 2
     if tally.unreadable:
         return 2
     return 1 if tally.with_errors else 0
+
+
+def _sheet_ok(sheet: str) -> bool:
+    from gongkai.supervision.findings_sheet import SUFFIXES
+
+    if Path(sheet).suffix.lower() in SUFFIXES:
+        return True
+    click.echo(f"gongkai: {sheet}: " + t("office.output.unsupported", suffix=Path(sheet).suffix,
+                                           known=", ".join(SUFFIXES)), err=True)
+    return False
+
+
+def _write_sheet(results: list[Checked], sheet: str) -> bool:
+    from gongkai.supervision.findings_sheet import write_findings
+
+    try:
+        write_findings(results, sheet)
+    except OSError as exc:
+        click.echo(f"gongkai: {sheet}: {os_problem(exc)}", err=True)
+        return False
+    click.echo(t("common.written", path=sheet), err=True)
+    return True
 
 
 class _progress:

@@ -1,0 +1,114 @@
+"""The 问题清单 an office sends back: one row per finding, one row per report, and the codes explained.
+
+`write_findings(results, path)` writes .xlsx (three sheets) or .csv (the findings only, UTF-8 with a BOM for Excel).
+Messages are in Chinese whatever the command line's language: the list goes back to a Chinese agency. Every text
+cell is written as a string, never a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from gongkai.checks.catalogue import message, rules, severity
+from gongkai.checks.dates import publication_deadline
+from gongkai.i18n import t
+from gongkai.model import Finding
+from gongkai.supervision.cells import place
+from gongkai.supervision.results import Checked
+
+SUFFIXES = (".xlsx", ".csv")
+LANG = "zh"
+
+FINDING_COLUMNS = ("agency", "year", "file", "code", "severity", "table", "row", "column", "cell", "message",
+                   "page", "line")
+REPORT_COLUMNS = ("agency", "year", "file", "template", "published", "deadline", "late", "errors", "warnings",
+                  "info", "problem")
+CODE_COLUMNS = ("code", "severity", "title", "explain", "count")
+
+
+def headers(columns: Iterable[str]) -> list[str]:
+    return [t(f"office.column.{c}", lang=LANG) for c in columns]
+
+
+def _where(finding: Finding) -> tuple[int | None, int | None]:
+    for source in finding.where:
+        if source.page is not None or source.line is not None:
+            return source.page, source.line
+    return None, None
+
+
+def finding_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
+    """One row per finding of every readable report, in the order of the reports and of their findings."""
+    for checked in results:
+        if checked.error is not None:
+            continue
+        meta = checked.meta
+        for finding in checked.findings:
+            key = finding.cells[0] if finding.cells else ""
+            table, row, column = place(key, meta.get("template")) if key else ("", "", "")
+            page, line = _where(finding)
+            yield [meta.get("agency") or "", meta.get("year"), checked.path, finding.code,
+                   t(f"common.severity.{severity(finding)}", lang=LANG), table, row, column, key,
+                   message(finding, LANG), page, line]
+
+
+def late(meta: dict) -> tuple[str | None, str]:
+    """(the deadline, 是 / 否 / 未知) of a report's publication, by its year and the agency's kind."""
+    if meta.get("year") is None:
+        return None, t("office.unknown", lang=LANG)
+    deadline = publication_deadline(meta["year"], meta.get("kind") or "department")
+    if not meta.get("published"):
+        return deadline.isoformat(), t("office.unknown", lang=LANG)
+    is_late = date.fromisoformat(meta["published"]) > deadline
+    return deadline.isoformat(), t("office.yes" if is_late else "office.no", lang=LANG)
+
+
+def report_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
+    for checked in results:
+        if checked.error is not None:
+            yield ["", None, checked.path, "", "", "", "", None, None, None, checked.error]
+            continue
+        meta = checked.meta
+        counts = Counter(severity(f) for f in checked.findings)
+        deadline, is_late = late(meta)
+        yield [meta.get("agency") or "", meta.get("year"), checked.path, meta.get("template") or "",
+               meta.get("published") or "", deadline or "", is_late, counts["error"], counts["warning"],
+               counts["info"], ""]
+
+
+def code_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
+    """Every code of the catalogue with how often it was found here, the codes found first."""
+    counts = Counter(f.code for checked in results for f in checked.findings)
+    catalogue = rules()
+    for code in sorted(catalogue, key=lambda c: (counts[c] == 0, c)):
+        rule = catalogue[code]
+        yield [code, t(f"common.severity.{rule.severity}", lang=LANG), rule.title[LANG], rule.explain[LANG],
+               counts[code]]
+
+
+def write_findings(results: list[Checked], path: str | Path) -> int:
+    """Write the list; returns the number of finding rows. The suffix decides the form (see SUFFIXES)."""
+    path = Path(path)
+    if path.suffix.lower() == ".csv":
+        return _write_csv(results, path)
+    sheets = [(t("office.sheet.findings", lang=LANG), headers(FINDING_COLUMNS), finding_rows(results)),
+              (t("office.sheet.reports", lang=LANG), headers(REPORT_COLUMNS), report_rows(results)),
+              (t("office.sheet.codes", lang=LANG), headers(CODE_COLUMNS), code_rows(results))]
+    from gongkai.supervision.xlsx import write_sheets
+
+    return write_sheets(path, sheets)[0]
+
+
+def _write_csv(results: list[Checked], path: Path) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(headers(FINDING_COLUMNS))
+        for row in finding_rows(results):
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+    return count
