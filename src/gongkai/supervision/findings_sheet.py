@@ -23,15 +23,19 @@ from gongkai.supervision.results import Checked
 SUFFIXES = (".xlsx", ".csv")
 LANG = "zh"
 
-FINDING_COLUMNS = ("agency", "year", "file", "code", "severity", "table", "row", "column", "cell", "message",
-                   "page", "line")
-REPORT_COLUMNS = ("agency", "year", "file", "template", "published", "deadline", "late", "errors", "warnings",
-                  "info", "problem")
-CODE_COLUMNS = ("code", "severity", "title", "explain", "count")
+# the headers, as message ids
+FINDING_COLUMNS = ("office.column.agency", "office.column.year", "office.column.file", "office.column.code",
+                   "office.column.severity", "office.column.table", "office.column.row", "office.column.column",
+                   "office.column.cell", "office.column.message", "office.column.page", "office.column.line")
+REPORT_COLUMNS = ("office.column.agency", "office.column.year", "office.column.file", "office.column.template",
+                  "office.column.published", "office.column.deadline", "office.column.late", "office.column.errors",
+                  "office.column.warnings", "office.column.info", "office.column.problem")
+CODE_COLUMNS = ("office.column.code", "office.column.severity", "office.column.title", "office.column.explain",
+                "office.column.count")
 
 
 def headers(columns: Iterable[str]) -> list[str]:
-    return [t(f"office.column.{c}", lang=LANG) for c in columns]
+    return [t(c, lang=LANG) for c in columns]
 
 
 def _where(finding: Finding) -> tuple[int | None, int | None]:
