@@ -234,11 +234,16 @@ def main() -> None:
         help="cli.check.min_severity")
 @option("--exit-zero", is_flag=True, help="cli.check.exit_zero")
 @option("-o", "--output", "sheet", metavar="FILE", help="cli.check.sheet")
-def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, sheet: str | None) -> None:
+@option("--previous", multiple=True, metavar="DIR", help="cli.check.previous")
+@option("--regions", metavar="CSV", help="cli.check.regions")
+@option("--agencies", metavar="CSV", help="cli.check.agencies")
+def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, sheet: str | None,
+          previous: tuple[str, ...], regions: str | None, agencies: str | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
     from gongkai.commands.check import run_check
+    from gongkai.supervision.across import Across
 
-    code = run_check(list(paths), output, min_severity, sheet)
+    code = run_check(list(paths), output, min_severity, sheet, Across(list(previous), regions, agencies))
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 

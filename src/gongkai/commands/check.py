@@ -12,9 +12,11 @@ import click
 
 from gongkai.checks import run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
-from gongkai.errors import os_problem
+from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
+from gongkai.supervision.across import Across
+from gongkai.supervision.digest import digest_of
 from gongkai.supervision.results import Checked
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -35,7 +37,7 @@ def check_file(path: str) -> Checked:
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
-    return Checked.of(outcome.report, run_checks(outcome.report))
+    return Checked.of(outcome.report, run_checks(outcome.report), digest_of(outcome.report))
 
 
 def _where(item: dict) -> str:
@@ -78,23 +80,35 @@ def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
         _print_text(checked, shown)
 
 
-def run_check(paths: list[str], output: str, min_severity: str, sheet: str | None = None) -> int:
+def _check_files(files: list[str], progress: _progress | None = None) -> list[Checked]:
+    results = []
+    for path in files:
+        results.append(check_file(path))
+        if progress:
+            progress.advance()
+    return results
+
+
+def run_check(paths: list[str], output: str, min_severity: str, sheet: str | None = None,
+              across: Across | None = None) -> int:
     if sheet is not None and not _sheet_ok(sheet):
         return 2
     files = list(iter_files(paths))
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
+    try:
+        context = (across or Across()).load()
+    except InputError as exc:
+        click.echo(f"gongkai: {exc}", err=True)
+        return 2
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
-    results = []
-    for path in files:
-        results.append(check_file(path))
-        if progress:
-            progress.advance()
+    results = _check_files(files, progress)
     if progress:
         progress.close()
+    results += context.link(results, _check_files(list(iter_files(context.previous))) if context.previous else [])
     for checked in results:
         _show(checked, output, limit, tally)
     if output == "text":
