@@ -121,7 +121,8 @@ def previous_year(report: Report) -> Digest:
     fmt = get_format(previous.format_id)
     for entry in fmt.across_years:
         for binding in fmt.bindings(entry.for_each):
-            this = [(t[1:], -1) if t.startswith("-") else (t, 1) for t in (x.format(**binding) for x in entry.this_year)]
+            terms = [x.format(**binding) for x in entry.this_year]
+            this = [(t[1:], -1) if t.startswith("-") else (t, 1) for t in terms]
             last = entry.last_year[0].format(**binding)
             if all(report.value(k) is not None for k, _ in this):
                 previous.set(last, sum(sign * report.value(k) for k, sign in this))  # type: ignore[misc]
