@@ -340,6 +340,23 @@ def template(format_id: str | None, output: str) -> None:
     sys.exit(run_template(format_id or newest_format().id, output))
 
 
+@main.command(help="cli.rollup.help", short_help="cli.rollup.short")
+@click.argument("paths", nargs=-1, required=True)
+@option("-o", "--output", required=True, help="cli.rollup.output")
+@option("--year", type=click.IntRange(2000, 2100), help="cli.rollup.year")
+@option("--format", "format_id", type=FormatId(), help="cli.rollup.format")
+@option("--include-errors", is_flag=True, help="cli.rollup.include_errors")
+@option("--regions", metavar="CSV", help="cli.rollup.regions")
+@option("--region", metavar="NAME", help="cli.rollup.region")
+@option("--agencies", metavar="CSV", help="cli.check.agencies")
+def rollup(paths: tuple[str, ...], output: str, year: int | None, format_id: str | None, include_errors: bool,
+           regions: str | None, region: str | None, agencies: str | None) -> None:
+    """Sum a region's reports of one year and one format, cell by cell (汇总)."""
+    from gongkai.commands.rollup import run_rollup
+
+    sys.exit(run_rollup(list(paths), output, year, format_id, include_errors, regions, agencies, region))
+
+
 @main.command(help="cli.deadline.help", short_help="cli.deadline.short")
 @click.argument("received")
 @option("--extension", is_flag=True, help="cli.deadline.extension")
