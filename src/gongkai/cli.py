@@ -357,6 +357,16 @@ def rollup(paths: tuple[str, ...], output: str, year: int | None, format_id: str
     sys.exit(run_rollup(list(paths), output, year, format_id, include_errors, regions, agencies, region))
 
 
+@main.command(help="cli.compare.help", short_help="cli.compare.short")
+@click.argument("paths", nargs=-1, required=True)
+@option("-o", "--output", required=True, help="cli.compare.output")
+def compare(paths: tuple[str, ...], output: str) -> None:
+    """Compare agencies and years: indicators beside the region's P25/P50/P75, with charts (对比)."""
+    from gongkai.commands.compare import run_compare
+
+    sys.exit(run_compare(list(paths), output))
+
+
 @main.command(help="cli.deadline.help", short_help="cli.deadline.short")
 @click.argument("received")
 @option("--extension", is_flag=True, help="cli.deadline.extension")
