@@ -267,11 +267,12 @@ def parse(path: str, shape: str) -> None:
 @main.command(help="cli.export.help", short_help="cli.export.short")
 @click.argument("paths", nargs=-1, required=True)
 @option("-o", "--output", required=True, help="cli.export.output")
-def export(paths: tuple[str, ...], output: str) -> None:
+@option("--headers", type=click.Choice(["keys", "zh"]), default="keys", help="cli.export.headers")
+def export(paths: tuple[str, ...], output: str, headers: str) -> None:
     """Export reports as a table: one row per report, one column per cell key."""
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output))
+    sys.exit(run_export(list(paths), output, headers))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")

@@ -11,7 +11,7 @@ from gongkai.i18n import message_of, t
 from gongkai.inputs import iter_files, read_report
 
 
-def run_export(paths: list[str], output: str) -> int:
+def run_export(paths: list[str], output: str, headers: str = "keys") -> int:
     from gongkai.export.tabular import write_reports
 
     unreadable = 0
@@ -27,7 +27,7 @@ def run_export(paths: list[str], output: str) -> int:
             yield {"file": path, **outcome.report.flat()}
 
     try:
-        count = write_reports(rows(), output)
+        count = write_reports(rows(), output, headers)
     except ValueError as exc:
         click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
         return 2
