@@ -22,7 +22,7 @@ from gongkai.formats import get_format
 from gongkai.model import Report
 from gongkai.readers.text import read_text
 from gongkai.serialized import report_from_flat
-from gongkai.supervision.digest import Digest, digest_of
+from gongkai.supervision.digest import Digest, Prose, digest_of
 from gongkai.totals import fill_totals
 from gongkai.writers.markdown import render_markdown
 
@@ -117,7 +117,7 @@ def previous_year(report: Report) -> Digest:
     """The same agency's report of the year before, consistent with `report`: its 结转下年度 is this year's 上年结转,
     its documents in force this year's less those issued plus those repealed, its prose other sentences."""
     previous = digest_of(report)
-    previous.year, previous.file, previous.prose = report.meta.year - 1, "上年.json", ()  # type: ignore[operator]
+    previous.year, previous.file, previous.prose = report.meta.year - 1, "上年.json", Prose()  # type: ignore[operator]
     fmt = get_format(previous.format_id)
     for entry in fmt.across_years:
         for binding in fmt.bindings(entry.for_each):

@@ -110,15 +110,16 @@ class CopiedProse(AcrossCheck):
         previous = related.previous
         if previous is None or not digest.prose:
             return
-        earlier = {sentence: number for number, sentence in previous.prose}
-        copied = [(number, sentence) for number, sentence in digest.prose if sentence in earlier]
+        earlier = dict(zip(previous.prose.hashes, previous.prose.sections, strict=True))
+        copied = [i for i, h in enumerate(digest.prose.hashes) if h in earlier]
         share, limit = len(copied) / len(digest.prose), rules()[self.code].limits["share"]
         if share <= limit:
             return
-        number, example = copied[0]
+        first = copied[0]
         yield self.finding(
             self.Params(len(copied), len(digest.prose), round(share * 100, 1), round(limit * 100, 1), previous.year,
-                        previous.file, SECTION_NAMES[number - 1], example, SECTION_NAMES[earlier[example] - 1]),
+                        previous.file, SECTION_NAMES[digest.prose.sections[first] - 1], digest.prose.sentence(first),
+                        SECTION_NAMES[earlier[digest.prose.hashes[first]] - 1]),
             where=[Source(digest.file), Source(previous.file)])
 
 

@@ -10,14 +10,12 @@ from pathlib import Path
 
 import click
 
-from gongkai.checks import run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
 from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
 from gongkai.supervision.across import Across
-from gongkai.supervision.digest import digest_of
-from gongkai.supervision.results import Checked
+from gongkai.supervision.results import Checked, check_report
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -37,7 +35,7 @@ def check_file(path: str) -> Checked:
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
-    return Checked.of(outcome.report, run_checks(outcome.report), digest_of(outcome.report))
+    return check_report(outcome.report)
 
 
 def _where(item: dict) -> str:

@@ -6,13 +6,16 @@ blank), the sources of the cells that checks across years name, and the sentence
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import zlib
 from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from gongkai.formats import Format, get_format, report_format
+from gongkai.formats import Format, get_format, per_format, report_format
 from gongkai.model import Number, Report, Source
 
 # A sentence ends at a full stop, an exclamation or question mark, a semicolon, or the end of a line.
@@ -31,6 +34,33 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+def sentence_hash(sentence: str) -> int:
+    """A hash that is the same in every process (str's hash is salted per process; workers make digests)."""
+    return int.from_bytes(hashlib.blake2b(sentence.encode("utf-8"), digest_size=8).digest(), "big", signed=True)
+
+
+@dataclass(slots=True)
+class Prose:
+    """A report's sentences, kept small: a hash and a section number each, the text compressed (read back only to
+    quote a sentence)."""
+
+    hashes: array = field(default_factory=lambda: array("q"))
+    sections: bytes = b""
+    text: bytes = b""
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[int, str]]) -> Prose:
+        pairs = list(pairs)
+        return cls(array("q", (sentence_hash(s) for _, s in pairs)), bytes(n for n, _ in pairs),
+                   zlib.compress("\n".join(s for _, s in pairs).encode("utf-8"), 1) if pairs else b"")
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def sentence(self, index: int) -> str:
+        return zlib.decompress(self.text).decode("utf-8").split("\n")[index]
+
+
 @cache
 def _index(format_id: str) -> dict[str, int]:
     return {key: i for i, key in enumerate(get_format(format_id).cell_keys())}
@@ -46,9 +76,8 @@ class Digest:
     format_id: str  # the format whose cell keys `values` follows
     published: str | None
     values: array  # float per cell key of the format, NaN: missing or blank
-    sources: dict[str, Source] = field(default_factory=dict)  # of the cells present
-    prose: tuple[tuple[int, str], ...] = ()  # (section number, sentence)
-    errors: bool = False  # the report's own checks found errors
+    sources: dict[str, Source] = field(default_factory=dict)  # of the cells present that checks across reports name
+    prose: Prose = field(default_factory=Prose)
 
     @property
     def fmt(self) -> Format:
@@ -71,20 +100,35 @@ class Digest:
         return {key: self.value(key) for key in _index(self.format_id)}
 
 
-def digest_of(report: Report, errors: bool = False) -> Digest:
+@per_format
+def named_keys(fmt: Format) -> frozenset[str]:
+    """The cells the checks across years name, whose sources a digest keeps: the terms of the format's carries
+    between years and the totals watched for jumps."""
+    from gongkai.checks.across import jump_keys
+
+    keys = set(jump_keys(fmt))
+    for entry in fmt.across_years:
+        for binding in fmt.bindings(entry.for_each):
+            keys.update(t.lstrip("-").format(**binding) for t in (*entry.this_year, *entry.last_year))
+    return frozenset(keys)
+
+
+def digest_of(report: Report) -> Digest:
     fmt = report_format(report)
     values = array("d", [math.nan]) * len(_index(fmt.id))
     sources: dict[str, Source] = {}
+    named = None if report.meta.kind == "government" else named_keys(fmt)  # a region's report: every cell
     for key, index in _index(fmt.id).items():
         cell = report.cells.get(key)
         if cell is not None:
-            sources[key] = cell.source
+            if named is None or key in named:
+                sources[key] = cell.source
             if cell.value is not None:
                 values[index] = cell.value
-    prose = tuple((s.number, sentence) for s in report.sections for sentence in sentences(s.text))
+    prose = Prose.of((s.number, sentence) for s in report.sections for sentence in sentences(s.text))
     meta = report.meta
     return Digest(report.file, meta.agency, meta.signature, meta.year, meta.kind, fmt.id, meta.published, values,
-                  sources, prose, errors)
+                  sources, prose)
 
 
 def empty_digest(file: str, agency: str, year: int | None, format_id: str) -> Digest:

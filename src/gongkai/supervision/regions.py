@@ -91,6 +91,8 @@ def read_regions(path: str | Path, aliases: Aliases | None = None) -> Regions:
                 raise InputError(name, "office.errors.bad_kind", line=line, kind=kind)
             member = Member(agency, aliases.canonical(agency) or agency, KINDS[kind or "department"])
             regions.members.setdefault(region, []).append(member)
+    if not regions.parent:
+        raise InputError(name, "office.errors.empty")
     _refuse_cycles(regions, name)
     return regions
 

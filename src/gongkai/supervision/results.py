@@ -36,3 +36,12 @@ class Checked:
     def add(self, findings: list[Finding]) -> None:
         """Add findings found across reports, keeping errors first (stable within a severity)."""
         self.findings = sorted([*self.findings, *findings], key=lambda f: SEVERITY_ORDER[severity(f)])
+
+
+def check_report(report: Report) -> Checked:
+    """Check one report and keep what the office's outputs need: findings, metadata and the digest (the library call
+    behind `gongkai check`, `rollup` and `compare`, and the web pages that show the same)."""
+    from gongkai.checks import run_checks
+    from gongkai.supervision.digest import digest_of
+
+    return Checked.of(report, run_checks(report), digest_of(report))
