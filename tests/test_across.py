@@ -61,8 +61,11 @@ def write(folder: Path, name: str, data: dict, sentences: list[str]) -> Path:
 
 def check(*args: str) -> tuple[int, dict[str, list[dict]]]:
     result = CliRunner().invoke(main, ["check", "--format", "json", *args], catch_exceptions=False)
-    lines = [json.loads(line) for line in result.stdout.splitlines()]
-    return result.exit_code, {Path(d["file"]).name: d.get("findings", []) for d in lines}
+    found: dict[str, list[dict]] = {}
+    for line in result.stdout.splitlines():  # a report's own findings, then (a second record) those across reports
+        record = json.loads(line)
+        found.setdefault(Path(record["file"]).name, []).extend(record.get("findings", []))
+    return result.exit_code, found
 
 
 def across(findings: list[dict]) -> list[dict]:

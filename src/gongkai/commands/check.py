@@ -15,6 +15,7 @@ from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
 from gongkai.supervision.across import Across
+from gongkai.supervision.findings_sheet import FindingsSheet
 from gongkai.supervision.results import Checked, check_report
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -57,34 +58,59 @@ def _print_text(checked: Checked, findings: list[dict]) -> None:
                    + f"  {item['message']}{_where(item)}")
 
 
-def _show(checked: Checked, output: str, limit: int, tally: Tally) -> None:
-    """Print one checked report, counting what was found."""
-    tally.files += 1
+def _show(checked: Checked, output: str, limit: int, tally: Tally, across: bool = False) -> None:
+    """Print one checked report (or the findings across reports of one, `across`), counting what was found."""
+    if not across:
+        tally.files += 1
     if checked.error is not None:
         tally.unreadable += 1
         click.echo(f"gongkai: {checked.error}", err=True)
         if output == "json":
             click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    tally.with_errors += checked.errors
     rendered = [render(f, language()) for f in checked.findings]
     for item in rendered:
         tally.severities[item["severity"]] += 1
         tally.codes[item["code"]] += 1
     shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
     if output == "json":
-        click.echo(json.dumps({"file": checked.path, "meta": checked.meta, "findings": shown}, ensure_ascii=False))
+        record = {"file": checked.path, "meta": checked.meta, "findings": shown}
+        click.echo(json.dumps({**record, "across": True} if across else record, ensure_ascii=False))
     else:
-        _print_text(checked, shown)
+        _print_text(checked, shown)  # rich keeps the bar below what is printed
 
 
-def _check_files(files: list[str], progress: _progress | None = None) -> list[Checked]:
-    results = []
+def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet: FindingsSheet | None,
+                 progress: _progress | None = None) -> list[Checked]:
+    """Check, print and list each report as it comes; keep only its light form (counts, digest)."""
+    kept = []
     for path in files:
-        results.append(check_file(path))
+        checked = check_file(path)
+        _show(checked, output, limit, tally)
+        if sheet is not None:
+            sheet.add(checked)
+        kept.append(checked.light())
         if progress:
             progress.advance()
-    return results
+    return kept
+
+
+def _across(kept: list[Checked], context: Across, output: str, limit: int, tally: Tally,
+            sheet: FindingsSheet | None) -> list[Checked]:
+    """The checks across reports, once every report is in: their findings printed after the others, one record per
+    report they concern (JSON: "across": true). Returns the records of regions without a report of their own."""
+    previous = [check_file(p).light() for p in iter_files(context.previous)] if context.previous else []
+    had_errors = {c.path for c in kept if c.errors}
+    extra = context.link(kept, previous)
+    found = [c for c in kept if c.findings] + extra
+    if found and output == "text":
+        click.secho(t("office.across.head"), bold=True)
+    for checked in found:
+        _show(checked, output, limit, tally, across=True)
+        tally.with_errors += checked.errors and checked.path not in had_errors
+        if sheet is not None:
+            sheet.add(checked)
+    return extra
 
 
 def run_check(paths: list[str], output: str, min_severity: str, sheet: str | None = None,
@@ -97,21 +123,26 @@ def run_check(paths: list[str], output: str, min_severity: str, sheet: str | Non
         return 2
     try:
         context = (across or Across()).load()
+        findings_sheet = FindingsSheet(sheet) if sheet is not None else None
     except InputError as exc:
         click.echo(f"gongkai: {exc}", err=True)
+        return 2
+    except OSError as exc:
+        click.echo(f"gongkai: {sheet}: {os_problem(exc)}", err=True)
         return 2
     tally = Tally()
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
-    results = _check_files(files, progress)
-    if progress:
-        progress.close()
-    results += context.link(results, _check_files(list(iter_files(context.previous))) if context.previous else [])
-    for checked in results:
-        _show(checked, output, limit, tally)
+    try:
+        kept = _check_files(files, output, limit, tally, findings_sheet, progress)
+    finally:
+        if progress:
+            progress.close()
+    tally.with_errors = sum(c.errors for c in kept)
+    kept += _across(kept, context, output, limit, tally, findings_sheet)
     if output == "text":
         _summary(tally)
-    if sheet is not None and not _write_sheet(results, sheet):
+    if findings_sheet is not None and not _close_sheet(findings_sheet, kept, sheet):  # type: ignore[arg-type]
         return 2
     if tally.unreadable:
         return 2
@@ -128,11 +159,9 @@ def _sheet_ok(sheet: str) -> bool:
     return False
 
 
-def _write_sheet(results: list[Checked], sheet: str) -> bool:
-    from gongkai.supervision.findings_sheet import write_findings
-
+def _close_sheet(findings_sheet: FindingsSheet, kept: list[Checked], sheet: str) -> bool:
     try:
-        write_findings(results, sheet)
+        findings_sheet.close(kept)
     except OSError as exc:
         click.echo(f"gongkai: {sheet}: {os_problem(exc)}", err=True)
         return False

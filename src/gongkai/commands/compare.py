@@ -21,7 +21,7 @@ def run_compare(paths: list[str], output: str) -> int:
         click.echo(f"gongkai: {output}: " + t("office.output.unsupported", suffix=Path(output).suffix,
                                                 known=", ".join(SUFFIXES)), err=True)
         return 2
-    results = [check_file(path) for path in iter_files(paths)]
+    results = [check_file(path).light() for path in iter_files(paths)]  # findings counted, not kept
     unreadable = [c for c in results if c.error is not None]
     for checked in unreadable:
         click.echo(f"gongkai: {checked.error}", err=True)

@@ -31,7 +31,7 @@ def _compute(paths: list[str], year: int | None, format_id: str | None, include_
 
     aliases = read_aliases(agencies_file)
     regions = read_regions(regions_file, aliases) if regions_file else None
-    results = [check_file(path) for path in iter_files(paths)]
+    results = [check_file(path).light() for path in iter_files(paths)]  # findings counted, not kept
     if regions is None:
         return rollup(results, year, format_id, include_errors, region), {}
     tree = rollup_tree(results, regions, aliases, year, format_id, include_errors)

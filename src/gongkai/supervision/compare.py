@@ -98,7 +98,7 @@ def quartiles(values: list[float]) -> tuple[float, float, float] | None:
 
 def compare(results: list[Checked]) -> Comparison:
     rows = [Row(c.meta.get("agency") or "", c.meta.get("year"), c.path,
-                {i.id: value(i, c.digest) for i in indicators()}, Counter(f.code for f in c.findings))
+                {i.id: value(i, c.digest) for i in indicators()}, Counter(c.codes))
             for c in results if isinstance(c.digest, Digest)]
     rows.sort(key=lambda r: (r.agency, r.year or 0))
     out: dict[tuple[int | None, str], tuple[float, float, float]] = {}

@@ -77,7 +77,7 @@ def report_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
             yield ["", None, checked.path, "", "", "", "", None, None, None, checked.error]
             continue
         meta = checked.meta
-        counts = Counter(severity(f) for f in checked.findings)
+        counts = checked.severities
         deadline, is_late = late(meta)
         yield [meta.get("agency") or "", meta.get("year"), checked.path, meta.get("template") or "",
                meta.get("published") or "", deadline or "", is_late, counts["error"], counts["warning"],
@@ -86,7 +86,9 @@ def report_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
 
 def code_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
     """Every code of the catalogue with how often it was found here, the codes found first."""
-    counts = Counter(f.code for checked in results for f in checked.findings)
+    counts: Counter = Counter()
+    for checked in results:
+        counts.update(checked.codes)
     catalogue = rules()
     for code in sorted(catalogue, key=lambda c: (counts[c] == 0, c)):
         rule = catalogue[code]
@@ -94,25 +96,50 @@ def code_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
                counts[code]]
 
 
+class FindingsSheet:
+    """The 问题清单 written as a run goes: each report's finding rows when it has been checked (the findings need
+    not be kept), the sheets of reports and codes at the end from the reports' counts."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.rows = 0
+        if self.path.suffix.lower() == ".csv":
+            # utf-8-sig: the BOM is what makes Excel read the file as UTF-8 instead of GBK.
+            self.handle = self.path.open("w", encoding="utf-8-sig", newline="")
+            self.csv = csv.writer(self.handle)
+            self.csv.writerow(headers(FINDING_COLUMNS))
+        else:
+            from gongkai.supervision.xlsx import Book
+
+            self.book = Book(self.path)
+            self.sheet = self.book.sheet(t("office.sheet.findings", lang=LANG), headers(FINDING_COLUMNS))
+
+    def add(self, checked: Checked) -> None:
+        for row in finding_rows([checked]):
+            if self.path.suffix.lower() == ".csv":
+                self.csv.writerow(["" if v is None else v for v in row])
+            else:
+                self.sheet.append(row)
+            self.rows += 1
+
+    def close(self, results: list[Checked]) -> int:
+        """Finish the file with the sheets of every report and every code; returns the number of finding rows."""
+        if self.path.suffix.lower() == ".csv":
+            self.handle.close()
+            return self.rows
+        for name, columns, rows in ((t("office.sheet.reports", lang=LANG), REPORT_COLUMNS, report_rows(results)),
+                                    (t("office.sheet.codes", lang=LANG), CODE_COLUMNS, code_rows(results))):
+            sheet = self.book.sheet(name, headers(columns))
+            for row in rows:
+                sheet.append(row)
+        self.book.close()
+        return self.rows
+
+
 def write_findings(results: list[Checked], path: str | Path) -> int:
-    """Write the list; returns the number of finding rows. The suffix decides the form (see SUFFIXES)."""
-    path = Path(path)
-    if path.suffix.lower() == ".csv":
-        return _write_csv(results, path)
-    sheets = [(t("office.sheet.findings", lang=LANG), headers(FINDING_COLUMNS), finding_rows(results)),
-              (t("office.sheet.reports", lang=LANG), headers(REPORT_COLUMNS), report_rows(results)),
-              (t("office.sheet.codes", lang=LANG), headers(CODE_COLUMNS), code_rows(results))]
-    from gongkai.supervision.xlsx import write_sheets
-
-    return write_sheets(path, sheets)[0]
-
-
-def _write_csv(results: list[Checked], path: Path) -> int:
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(headers(FINDING_COLUMNS))
-        for row in finding_rows(results):
-            writer.writerow(["" if v is None else v for v in row])
-            count += 1
-    return count
+    """Write the list of checked reports; returns the number of finding rows. The suffix decides the form
+    (see SUFFIXES)."""
+    sheet = FindingsSheet(path)
+    for checked in results:
+        sheet.add(checked)
+    return sheet.close(results)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from gongkai.checks import has_errors
 from gongkai.checks.catalogue import SEVERITY_ORDER, severity
 from gongkai.model import Finding, Report
 
@@ -13,9 +13,11 @@ META_FIELDS = ("year", "agency", "template", "published", "kind")
 
 @dataclass(slots=True)
 class Checked:
-    """A report's path, metadata and findings (its own and those across reports), or the error that stopped it.
+    """A report's path, metadata and findings, or the error that stopped it.
 
-    Small to keep and to pickle: the report itself is not kept, only its `digest` for the checks across reports.
+    Small to keep and to pickle: the report itself is not kept, only its `digest` for the checks across reports;
+    `light()` drops the findings too and keeps their counts (by severity, by code), which is what a run over
+    thousands of reports holds until the checks across reports have run.
     """
 
     path: str
@@ -23,19 +25,33 @@ class Checked:
     meta: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     digest: object | None = None  # gongkai.supervision.digest.Digest, where checks across reports need one
+    severities: Counter = field(default_factory=Counter)  # of every finding, kept by light()
+    codes: Counter = field(default_factory=Counter)
 
     @classmethod
     def of(cls, report: Report, findings: list[Finding], digest: object | None = None) -> Checked:
         meta = asdict(report.meta)
-        return cls(report.file, meta={k: meta[k] for k in META_FIELDS}, findings=findings, digest=digest)
+        checked = cls(report.file, meta={k: meta[k] for k in META_FIELDS}, digest=digest)
+        checked.add(findings)
+        return checked
 
     @property
     def errors(self) -> bool:
-        return has_errors(self.findings)
+        return self.severities["error"] > 0
 
     def add(self, findings: list[Finding]) -> None:
-        """Add findings found across reports, keeping errors first (stable within a severity)."""
+        """Add findings (those found across reports too), keeping errors first (stable within a severity)."""
         self.findings = sorted([*self.findings, *findings], key=lambda f: SEVERITY_ORDER[severity(f)])
+        self.severities.update(severity(f) for f in findings)
+        self.codes.update(f.code for f in findings)
+
+    def light(self) -> Checked:
+        return Checked(self.path, self.error, self.meta, [], self.digest, self.severities, self.codes)
+
+    def with_only(self, findings: list[Finding]) -> Checked:
+        """The same report with other findings (those found across reports), for showing them apart."""
+        return Checked(self.path, self.error, self.meta, findings, self.digest,
+                       Counter(severity(f) for f in findings), Counter(f.code for f in findings))
 
 
 def check_report(report: Report) -> Checked:

@@ -77,14 +77,8 @@ def _reason(checked: Checked, year: int, format_id: str, include_errors: bool) -
 
         return Message("office.excluded.unread", count=len(unread), cells=listing(unread, UNREAD_LISTED))
     if checked.errors and not include_errors:
-        return Message("office.excluded.errors", count=sum(1 for f in checked.findings if _is_error(f)))
+        return Message("office.excluded.errors", count=checked.severities["error"])
     return None
-
-
-def _is_error(finding) -> bool:
-    from gongkai.checks.catalogue import severity
-
-    return severity(finding) == "error"
 
 
 def add_cells(total: dict[str, Number], cells: dict[str, Number | None]) -> None:

@@ -53,22 +53,61 @@ def _cell(ref: str, value: object, style: str = "") -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def _sheet_xml(header: list[str], rows: Iterable[list[object]], write) -> int:
-    write(f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
-          'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>')
-    columns = [_column(i) for i in range(max(len(header), 1))]
-    write('<row r="1">' + "".join(_cell(f"{columns[i]}1", h, ' s="1"') for i, h in enumerate(header)) + "</row>")
-    count, batch = 0, []
-    for count, row in enumerate(rows, start=1):
-        while len(columns) < len(row):
-            columns.append(_column(len(columns)))
-        n = count + 1
-        batch.append(f'<row r="{n}">' + "".join(_cell(f"{columns[i]}{n}", v) for i, v in enumerate(row)) + "</row>")
-        if len(batch) == _BATCH:
-            write("".join(batch))
-            batch.clear()
-    write("".join(batch) + "</sheetData></worksheet>")
-    return count
+class _SheetPart:
+    """One worksheet being written into the package: rows appended as they come, written in batches."""
+
+    def __init__(self, part, header: list[str]) -> None:
+        self.part, self.rows, self.batch = part, 0, []
+        self.columns = [_column(i) for i in range(max(len(header), 1))]
+        self._write(f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
+                    'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
+                    + '<row r="1">' + "".join(_cell(f"{self.columns[i]}1", h, ' s="1"') for i, h in enumerate(header))
+                    + "</row>")
+
+    def _write(self, text: str) -> None:
+        self.part.write(text.encode("utf-8"))
+
+    def append(self, row: list[object]) -> None:
+        while len(self.columns) < len(row):
+            self.columns.append(_column(len(self.columns)))
+        self.rows += 1
+        n = self.rows + 1
+        self.batch.append(f'<row r="{n}">' + "".join(_cell(f"{self.columns[i]}{n}", v) for i, v in enumerate(row))
+                          + "</row>")
+        if len(self.batch) == _BATCH:
+            self._write("".join(self.batch))
+            self.batch.clear()
+
+    def close(self) -> None:
+        self._write("".join(self.batch) + "</sheetData></worksheet>")
+        self.part.close()
+
+
+class Book:
+    """A workbook written sheet after sheet: `sheet(name, header)` opens the next sheet (closing the one before),
+    `append(row)` adds a row to it, `close()` finishes the package."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.package = zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+        self.names: list[str] = []
+        self.current: _SheetPart | None = None
+
+    def sheet(self, name: str, header: list[str]) -> _SheetPart:
+        self._finish_sheet()
+        self.names.append(name)
+        self.current = _SheetPart(self.package.open(f"xl/worksheets/sheet{len(self.names)}.xml", "w"), header)
+        return self.current
+
+    def _finish_sheet(self) -> None:
+        if self.current is not None:
+            self.current.close()
+            self.current = None
+
+    def close(self) -> None:
+        self._finish_sheet()
+        for name, text in _package(self.names).items():
+            self.package.writestr(name, text)
+        self.package.close()
 
 
 def _package(names: list[str]) -> dict[str, str]:
@@ -96,11 +135,12 @@ def _package(names: list[str]) -> dict[str, str]:
 
 def write_sheets(path: str | Path, sheets: list[Sheet]) -> list[int]:
     """Write the sheets in order, a bold header row frozen above each; returns the number of rows of each."""
+    book = Book(path)
     counts = []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        for number, (_, header, rows) in enumerate(sheets, start=1):
-            with package.open(f"xl/worksheets/sheet{number}.xml", "w") as part:
-                counts.append(_sheet_xml(header, rows, lambda text, part=part: part.write(text.encode("utf-8"))))
-        for name, text in _package([name for name, _, _ in sheets]).items():
-            package.writestr(name, text)
+    for name, header, rows in sheets:
+        sheet = book.sheet(name, header)
+        for row in rows:
+            sheet.append(row)
+        counts.append(sheet.rows)
+    book.close()
     return counts
