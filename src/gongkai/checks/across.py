@@ -40,7 +40,7 @@ def _expr(digest: Any, terms: list[tuple[int, str]]) -> str:
 
 
 def _sources(digest: Any, terms: list[tuple[int, str]]) -> list[Source]:
-    return [digest.sources.get(key) or Source(digest.file) for _, key in terms]
+    return [digest.source(key) for _, key in terms]
 
 
 class AcrossYearsCheck(AcrossCheck):

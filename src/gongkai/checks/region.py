@@ -33,7 +33,7 @@ class RegionDiffers(AcrossCheck):
                 continue
             yield self.finding(self.Params(related.region, describe(key), reported, total, related.summed,
                                            reported - total),
-                               [key], [digest.sources.get(key) or Source(digest.file)])
+                               [key], [digest.source(key)])
 
 
 @register

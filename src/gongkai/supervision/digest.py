@@ -76,7 +76,9 @@ class Digest:
     format_id: str  # the format whose cell keys `values` follows
     published: str | None
     values: array  # float per cell key of the format, NaN: missing or blank
-    sources: dict[str, Source] = field(default_factory=dict)  # of the cells present that checks across reports name
+    # (line, page) of each cell in `located` order, -1 for none: the cells checks across reports name, or all
+    positions: array = field(default_factory=lambda: array("i"))
+    all_located: bool = False  # every cell of the format is located (a government's report), not only those named
     prose: Prose = field(default_factory=Prose)
 
     @property
@@ -92,12 +94,28 @@ class Digest:
             return None
         return int(number) if number.is_integer() else number
 
+    def source(self, key: str) -> Source:
+        """Where the cell stood in the report (line, page where known), or the report alone."""
+        index = _located(self.format_id, self.all_located).get(key)
+        if index is None or 2 * index + 1 >= len(self.positions):
+            return Source(self.file)
+        line, page = self.positions[2 * index], self.positions[2 * index + 1]
+        return Source(self.file, line=None if line < 0 else line, page=None if page < 0 else page)
+
     def set(self, key: str, value: Number | None) -> None:
         self.values[_index(self.format_id)[key]] = math.nan if value is None else value
 
     def cells(self) -> dict[str, Number | None]:
         """Every cell key of the format → its value (None: missing or blank)."""
         return {key: self.value(key) for key in _index(self.format_id)}
+
+
+@cache
+def _located(format_id: str, every: bool) -> dict[str, int]:
+    """The cells whose positions a digest keeps, in order: every cell of the format, or those named."""
+    fmt = get_format(format_id)
+    keys = fmt.cell_keys() if every else sorted(named_keys(fmt))
+    return {key: i for i, key in enumerate(keys)}
 
 
 @per_format
@@ -116,19 +134,24 @@ def named_keys(fmt: Format) -> frozenset[str]:
 def digest_of(report: Report) -> Digest:
     fmt = report_format(report)
     values = array("d", [math.nan]) * len(_index(fmt.id))
-    sources: dict[str, Source] = {}
-    named = None if report.meta.kind == "government" else named_keys(fmt)  # a region's report: every cell
     for key, index in _index(fmt.id).items():
         cell = report.cells.get(key)
-        if cell is not None:
-            if named is None or key in named:
-                sources[key] = cell.source
-            if cell.value is not None:
-                values[index] = cell.value
+        if cell is not None and cell.value is not None:
+            values[index] = cell.value
+    every = report.meta.kind == "government"  # a region's own report: every cell is held against the sum
+    positions = array("i")
+    for key in _located(fmt.id, every):
+        cell = report.cells.get(key)
+        source = cell.source if cell is not None else None
+        positions.extend((_or_minus(source and source.line), _or_minus(source and source.page)))
     prose = Prose.of((s.number, sentence) for s in report.sections for sentence in sentences(s.text))
     meta = report.meta
     return Digest(report.file, meta.agency, meta.signature, meta.year, meta.kind, fmt.id, meta.published, values,
-                  sources, prose)
+                  positions, every, prose)
+
+
+def _or_minus(number: int | None) -> int:
+    return -1 if number is None else number
 
 
 def empty_digest(file: str, agency: str, year: int | None, format_id: str) -> Digest:
