@@ -60,3 +60,10 @@ def test_the_workbook_has_the_charts_as_images_and_the_page_works_offline(tmp_pa
     assert not re.search(r"(src|href)=\"(https?:)?//", text)  # nothing fetched from elsewhere
     assert "高安市行政务服务中心管委会" in text
 
+
+
+def test_nothing_readable_is_one_line_and_exit_2(tmp_path: Path):
+    (tmp_path / "a.txt").write_text("不是报告", encoding="utf-8")
+    result = CliRunner().invoke(main, ["compare", str(tmp_path), "-o", str(tmp_path / "x.html")])
+    assert result.exit_code == 2 and "没有可对比的报告" in result.output
+    assert CliRunner().invoke(main, ["compare", str(tmp_path), "-o", str(tmp_path / "x.pdf")]).exit_code == 2

@@ -26,6 +26,9 @@ def run_compare(paths: list[str], output: str) -> int:
     for checked in unreadable:
         click.echo(f"gongkai: {checked.error}", err=True)
     comparison = compare(results)
+    if not comparison.rows:
+        click.echo("gongkai: " + t("office.compare.nothing"), err=True)
+        return 2
     if cjk_font() is None:
         click.echo("gongkai: " + t("office.compare.no_font"), err=True)
     try:

@@ -94,7 +94,8 @@ def trend(comparison: Comparison, indicator_id: str = "received", lang: str = "z
         axes.plot([y for y, _ in medians], [v for _, v in medians], color="black", linestyle="--",
                   label=t("office.chart.median", lang=lang))
     axes.set_xticks(years)
-    axes.legend(fontsize=7, loc="best")
+    if axes.get_legend_handles_labels()[0]:
+        axes.legend(fontsize=7, loc="best")
     title = t("office.chart.trend", lang=lang, indicator=indicator.label[lang])
     axes.set_title(title)
     return title, _png(figure)
@@ -112,7 +113,7 @@ def heat_map(comparison: Comparison, lang: str = "zh") -> tuple[str, bytes]:
     figure, axes = _figure(max(6, 0.5 * len(codes) + 3), 1 + 0.35 * max(len(names), 1))
     image = axes.imshow(grid, cmap="Reds", aspect="auto")
     axes.set_xticks(range(len(codes)), codes, rotation=90)
-    axes.set_yticks(range(len(names)), names or [""])
+    axes.set_yticks(range(max(len(names), 1)), names or [""])
     figure.colorbar(image, ax=axes)
     title = t("office.chart.heat_map", lang=lang)
     axes.set_title(title)
