@@ -100,6 +100,9 @@ def _across(kept: list[Checked], context: Across, output: str, limit: int, tally
     """The checks across reports, once every report is in: their findings printed after the others, one record per
     report they concern (JSON: "across": true). Returns the records of regions without a report of their own."""
     previous = [check_file(p).light() for p in iter_files(context.previous)] if context.previous else []
+    for checked in previous:
+        if checked.error is not None:  # not counted: the run's own reports decide the exit code
+            click.echo(f"gongkai: {checked.error}", err=True)
     had_errors = {c.path for c in kept if c.errors}
     extra = context.link(kept, previous)
     found = [c for c in kept if c.findings] + extra
