@@ -138,3 +138,20 @@ def test_a_region_report_against_its_agencies_and_those_missing(tmp_path: Path):
     assert {f["cells"][0] for f in differs} >= {"review.upheld", "review.total"}
     assert all("2 份报告" in f["message"] for f in differs)
     assert across(found["dept.md"]) == []
+
+
+def test_missing_agencies_of_a_region_without_its_own_report_and_the_sheet_has_every_record(tmp_path: Path):
+    from openpyxl import load_workbook
+
+    regions = tmp_path / "regions.csv"
+    regions.write_text(f"区域,上级,机关,类型\n测试市,,{AGENCY},部门\n测试市,,测试市乙局,部门\n", encoding="utf-8")
+    write(tmp_path / "in", "a-2023.md", last_year(), SAID)
+    write(tmp_path / "in", "b-2024.md", this_year(), SAID)
+    sheet = tmp_path / "问题清单.xlsx"
+    _, found = check(str(tmp_path / "in"), "--regions", str(regions), "-o", str(sheet))
+    missing = found["regions.csv"]
+    assert sorted(f["message"] for f in missing) == sorted(f"「测试市」所辖机关「测试市乙局」未见 {y} 年度报告"
+                                                           for y in (2023, 2024))
+    assert [f["code"] for f in found["b-2024.md"]] == ["Y803"]
+    rows = list(load_workbook(sheet, read_only=True)["问题清单"].iter_rows(values_only=True))[1:]
+    assert sorted(r[3] for r in rows) == sorted(f["code"] for fs in found.values() for f in fs)
