@@ -41,7 +41,7 @@ class Aliases:
         return frozenset(filter(None, (self.canonical(n) for n in names)))
 
 
-def _column(header: list[str], names: Iterable[str], path: str) -> int:
+def column_index(header: list[str], names: Iterable[str], path: str) -> int:
     wanted = [n.lower() for n in names]
     for index, text in enumerate(header):
         if text.strip().lower() in wanted:
@@ -73,7 +73,7 @@ def read_aliases(path: str | Path | None) -> Aliases:
     if path is None:
         return Aliases()
     rows = read_rows(path)
-    agency, alias = _column(rows[0], AGENCY_HEADERS, str(path)), _column(rows[0], ALIAS_HEADERS, str(path))
+    agency, alias = column_index(rows[0], AGENCY_HEADERS, str(path)), column_index(rows[0], ALIAS_HEADERS, str(path))
     names: dict[str, str] = {}
     for row in rows[1:]:
         if len(row) > max(agency, alias) and row[agency].strip() and row[alias].strip():

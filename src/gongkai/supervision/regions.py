@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.errors import InputError
-from gongkai.supervision.agencies import Aliases, _column, read_rows
+from gongkai.supervision.agencies import Aliases, column_index, read_rows
 
 KINDS = {"department": "department", "部门": "department", "government": "government", "政府": "government"}
 
@@ -72,10 +72,10 @@ def read_regions(path: str | Path, aliases: Aliases | None = None) -> Regions:
     name = str(path)
     rows = read_rows(path)
     header = rows[0]
-    region_at = _column(header, ("region", "区域"), name)
-    parent_at = _column(header, ("parent", "上级"), name)
-    agency_at = _column(header, ("agency", "机关"), name)
-    kind_at = _column(header, ("kind", "类型"), name)
+    region_at = column_index(header, ("region", "区域"), name)
+    parent_at = column_index(header, ("parent", "上级"), name)
+    agency_at = column_index(header, ("agency", "机关"), name)
+    kind_at = column_index(header, ("kind", "类型"), name)
     regions = Regions()
     for line, row in enumerate(rows[1:], start=2):
         row = [c.strip() for c in row] + [""] * 4
