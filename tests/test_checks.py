@@ -15,13 +15,14 @@ from collections.abc import Callable
 import pytest
 
 from gongkai.checks import all_checks, run_checks
-from gongkai.checks.base import REGISTRY
+from gongkai.checks.base import REGISTRY, Related
 from gongkai.checks.catalogue import message, rules
 from gongkai.extract import extract
 from gongkai.formats import get_format
 from gongkai.model import Report
 from gongkai.readers.text import read_text
 from gongkai.serialized import report_from_flat
+from gongkai.supervision.digest import Digest, Prose, digest_of
 from gongkai.totals import fill_totals
 from gongkai.writers.markdown import render_markdown
 
@@ -112,6 +113,43 @@ def dropping(table: int, *rows: str) -> Callable[[Report], None]:
     return change
 
 
+def previous_year(report: Report) -> Digest:
+    """The same agency's report of the year before, consistent with `report`: its 结转下年度 is this year's 上年结转,
+    its documents in force this year's less those issued plus those repealed, its prose other sentences."""
+    previous = digest_of(report)
+    previous.year, previous.file, previous.prose = report.meta.year - 1, "上年.json", Prose()  # type: ignore[operator]
+    fmt = get_format(previous.format_id)
+    for entry in fmt.across_years:
+        for binding in fmt.bindings(entry.for_each):
+            terms = [x.format(**binding) for x in entry.this_year]
+            this = [(t[1:], -1) if t.startswith("-") else (t, 1) for t in terms]
+            last = entry.last_year[0].format(**binding)
+            if all(report.value(k) is not None for k, _ in this):
+                previous.set(last, sum(sign * report.value(k) for k, sign in this))  # type: ignore[misc]
+    return previous
+
+
+def across(change: Callable[[Digest], None] | None = None, **related) -> Callable[[], tuple[Report, Related]]:
+    """The consistent report with what it is checked against across reports: the year before (changed), a region."""
+    def build() -> tuple[Report, Related]:
+        report = copy.deepcopy(BASE["2021"])
+        previous = previous_year(report)
+        if change:
+            change(previous)
+        return report, Related(previous=previous if change else None, **related)
+    return build
+
+
+def setting_previous(key: str, delta: int) -> Callable[[Digest], None]:
+    def change(previous: Digest) -> None:
+        previous.set(key, previous.value(key) + delta)  # type: ignore[operator]
+    return change
+
+
+def copying_prose(previous: Digest) -> None:
+    previous.prose = digest_of(BASE["2021"]).prose
+
+
 T3_HEADER = "| 自然人 | 法人或其他组织 商业企业 |"
 CARRIED_OVER = "| 二、上年结转政府信息公开申请数量 |  |  | 0 | 1 | 0 | 0 | 0 | 0 | 1 |"
 TOTAL_ROW = "| 三、本年度办理结果 | （七）总计 |  | 3 | 1 | 0 | 0 | 0 | 0 | 4 |"
@@ -162,7 +200,20 @@ CASES: dict[str, Callable[[], Report]] = {
     "W603": changed(many(setting(4, "review", "upheld", -1), setting(4, "review", "total", -1))),
     "O701": changed(setting(3, "granted", "natural_person", 3, confidence=0.5)),
     "O702": changed(setting(3, "granted", "natural_person", 8, confidence=0.99)),
+    "Y801": across(many(setting_previous("applications.carried_forward.natural_person", 2),
+                        setting_previous("applications.carried_forward.total", 2))),
+    "Y802": across(setting_previous("proactive.rules.in_force", 3)),
+    "Y803": across(copying_prose),
+    "Y804": across(setting_previous("applications.new.total", 100)),
+    "R901": across(region="测试市", region_sum={"applications.new.total": 9}, summed=2),
+    "R902": across(region="测试市", missing=["测试市财政局"]),
 }
+
+
+def findings_of(case: Callable[[], Report | tuple[Report, Related]]) -> list:
+    """The findings of a case: a report alone, or with what it is checked against across reports."""
+    made = case()
+    return run_checks(*made) if isinstance(made, tuple) else run_checks(made)
 
 
 def test_every_code_has_one_check_and_a_case():
@@ -194,7 +245,7 @@ def test_consistent_report_read_from_text_is_silent():
 
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_case_fires(code: str):
-    findings = run_checks(CASES[code]())
+    findings = findings_of(CASES[code])
     fired = [f for f in findings if f.code == code]
     assert fired, (code, [(f.code, f.params) for f in findings])
     for finding in fired:
@@ -214,7 +265,7 @@ def test_case_is_silent_on_the_consistent_report(code: str):
 
 
 def test_a_message_missing_a_parameter_raises():
-    finding = run_checks(CASES["A104"]())[0]
+    finding = findings_of(CASES["A104"])[0]
     finding.params.pop("diff")
     with pytest.raises(KeyError):
         message(finding)

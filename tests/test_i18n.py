@@ -194,7 +194,7 @@ def test_chinese_texts_read_as_chinese() -> None:
 # Calls whose argument at this position is a message id: t("…"), Message("…"), InputError(path, "…"), the deadline
 # trace's add(kind, start, end, "…") and warn(day, "…").
 _ID_CALLS = {"t": 0, "Message": 0, "InputError": 1, "Failure": 1, "add": 3, "warn": 1}
-_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check|web)\.[\w.]+")
+_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check|web|office|pool|letters)\.[\w.]+")
 
 
 def _ids_in_source() -> dict[str, str]:
@@ -406,7 +406,7 @@ def _without_kept_terms(text: str) -> str:
 
 def test_every_help_text_is_chinese_by_default_and_english_on_request() -> None:
     commands = list(_commands(main))
-    assert len(commands) == 28
+    assert len(commands) == 30
     for path, command in commands:
         with using("zh"):
             chinese = _help_texts(command)

@@ -250,13 +250,19 @@ def _reading(command: str, jobs: int | None, timeout: float | None, max_memory: 
         help="cli.check.min_severity")
 @option("--exit-zero", is_flag=True, help="cli.check.exit_zero")
 @_reading_options
+@option("-o", "--output", "sheet", metavar="FILE", help="cli.check.sheet")
+@option("--previous", multiple=True, metavar="DIR", help="cli.check.previous")
+@option("--regions", metavar="CSV", help="cli.check.regions")
+@option("--agencies", metavar="CSV", help="cli.check.agencies")
 def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: bool, jobs: int | None,
-          timeout: float | None, max_memory: int | None) -> None:
+          timeout: float | None, max_memory: int | None, sheet: str | None, previous: tuple[str, ...],
+          regions: str | None, agencies: str | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
     reading = _reading("check", jobs, timeout, max_memory)
     from gongkai.commands.check import run_check
+    from gongkai.supervision.across import Across
 
-    code = run_check(list(paths), output, min_severity, reading)
+    code = run_check(list(paths), output, min_severity, sheet, Across(list(previous), regions, agencies), reading)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 
@@ -277,14 +283,15 @@ def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float |
 @main.command(help="cli.export.help", short_help="cli.export.short")
 @click.argument("paths", nargs=-1, required=True)
 @option("-o", "--output", required=True, help="cli.export.output")
+@option("--headers", type=click.Choice(["keys", "zh"]), default="keys", help="cli.export.headers")
 @_reading_options
-def export(paths: tuple[str, ...], output: str, jobs: int | None, timeout: float | None,
+def export(paths: tuple[str, ...], output: str, headers: str, jobs: int | None, timeout: float | None,
            max_memory: int | None) -> None:
     """Export reports as a table: one row per report, one column per cell key."""
     reading = _reading("export", jobs, timeout, max_memory)
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output, reading))
+    sys.exit(run_export(list(paths), output, reading, headers))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")
@@ -351,6 +358,33 @@ def template(format_id: str | None, output: str) -> None:
     from gongkai.formats import newest_format
 
     sys.exit(run_template(format_id or newest_format().id, output))
+
+
+@main.command(help="cli.rollup.help", short_help="cli.rollup.short")
+@click.argument("paths", nargs=-1, required=True)
+@option("-o", "--output", required=True, help="cli.rollup.output")
+@option("--year", type=click.IntRange(2000, 2100), help="cli.rollup.year")
+@option("--format", "format_id", type=FormatId(), help="cli.rollup.format")
+@option("--include-errors", is_flag=True, help="cli.rollup.include_errors")
+@option("--regions", metavar="CSV", help="cli.rollup.regions")
+@option("--region", metavar="NAME", help="cli.rollup.region")
+@option("--agencies", metavar="CSV", help="cli.check.agencies")
+def rollup(paths: tuple[str, ...], output: str, year: int | None, format_id: str | None, include_errors: bool,
+           regions: str | None, region: str | None, agencies: str | None) -> None:
+    """Sum a region's reports of one year and one format, cell by cell (汇总)."""
+    from gongkai.commands.rollup import run_rollup
+
+    sys.exit(run_rollup(list(paths), output, year, format_id, include_errors, regions, agencies, region))
+
+
+@main.command(help="cli.compare.help", short_help="cli.compare.short")
+@click.argument("paths", nargs=-1, required=True)
+@option("-o", "--output", required=True, help="cli.compare.output")
+def compare(paths: tuple[str, ...], output: str) -> None:
+    """Compare agencies and years: indicators beside the region's P25/P50/P75, with charts (对比)."""
+    from gongkai.commands.compare import run_compare
+
+    sys.exit(run_compare(list(paths), output))
 
 
 @main.command(help="cli.deadline.help", short_help="cli.deadline.short")

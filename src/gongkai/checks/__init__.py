@@ -10,7 +10,7 @@ import pkgutil
 from functools import cache
 from importlib import import_module
 
-from gongkai.checks.base import REGISTRY, Check, Context
+from gongkai.checks.base import REGISTRY, AcrossCheck, Check, Context, DigestContext, Related
 from gongkai.checks.catalogue import SEVERITY_ORDER, rules, severity
 from gongkai.model import Finding, Report
 
@@ -26,11 +26,20 @@ def all_checks() -> tuple[Check, ...]:
     return tuple(REGISTRY[code] for code in sorted(REGISTRY))
 
 
-def run_checks(report: Report) -> list[Finding]:
-    """Every finding for the report, errors first, in a stable order."""
-    context = Context.of(report)
+def run_checks(report: Report, related: Related | None = None) -> list[Finding]:
+    """Every finding for the report, errors first, in a stable order; with `related`, the checks across reports
+    too (the same agency's year before, the region's agencies)."""
+    context = Context.of(report, related)
     findings = [f for check in all_checks() if check.applies(context) for f in check.run(context)]
     findings.sort(key=lambda f: SEVERITY_ORDER[severity(f)])  # stable: by code within a severity
+    return findings
+
+
+def run_across(digest: object, related: Related) -> list[Finding]:
+    """The findings of the checks across reports on a report of which only its digest is kept."""
+    context = DigestContext(digest, related)
+    findings = [f for check in all_checks() if isinstance(check, AcrossCheck) for f in check.run(context)]
+    findings.sort(key=lambda f: SEVERITY_ORDER[severity(f)])
     return findings
 
 
@@ -38,4 +47,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(severity(f) == "error" for f in findings)
 
 
-__all__ = ["all_checks", "has_errors", "rules", "run_checks"]
+__all__ = ["Related", "all_checks", "has_errors", "rules", "run_across", "run_checks"]

@@ -9,6 +9,7 @@ checks of the format data register themselves from that data (gongkai.checks.ari
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, NamedTuple
 
@@ -16,11 +17,24 @@ from gongkai.formats import Format, all_formats, format_for_year, report_format,
 from gongkai.model import Cell, Finding, Note, Report, Source
 
 
+@dataclass(slots=True)
+class Related:
+    """What the checks across reports judge a report against (gongkai.supervision.across finds it): the same
+    agency's report of the year before, and for a region's own report the sum of its agencies' and those missing."""
+
+    previous: Any = None  # the Digest (gongkai.supervision.digest) of the same agency's report of the year before
+    region: str | None = None  # the region whose own report this is
+    region_sum: dict[str, Any] | None = None  # the region's roll-up: cell key → the sum of its agencies' reports
+    summed: int = 0  # how many reports that sum covers
+    missing: list[str] = field(default_factory=list)  # agencies of the region with no report of the year
+
+
 class Context:
     """A report and the formats a check judges it by; what several checks need is worked out once, when asked."""
 
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, related: Related | None = None) -> None:
         self.report = report
+        self.related = related
         self.fmt: Format = report_format(report)  # the format the report's tables follow
         self.year_format: Format = format_for_year(report.meta.year)  # the format the report's year requires
         formats = all_formats()
@@ -28,8 +42,15 @@ class Context:
         self.table2_formats = tuple(formats[f] for f in report.meta.table2_formats if f in formats)
 
     @classmethod
-    def of(cls, report: Report) -> Context:
-        return cls(report)
+    def of(cls, report: Report, related: Related | None = None) -> Context:
+        return cls(report, related)
+
+    @cached_property
+    def digest(self) -> Any:
+        """The report in the small form the checks across reports read (gongkai.supervision.digest)."""
+        from gongkai.supervision.digest import digest_of
+
+        return digest_of(self.report)
 
     @cached_property
     def keys_by_table(self) -> dict[int, list[str]]:
@@ -89,6 +110,27 @@ class Check:
         if not isinstance(params, self.Params):
             raise TypeError(f"{self.code}: parameters must be {self.Params.__name__}, not {type(params).__name__}")
         return Finding(self.code, dict(params._asdict()), list(cells), list(where))  # type: ignore[attr-defined]
+
+
+class AcrossCheck(Check):
+    """A check across reports: it reads the report's digest and what it is related to, and is silent on a report
+    checked alone. `run_across` runs these on a digest when the report itself is no longer at hand."""
+
+    def run(self, context: Any) -> Iterator[Finding]:
+        related = getattr(context, "related", None)
+        if related is not None:
+            yield from self.across(context.digest, related)
+
+    def across(self, digest: Any, related: Related) -> Iterator[Finding]:
+        raise NotImplementedError
+
+
+class DigestContext:
+    """The context of the checks across reports when only a report's digest is kept."""
+
+    def __init__(self, digest: Any, related: Related) -> None:
+        self.digest = digest
+        self.related = related
 
 
 class NoteCheck(Check):

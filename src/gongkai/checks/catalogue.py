@@ -7,7 +7,7 @@ The catalogue is the documentation of every code; its messages are rendered by t
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -25,12 +25,13 @@ class Rule:
     title: dict[str, str]
     explain: dict[str, str]
     message: dict[str, str]
+    limits: dict[str, float] = field(default_factory=dict)  # thresholds the check applies, stated here
 
 
 @cache
 def rules() -> dict[str, Rule]:
     text = resources.files(__package__).joinpath("catalogue.toml").read_text(encoding="utf-8")
-    return {c["code"]: Rule(c["code"], c["severity"], c["title"], c["explain"], c["message"])
+    return {c["code"]: Rule(c["code"], c["severity"], c["title"], c["explain"], c["message"], c.get("limits", {}))
             for c in tomllib.loads(text)["check"]}
 
 

@@ -13,6 +13,12 @@ from gongkai.model import Finding, Meta
 _DEADLINE = {"department": (1, 31, "县级以上人民政府部门"), "government": (3, 31, "县级以上地方人民政府")}
 
 
+def publication_deadline(year: int, kind: str) -> date:
+    """The last day a report of `year` may be published by an agency of this kind (department, government)."""
+    month, day, _ = _DEADLINE[kind]
+    return date(year + 1, month, day)
+
+
 def _published(meta: Meta) -> date | None:
     return date.fromisoformat(meta.published) if meta.published and meta.year is not None else None
 
@@ -31,10 +37,10 @@ class PublishedLate(Check):
         published = _published(meta)
         if published is None:
             return
-        month, day, kind = _DEADLINE[meta.kind]
-        deadline = date(meta.year + 1, month, day)  # type: ignore[operator]
+        deadline = publication_deadline(meta.year, meta.kind)  # type: ignore[arg-type]
         if published > deadline:
-            yield self.finding(self.Params(meta.published, deadline.isoformat(), kind))  # type: ignore[arg-type]
+            yield self.finding(self.Params(meta.published, deadline.isoformat(),  # type: ignore[arg-type]
+                                           _DEADLINE[meta.kind][2]))
 
 
 @register

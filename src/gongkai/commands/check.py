@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from functools import partial
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import click
 
-from gongkai.checks import has_errors, run_checks
 from gongkai.checks.catalogue import SEVERITY_ORDER, render, rules
+from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
 from gongkai.pool import ReadingOptions
+from gongkai.supervision.across import Across
+from gongkai.supervision.findings_sheet import FindingsSheet
+from gongkai.supervision.results import Checked, check_report
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -29,36 +32,12 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-@dataclass(slots=True)
-class Checked:
-    """One report read and checked, as a worker hands it back: the lines `check` prints for it, already rendered
-    (the worker does that work, not the one process that prints), and what the summary counts."""
-
-    path: str
-    error: str | None = None  # the one-line error of an unreadable file
-    lines: list[str] = field(default_factory=list)
-    severities: Counter = field(default_factory=Counter)
-    codes: Counter = field(default_factory=Counter)  # every finding's, whatever --min-severity shows
-    errors: bool = False
-
-
-def check_file(path: str, output: str = "text", min_severity: str = "info") -> Checked:
-    """Read and check one report and render what is printed for it: the work of each worker of `gongkai check`."""
+def check_file(path: str) -> Checked:
+    """Read and check one report: its findings, and its digest for the checks across reports."""
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
-    findings = run_checks(outcome.report)
-    rendered = [render(f, language()) for f in findings]  # the checks' catalogue takes the language as an argument
-    limit = SEVERITY_ORDER[min_severity]
-    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
-    meta = asdict(outcome.report.meta)
-    meta = {k: meta[k] for k in ("year", "agency", "template", "published", "kind")}
-    if output == "json":
-        lines = [json.dumps({"file": path, "meta": meta, "findings": shown}, ensure_ascii=False)]
-    else:
-        lines = _text_lines(path, meta, shown)
-    return Checked(path, lines=lines, severities=Counter(r["severity"] for r in rendered),
-                   codes=Counter(r["code"] for r in rendered), errors=has_errors(findings))
+    return check_report(outcome.report)
 
 
 def _where(item: dict) -> str:
@@ -69,52 +48,140 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _text_lines(path: str, meta: dict, findings: list[dict]) -> list[str]:
-    head = t("check.report_head", path=path, agency=meta["agency"] or "?", year=meta["year"] or "?",
+def _print_text(checked: Checked, findings: list[dict]) -> None:
+    meta = checked.meta
+    head = t("check.report_head", path=checked.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
-    lines = [click.style(head, bold=True)]  # styles are dropped when printed to anything but a terminal
+    click.secho(head, bold=True)
     for item in findings:
         mark = _MARK[item["severity"]]
-        lines.append("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
-                     + f"  {item['message']}{_where(item)}")
-    return lines
+        click.echo("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
+                   + f"  {item['message']}{_where(item)}")
 
 
-def _show(checked: Checked, output: str, tally: Tally) -> None:
-    """Print one checked report, counting what was found."""
-    tally.files += 1
+def _show(checked: Checked, output: str, limit: int, tally: Tally, across: bool = False) -> None:
+    """Print one checked report (or the findings across reports of one, `across`), counting what was found."""
+    if not across:
+        tally.files += 1
     if checked.error is not None:
         tally.unreadable += 1
         click.echo(f"gongkai: {checked.error}", err=True)
         if output == "json":
             click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    tally.with_errors += checked.errors
-    tally.severities.update(checked.severities)
-    tally.codes.update(checked.codes)
-    click.echo("\n".join(checked.lines))  # one write per report; rich keeps the progress bar below it
+    rendered = [render(f, language()) for f in checked.findings]
+    for item in rendered:
+        tally.severities[item["severity"]] += 1
+        tally.codes[item["code"]] += 1
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    if output == "json":
+        record = {"file": checked.path, "meta": checked.meta, "findings": shown}
+        click.echo(json.dumps({**record, "across": True} if across else record, ensure_ascii=False))
+    else:
+        _print_text(checked, shown)  # rich keeps the bar below what is printed
 
 
-def run_check(paths: list[str], output: str, min_severity: str, reading: ReadingOptions | None = None) -> int:
+def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet: FindingsSheet | None,
+                 reading: ReadingOptions, progress: _progress | None = None) -> list[Checked]:
+    """Check (in the workers of `reading`), print and list each report as it comes, in input order; keep only its
+    light form (counts, digest)."""
+    kept = []
+    with reading.pool(check_file) as pool:
+        for result in pool.imap(files, on_finished=progress.advance if progress else None):
+            checked = result.value or Checked(result.item, error=result.error)
+            _show(checked, output, limit, tally)
+            if sheet is not None:
+                sheet.add(checked)
+            kept.append(checked.light())
+    return kept
+
+
+def _previous(context: Across, reading: ReadingOptions) -> list[Checked]:
+    """The reports of --previous, read like the others; their errors shown, not counted."""
+    if not context.previous:
+        return []
+    with reading.pool(check_file) as pool:
+        previous = [(result.value or Checked(result.item, error=result.error)).light()
+                    for result in pool.imap(iter_files(context.previous))]
+    for checked in previous:
+        if checked.error is not None:  # not counted: the run's own reports decide the exit code
+            click.echo(f"gongkai: {checked.error}", err=True)
+    return previous
+
+
+def _across(kept: list[Checked], context: Across, output: str, limit: int, tally: Tally,
+            sheet: FindingsSheet | None, reading: ReadingOptions) -> list[Checked]:
+    """The checks across reports, once every report is in: their findings printed after the others, one record per
+    report they concern (JSON: "across": true). Returns the records of regions without a report of their own."""
+    previous = _previous(context, reading)
+    had_errors = {c.path for c in kept if c.errors}
+    extra = context.link(kept, previous)
+    found = [c for c in kept if c.findings] + extra
+    if found and output == "text":
+        click.secho(t("office.across.head"), bold=True)
+    for checked in found:
+        _show(checked, output, limit, tally, across=True)
+        tally.with_errors += checked.errors and checked.path not in had_errors
+        if sheet is not None:
+            sheet.add(checked)
+    return extra
+
+
+def run_check(paths: list[str], output: str, min_severity: str, sheet: str | None = None,
+              across: Across | None = None, reading: ReadingOptions | None = None) -> int:
+    if sheet is not None and not _sheet_ok(sheet):
+        return 2
     files = list(iter_files(paths))
-    reading = reading or ReadingOptions()
     if not files:
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
+    try:
+        context = (across or Across()).load()
+        findings_sheet = FindingsSheet(sheet) if sheet is not None else None
+    except InputError as exc:
+        click.echo(f"gongkai: {exc}", err=True)
+        return 2
+    except OSError as exc:
+        click.echo(f"gongkai: {sheet}: {os_problem(exc)}", err=True)
+        return 2
+    reading = reading or ReadingOptions()
     tally = Tally()
+    limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
     try:
-        with reading.pool(partial(check_file, output=output, min_severity=min_severity)) as pool:
-            for result in pool.imap(files, on_finished=progress.advance if progress else None):
-                _show(result.value or Checked(result.item, error=result.error), output, tally)
+        kept = _check_files(files, output, limit, tally, findings_sheet, reading, progress)
     finally:
         if progress:
             progress.close()
+    tally.with_errors = sum(c.errors for c in kept)
+    kept += _across(kept, context, output, limit, tally, findings_sheet, reading)
     if output == "text":
         _summary(tally)
+    if findings_sheet is not None and not _close_sheet(findings_sheet, kept, sheet):  # type: ignore[arg-type]
+        return 2
     if tally.unreadable:
         return 2
     return 1 if tally.with_errors else 0
+
+
+def _sheet_ok(sheet: str) -> bool:
+    from gongkai.supervision.findings_sheet import SUFFIXES
+
+    if Path(sheet).suffix.lower() in SUFFIXES:
+        return True
+    click.echo(f"gongkai: {sheet}: " + t("office.output.unsupported", suffix=Path(sheet).suffix,
+                                           known=", ".join(SUFFIXES)), err=True)
+    return False
+
+
+def _close_sheet(findings_sheet: FindingsSheet, kept: list[Checked], sheet: str) -> bool:
+    try:
+        findings_sheet.close(kept)
+    except OSError as exc:
+        click.echo(f"gongkai: {sheet}: {os_problem(exc)}", err=True)
+        return False
+    click.echo(t("common.written", path=sheet), err=True)
+    return True
 
 
 class _progress:

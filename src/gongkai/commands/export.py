@@ -20,7 +20,7 @@ def flat_row(path: str) -> dict[str, object] | str:
     return {"file": path, **outcome.report.flat()}
 
 
-def run_export(paths: list[str], output: str, reading: ReadingOptions | None = None) -> int:
+def run_export(paths: list[str], output: str, reading: ReadingOptions | None = None, headers: str = "keys") -> int:
     from gongkai.export.tabular import write_reports
     reading = reading or ReadingOptions()
 
@@ -41,7 +41,7 @@ def run_export(paths: list[str], output: str, reading: ReadingOptions | None = N
 
     try:
         with reading.pool(flat_row) as pool:
-            count = write_reports(rows(pool), output)
+            count = write_reports(rows(pool), output, headers)
     except ValueError as exc:
         click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
         return 2

@@ -59,25 +59,36 @@ def _checked(rows: Iterable[Row]) -> Iterator[Row]:
         yield row
 
 
-def _write_csv(rows: Iterable[Row], path: Path) -> int:
+def _header_rows(headers: str) -> list[list[str]]:
+    """The header rows of a CSV or workbook: the keys; with Chinese headers, those first and the keys below."""
+    if headers == "zh":
+        from gongkai.export.headers import chinese_headers
+
+        names = chinese_headers(_columns())
+        return [[names[c] for c in _columns()], list(_columns())]
+    return [list(_columns())]
+
+
+def _write_csv(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
     count = 0
     # utf-8-sig: the BOM is what makes Excel read the file as UTF-8 instead of GBK.
     with atomic_open(path, "w", encoding="utf-8-sig", newline="") as out:
         writer = csv.DictWriter(out, fieldnames=_columns(), restval="")
-        writer.writeheader()
+        csv.writer(out).writerows(_header_rows(headers))
         for row in rows:
             writer.writerow(csv_record(row))
             count += 1
     return count
 
 
-def _write_xlsx(rows: Iterable[Row], path: Path) -> int:
+def _write_xlsx(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
     from openpyxl import Workbook
 
     columns = _columns()
     workbook = Workbook(write_only=True)  # streams rows to disk instead of building a sheet
     sheet = workbook.create_sheet("reports")
-    sheet.append(list(columns))
+    for header in _header_rows(headers):
+        sheet.append(header)
     count = 0
     with write_only_rows(sheet):
         for row in rows:
@@ -88,7 +99,7 @@ def _write_xlsx(rows: Iterable[Row], path: Path) -> int:
     return count
 
 
-def _write_parquet(rows: Iterable[Row], path: Path) -> int:
+def _write_parquet(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -98,10 +109,11 @@ def _write_parquet(rows: Iterable[Row], path: Path) -> int:
         # float64 holds every count exactly (below 2**53) and the 万元 decimals too.
         return pa.int64() if column == "meta.year" else pa.float64()
 
-    schema = pa.schema([(c, arrow_type(c)) for c in _columns()])
+    names = _names(headers)
+    schema = pa.schema([(names.get(c, c), arrow_type(c)) for c in _columns()])
     count = 0
     with replacing(path) as part, pq.ParquetWriter(part, schema) as writer:
-        iterator = iter(rows)
+        iterator = _renamed(rows, names)
         while batch := list(islice(iterator, PARQUET_BATCH)):
             # from_pylist fills the cells a report lacks with null.
             writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
@@ -109,17 +121,43 @@ def _write_parquet(rows: Iterable[Row], path: Path) -> int:
     return count
 
 
-def _write_jsonl(rows: Iterable[Row], path: Path) -> int:
+def _names(headers: str) -> dict[str, str]:
+    """Key → column name: the key itself, or its Chinese header (the keys then go into a sidecar file)."""
+    if headers != "zh":
+        return {}
+    from gongkai.export.headers import chinese_headers
+
+    return chinese_headers(_columns())
+
+
+def _renamed(rows: Iterable[Row], names: dict[str, str]) -> Iterator[Row]:
+    for row in rows:
+        yield {names.get(k, k): v for k, v in row.items()} if names else row
+
+
+def write_key_sidecar(path: Path) -> Path:
+    """Beside a Parquet or JSON-lines file with Chinese headers: NAME.keys.csv, each Chinese header with its key."""
+    from gongkai.export.headers import chinese_headers
+
+    sidecar = path.with_name(path.name + ".keys.csv")
+    with atomic_open(sidecar, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["header", "key"])
+        writer.writerows((name, key) for key, name in chinese_headers(_columns()).items())
+    return sidecar
+
+
+def _write_jsonl(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
     count = 0
     with atomic_open(path, "w", encoding="utf-8", newline="\n") as out:
-        for row in rows:
+        for row in _renamed(rows, _names(headers)):
             # allow_nan=False: a NaN would make the line invalid JSON; fail loudly instead.
             out.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
             count += 1
     return count
 
 
-WRITERS: dict[str, Callable[[Iterable[Row], Path], int]] = {
+WRITERS: dict[str, Callable[[Iterable[Row], Path, str], int]] = {
     ".csv": _write_csv,
     ".xlsx": _write_xlsx,
     ".parquet": _write_parquet,
@@ -127,8 +165,11 @@ WRITERS: dict[str, Callable[[Iterable[Row], Path], int]] = {
 }
 
 
-def write_reports(rows: Iterable[Row], path: str | Path) -> int:
-    """Write one row per report ({"file": ..., **report.flat()}) by suffix; return the count."""
+def write_reports(rows: Iterable[Row], path: str | Path, headers: str = "keys") -> int:
+    """Write one row per report ({"file": ..., **report.flat()}) by suffix; return the count.
+
+    headers="zh": Chinese column headers (table, row and column labels); CSV and XLSX keep the keys in a second
+    header row, Parquet and JSON lines in a sidecar NAME.keys.csv."""
     path = Path(path)
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
@@ -137,4 +178,7 @@ def write_reports(rows: Iterable[Row], path: str | Path) -> int:
             raise ValueError(Message("check.export.unsupported", name=path.name, suffix=path.suffix,
                                      supported=supported))
         raise ValueError(Message("check.export.no_suffix", name=path.name, supported=supported))
-    return writer(_checked(rows), path)
+    count = writer(_checked(rows), path, headers)
+    if headers == "zh" and path.suffix.lower() in (".parquet", ".jsonl"):
+        write_key_sidecar(path)
+    return count

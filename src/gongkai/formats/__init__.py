@@ -31,11 +31,13 @@ class Label:
     group: str | None = None  # the label of the group heading this row or column sits under
     part: str | None = None  # table 三: the top-level row heading (三、本年度办理结果)
     role: str | None = None  # table 二: what a column counts (issued, published, repealed, in_force)
+    additive: bool = True  # false: the cells of this row or column do not add up across agencies (a rate)
 
     @classmethod
     def load(cls, data: dict) -> Label:
         return cls(data["key"], data["label"], tuple(data.get("variants", ())),
-                   data.get("group") or data.get("parent"), data.get("part"), data.get("role"))
+                   data.get("group") or data.get("parent"), data.get("part"), data.get("role"),
+                   data.get("additive", True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,7 @@ class TableSpec:
     short_title: str  # 主动公开
     section: int  # the section it is printed under
     key_template: str  # proactive.{row}.{column}; {row} is table 四's group
+    additive: bool = False  # its cells are counts or amounts that add up across agencies (gongkai rollup)
     _pieces: tuple[str, str, str] = field(init=False, repr=False, compare=False)  # the template around its fields
 
     def __post_init__(self) -> None:
@@ -119,6 +122,18 @@ class Bound:
 
 
 @dataclass(frozen=True, slots=True)
+class AcrossYears:
+    """Cells of a report against the same agency's report of the year before: the sum of `this_year`'s terms equals
+    the sum of `last_year`'s, for every binding of for_each; a term starting with - is subtracted."""
+
+    check: str
+    name: str
+    for_each: dict[str, str]
+    this_year: tuple[str, ...]
+    last_year: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     id: str
     document: str
@@ -141,6 +156,7 @@ class Format:
     bounds: tuple[Bound, ...]
     signed_columns: frozenset[str]
     decimal_columns: frozenset[str]
+    across_years: tuple[AcrossYears, ...] = ()
 
     def table(self, number: int) -> TableSpec:
         return _tables_by_number(self)[number]
@@ -174,6 +190,11 @@ class Format:
         """The cell keys of one block of table 二."""
         spec = self.table(2)
         return [spec.key(r.key, c.key) for r in block.rows for c in block.columns]
+
+    def additive_keys(self) -> list[str]:
+        """The cell keys that add up across agencies (a region's cell is the sum of its agencies'), in table order:
+        those of the tables marked additive, less the rows and columns marked `additive = false`."""
+        return list(_additive(self))
 
     def totals(self) -> dict[str, tuple[str, ...]]:
         """Each total cell → the cells it is the sum of, from every identity `one key = sum over a set`.
@@ -214,6 +235,15 @@ def _keys(fmt: Format) -> dict[int, tuple[str, ...]]:
         3: tuple(t3.key(r.key, c.key) for r in fmt.table3_rows for c in fmt.table3_columns),
         4: tuple(t4.key(g.key, c.key) for g in fmt.table4_groups for c in fmt.table4_columns),
     }
+
+
+@per_format
+def _additive(fmt: Format) -> tuple[str, ...]:
+    t2, t3, t4 = fmt.table(2), fmt.table(3), fmt.table(4)
+    pairs = [(t2, r, c) for block in fmt.table2 for r in block.rows for c in block.columns]
+    pairs += [(t3, r, c) for r in fmt.table3_rows for c in fmt.table3_columns]
+    pairs += [(t4, g, c) for g in fmt.table4_groups for c in fmt.table4_columns]
+    return tuple(spec.key(r.key, c.key) for spec, r, c in pairs if spec.additive and r.additive and c.additive)
 
 
 @per_format
@@ -261,7 +291,8 @@ def _section(item: dict) -> Label:
 
 
 def _table_spec(item: dict) -> TableSpec:
-    return TableSpec(item["number"], item["name"], item["title"], item["short_title"], item["section"], item["key"])
+    return TableSpec(item["number"], item["name"], item["title"], item["short_title"], item["section"], item["key"],
+                     item.get("additive", False))
 
 
 def _parse(data: dict) -> Format:
@@ -292,6 +323,8 @@ def _parse(data: dict) -> Format:
                      for b in data.get("bounds", ())),
         signed_columns=frozenset(data.get("signed_columns", ())),
         decimal_columns=frozenset(data.get("decimal_columns", ())),
+        across_years=tuple(AcrossYears(a["check"], a["name"], a["for_each"], tuple(a["this_year"]),
+                                       tuple(a["last_year"])) for a in data.get("across_years", ())),
     )
 
 
