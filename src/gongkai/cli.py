@@ -369,22 +369,28 @@ def template(format_id: str | None, output: str) -> None:
 @option("--regions", metavar="CSV", help="cli.rollup.regions")
 @option("--region", metavar="NAME", help="cli.rollup.region")
 @option("--agencies", metavar="CSV", help="cli.check.agencies")
+@_reading_options
 def rollup(paths: tuple[str, ...], output: str, year: int | None, format_id: str | None, include_errors: bool,
-           regions: str | None, region: str | None, agencies: str | None) -> None:
+           regions: str | None, region: str | None, agencies: str | None, jobs: int | None, timeout: float | None,
+           max_memory: int | None) -> None:
     """Sum a region's reports of one year and one format, cell by cell (汇总)."""
+    reading = _reading("rollup", jobs, timeout, max_memory)
     from gongkai.commands.rollup import run_rollup
 
-    sys.exit(run_rollup(list(paths), output, year, format_id, include_errors, regions, agencies, region))
+    sys.exit(run_rollup(list(paths), output, year, format_id, include_errors, regions, agencies, region, reading))
 
 
 @main.command(help="cli.compare.help", short_help="cli.compare.short")
 @click.argument("paths", nargs=-1, required=True)
 @option("-o", "--output", required=True, help="cli.compare.output")
-def compare(paths: tuple[str, ...], output: str) -> None:
+@_reading_options
+def compare(paths: tuple[str, ...], output: str, jobs: int | None, timeout: float | None,
+            max_memory: int | None) -> None:
     """Compare agencies and years: indicators beside the region's P25/P50/P75, with charts (对比)."""
+    reading = _reading("compare", jobs, timeout, max_memory)
     from gongkai.commands.compare import run_compare
 
-    sys.exit(run_compare(list(paths), output))
+    sys.exit(run_compare(list(paths), output, reading))
 
 
 @main.command(help="cli.deadline.help", short_help="cli.deadline.short")

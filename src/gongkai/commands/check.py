@@ -96,13 +96,19 @@ def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet:
     return kept
 
 
+def checked_reports(paths: list[str], reading: ReadingOptions | None = None) -> list[Checked]:
+    """Every report of `paths` read and checked in the workers of `reading`, in input order, each in its light form
+    (counts and digest, not the findings): what `rollup` and `compare` work from."""
+    with (reading or ReadingOptions()).pool(check_file) as pool:
+        return [(result.value or Checked(result.item, error=result.error)).light()
+                for result in pool.imap(iter_files(paths))]
+
+
 def _previous(context: Across, reading: ReadingOptions) -> list[Checked]:
     """The reports of --previous, read like the others; their errors shown, not counted."""
     if not context.previous:
         return []
-    with reading.pool(check_file) as pool:
-        previous = [(result.value or Checked(result.item, error=result.error)).light()
-                    for result in pool.imap(iter_files(context.previous))]
+    previous = checked_reports(list(context.previous), reading)
     for checked in previous:
         if checked.error is not None:  # not counted: the run's own reports decide the exit code
             click.echo(f"gongkai: {checked.error}", err=True)

@@ -8,11 +8,11 @@ import click
 
 from gongkai.errors import os_problem
 from gongkai.i18n import t
-from gongkai.inputs import iter_files
+from gongkai.pool import ReadingOptions
 
 
-def run_compare(paths: list[str], output: str) -> int:
-    from gongkai.commands.check import check_file
+def run_compare(paths: list[str], output: str, reading: ReadingOptions | None = None) -> int:
+    from gongkai.commands.check import checked_reports
     from gongkai.supervision.charts import charts, cjk_font
     from gongkai.supervision.compare import compare
     from gongkai.supervision.compare_files import SUFFIXES, write_comparison
@@ -21,7 +21,7 @@ def run_compare(paths: list[str], output: str) -> int:
         click.echo(f"gongkai: {output}: " + t("office.output.unsupported", suffix=Path(output).suffix,
                                                 known=", ".join(SUFFIXES)), err=True)
         return 2
-    results = [check_file(path).light() for path in iter_files(paths)]  # findings counted, not kept
+    results = checked_reports(paths, reading)  # findings counted, not kept
     unreadable = [c for c in results if c.error is not None]
     for checked in unreadable:
         click.echo(f"gongkai: {checked.error}", err=True)

@@ -8,7 +8,7 @@ import click
 
 from gongkai.errors import InputError, os_problem
 from gongkai.i18n import t
-from gongkai.inputs import iter_files
+from gongkai.pool import ReadingOptions
 from gongkai.supervision.rollup import Rollup
 
 
@@ -23,15 +23,16 @@ def _output_ok(output: str) -> bool:
 
 
 def _compute(paths: list[str], year: int | None, format_id: str | None, include_errors: bool,
-             regions_file: str | None, agencies_file: str | None, region: str | None) -> tuple[Rollup, dict]:
-    from gongkai.commands.check import check_file
+             regions_file: str | None, agencies_file: str | None, region: str | None,
+             reading: ReadingOptions | None) -> tuple[Rollup, dict]:
+    from gongkai.commands.check import checked_reports
     from gongkai.supervision.agencies import read_aliases
     from gongkai.supervision.regions import read_regions
     from gongkai.supervision.rollup import rollup, rollup_tree
 
     aliases = read_aliases(agencies_file)
     regions = read_regions(regions_file, aliases) if regions_file else None
-    results = [check_file(path).light() for path in iter_files(paths)]  # findings counted, not kept
+    results = checked_reports(paths, reading)  # findings counted, not kept
     if regions is None:
         return rollup(results, year, format_id, include_errors, region), {}
     tree = rollup_tree(results, regions, aliases, year, format_id, include_errors)
@@ -43,13 +44,14 @@ def _compute(paths: list[str], year: int | None, format_id: str | None, include_
 
 def run_rollup(paths: list[str], output: str, year: int | None = None, format_id: str | None = None,
                include_errors: bool = False, regions_file: str | None = None, agencies_file: str | None = None,
-               region: str | None = None) -> int:
+               region: str | None = None, reading: ReadingOptions | None = None) -> int:
     from gongkai.supervision.rollup_files import write_rollup
 
     if not _output_ok(output):
         return 2
     try:
-        result, tree = _compute(paths, year, format_id, include_errors, regions_file, agencies_file, region)
+        result, tree = _compute(paths, year, format_id, include_errors, regions_file, agencies_file, region,
+                                reading)
     except InputError as exc:
         click.echo(f"gongkai: {exc}", err=True)
         return 2
