@@ -70,27 +70,27 @@ def _fuzz(suffix: str, examples: int):
     return decorate
 
 
-@_fuzz(".txt", 60)
+@_fuzz(".txt", 100)
 def test_damaged_text_files() -> None:
     """Seed texts with bytes flipped, cut, deleted or junk put in."""
 
 
-@_fuzz(".html", 40)
+@_fuzz(".html", 60)
 def test_damaged_web_pages() -> None:
     """A seed written as a web page, damaged."""
 
 
-@_fuzz(".docx", 40)
+@_fuzz(".docx", 80)
 def test_damaged_word_files() -> None:
     """A seed written as .docx: damaged bytes and zip members removed, damaged, swapped; odd zip features."""
 
 
-@_fuzz(".xlsx", 30)
+@_fuzz(".xlsx", 60)
 def test_damaged_workbooks() -> None:
     """A seed written as .xlsx, damaged as the Word file is."""
 
 
-@_fuzz(".pdf", 8)
+@_fuzz(".pdf", 20)
 def test_damaged_pdfs() -> None:
     """The real PDFs with bytes flipped, cut, deleted or junk put in."""
 

@@ -208,7 +208,7 @@ def test_a_workbook_of_more_rows_than_a_report_has_is_refused_before_openpyxl(tm
     """30,000 rows: the package is small enough, its sheet is measured and refused without being loaded."""
     path = _rows_workbook(tmp_path / "rows.xlsx", 30_000, level=6)
     run = parse(path, "--lang", "en")
-    assert_refused(run, path, "errors.xlsx.sheet_too_large", lang="en")
+    assert_refused(run, path, "errors.xlsx.too_many_rows", lang="en")
     assert run.peak_mb < 300
 
 

@@ -115,8 +115,7 @@ def _measure_sheets(name: str, data: bytes, members: set[str]) -> None:
             sheet = member.rsplit("/", 1)[-1].removesuffix(".xml")
             rows, cells = len(_ROW.findall(xml)), len(_CELL.findall(xml))
             if rows > MAX_SHEET_ROWS:
-                raise InputError(name, "errors.xlsx.sheet_too_large", sheet=sheet, rows=rows, columns="?",
-                                 **_sheet_limits())
+                raise InputError(name, "errors.xlsx.too_many_rows", sheet=sheet, count=rows, limit=MAX_SHEET_ROWS)
             if cells > MAX_SHEET_CELLS:
                 raise InputError(name, "errors.xlsx.too_many_cells", sheet=sheet, count=cells, limit=MAX_SHEET_CELLS)
             _measure_merges(name, sheet, xml)
