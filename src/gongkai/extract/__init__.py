@@ -82,24 +82,37 @@ def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | No
     return sections
 
 
+def _glued(doc: Document, ex: Extraction) -> tuple[Document, set[str]]:
+    """Crawled page text: the tables read from the sections' running text and cut out of their prose."""
+    from gongkai.extract.crawled import read_glued_tables, sections_of
+
+    paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
+    headings = prose.find_headings(paragraphs, vocabulary().newest)
+    return read_glued_tables(doc, sections_of(headings, len(doc.blocks)), ex)
+
+
 def extract(doc: Document) -> Report:
+    ex = Extraction(doc.path)
+    glued_formats: set[str] = set()
+    if doc.kind == "crawled":
+        doc, glued_formats = _glued(doc, ex)
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     headings = prose.find_headings(paragraphs, vocabulary().newest)  # every format has the same six sections
     first_heading = headings[0].index if headings else len(doc.blocks)
     title = prose.find_title([p for i, p in paragraphs if i < first_heading])
     agency, year = prose.parse_title(title) if title else (None, None)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
-    if not headings and not any(rows.values()):
+    if not headings and not any(rows.values()) and not ex.cells:
         raise InputError(doc.path, "errors.report.not_found")
-    ex = Extraction(doc.path)
     table2 = extract_table2(rows[2], ex)
+    table2.formats |= glued_formats
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
     # The closing (signature, date) follows the last heading; a heading is never a signature.
     tail = [(i, p) for i, p in paragraphs if not headings or i > headings[-1].index]
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
-    meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
+    meta = Meta(year=year, agency=agency, title=title, published=doc.published or closing.published, signature=closing.signature,
                 table3_format=_table3_format(ex, year), table2_formats=sorted(table2.formats))
     meta.template = _template(meta.table3_format, table2.formats)
     meta.kind = prose.agency_kind(agency)

@@ -169,6 +169,10 @@ class _Lines:
 
 def read_text(text: str, path: str, encoding: str | None = None) -> Document:
     """Split decoded report text into paragraphs and tables."""
+    from gongkai.readers.crawled import looks_crawled, read_crawled
+
+    if looks_crawled(text):
+        return read_crawled(text, path, encoding)
     if "[bookmark" in text:
         text = _WORD_MARKS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -1,0 +1,137 @@
+"""Crawled page text: what a crawler saved of a report's web page.
+
+One or a few very long lines: a crawler's header (标题:, 发布时间:, 原文链接:, then a separator line), the title,
+the six section headings inline (`…至2023年12月31日止。一、总体情况2023年，…`), the tables flattened with no
+separator between cells, the signature and date at the very end. The reader cuts the lines into paragraphs at
+the headings, the end of the title and the closing date; the tables stay inside their sections' text, where
+extraction finds them by their labels (gongkai.extract.crawled).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from gongkai.formats import all_formats
+from gongkai.readers.document import Document, Paragraph
+
+_HEADER_LINE = re.compile(r"^\s*(标题|題目|题目|发布时间|发布日期|原文链接|链接|网址|来源|发布机构|索引号|文号|作者)"
+                          r"\s*[:：]\s*(.*?)\s*$")
+_SEPARATOR = re.compile(r"^\s*[-=—_*~#]{3,}\s*$")
+_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_CLOSING_DATE = re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_SENTENCE_END = re.compile(r"[。；！？!?）)]")
+_FILL = r"[\s\u3000\xa0]*"
+LONG_LINE = 400  # a line this long holding two section headings is a page flattened into one line
+SIGNATURE_MAX = 40
+
+
+@cache
+def _headings() -> re.Pattern[str]:
+    """Any section heading of any format, with its numbering, anywhere in a line."""
+    names = {t for f in all_formats().values() for s in f.sections for t in (s.label, *s.variants)}
+    words = "|".join(_FILL.join(re.escape(c) for c in n) for n in sorted(names, key=len, reverse=True))
+    # A digit numbering glued to a table's last digits (…00000004、政府信息公开行政复议…) is one digit.
+    return re.compile(rf"(?:[1-6１-６]|(?<![0-9０-９])[0-9０-９]{{1,2}}|第?[一二三四五六七八九十]{{1,2}}){_FILL}[、.．]{_FILL}"
+                      rf"(?:{words})")
+
+
+@cache
+def _title_end() -> re.Pattern[str]:
+    words = {f.report_title for f in all_formats().values()}
+    return re.compile("|".join(re.escape(w) for w in words) + r"|年度报告")
+
+
+def looks_crawled(text: str) -> bool:
+    """A crawler's header on top, or a line long enough to hold the report with two headings inside it."""
+    head = [line for line in text[:2000].splitlines() if line.strip()][:8]
+    if head and _HEADER_LINE.match(head[0]) and sum(bool(_HEADER_LINE.match(h)) for h in head) >= 2:
+        return True
+    pattern = _headings()
+    return any(len(line) >= LONG_LINE and len(pattern.findall(line)) >= 2 for line in text.splitlines())
+
+
+def _header(lines: list[str]) -> tuple[dict[str, str], int]:
+    """The crawler's fields and the index of the first line of the page's text."""
+    fields: dict[str, str] = {}
+    i = 0
+    while i < len(lines) and (not lines[i].strip() or _HEADER_LINE.match(lines[i])):
+        m = _HEADER_LINE.match(lines[i])
+        if m:
+            fields.setdefault(m[1], m[2])
+        i += 1
+    if fields and i < len(lines) and _SEPARATOR.match(lines[i]):
+        i += 1
+    return (fields, i) if fields else ({}, 0)
+
+
+def _date(text: str | None) -> str | None:
+    m = _DATE.search(text or "")
+    if not m:
+        return None
+    y, mo, d = (int(x) for x in m.groups())
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+
+
+def _pieces(line: str) -> list[str]:
+    """A line cut before every section heading."""
+    cuts = [m.start() for m in _headings().finditer(line)]
+    bounds = [0, *cuts, len(line)]
+    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
+
+
+def _split_heading(piece: str) -> list[str]:
+    """A piece that starts with a heading: the heading, then its text."""
+    m = _headings().match(piece)
+    if not m:
+        return [piece]
+    rest = piece[m.end():].strip()
+    return [m.group(), rest] if rest else [m.group()]
+
+
+def _split_title(piece: str) -> list[str]:
+    """The page's first words: the title up to 年度报告, then what follows it."""
+    m = _title_end().search(piece)
+    if not m or m.end() > 80 or m.end() == len(piece):
+        return [piece]
+    return [piece[:m.end()].strip(), piece[m.end():].strip()]
+
+
+def _split_closing(piece: str, title: str | None) -> list[str]:
+    """The last piece: the text, then the signature above the date and the date, when it ends so. The
+    signature starts after the last sentence, or where the title's agency is named again."""
+    m = _CLOSING_DATE.search(piece)
+    if not m:
+        return [piece]
+    before = piece[:m.start()].rstrip()
+    ends = list(_SENTENCE_END.finditer(before))
+    cut = ends[-1].end() if ends else 0
+    agency = _YEAR.split(title or "", maxsplit=1)[0].strip()
+    if len(agency) >= 2 and before.rfind(agency) > cut:
+        cut = before.rfind(agency)
+    if len(before) - cut > SIGNATURE_MAX:
+        cut = len(before)
+    return [p for p in (before[:cut].strip(), before[cut:].strip(), m.group(1)) if p]
+
+
+def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
+    """Paragraphs of a crawled page: the header's title first, headings and closing on their own."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fields, first = _header(lines)
+    doc = Document(path=path, kind="crawled", encoding=encoding)
+    title = fields.get("标题") or fields.get("题目") or fields.get("題目")
+    if title:
+        doc.blocks.append(Paragraph(title.strip(), line=1))
+    out: list[tuple[str, int]] = []
+    for n, line in enumerate(lines[first:], start=first + 1):
+        for piece in _pieces(line):
+            out += [(p, n) for p in _split_heading(piece)]
+    if out and not title:
+        out[0:1] = [(p, out[0][1]) for p in _split_title(out[0][0])]
+        title = out[0][0]
+    if out:
+        out[-1:] = [(p, out[-1][1]) for p in _split_closing(out[-1][0], title)]
+    doc.blocks += [Paragraph(p, line=n) for p, n in out]
+    doc.published = _date(fields.get("发布时间") or fields.get("发布日期"))
+    return doc
