@@ -11,7 +11,7 @@ position found is a position in the printed text and the prose around a table is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from gongkai.extract.context import Extraction
@@ -350,7 +350,7 @@ def read_glued_tables(doc: Document, sections: dict[int, SectionBlocks], ex: Ext
         cut.append(Table([], index=spec.number, layout="glued"))
         cut += [Paragraph(after, paragraphs[-1].line)] if after else []
         blocks[where.first:where.stop] = cut
-    return Document(doc.path, blocks, doc.kind, doc.encoding), formats
+    return replace(doc, blocks=blocks), formats
 
 
 def _read_table(number: int, text: str, source: Source, ex: Extraction, formats: set[str]) -> tuple[int, int] | None:

@@ -1,0 +1,167 @@
+"""Crawled page text: one long line, a crawler's header, tables with no separator between cells.
+
+The rule: a cell is read exactly or reported unread, never guessed. Random consistent reports of both formats
+and the five seeds, glued as a crawler leaves them, must never give a wrong cell.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawled import glue
+from gongkai.checks import run_checks
+from gongkai.extract import extract
+from gongkai.extract.crawled import _equations, _groups
+from gongkai.extract.glued import MAX_READINGS, COUNT, Group, readings
+from gongkai.formats import all_formats, get_format
+from gongkai.readers.text import read_text
+from layouts import render
+from strategies import consistent_reports, fmt_of, table_keys
+from support import SEEDS, seed_names, truth
+
+HEADER_DATE = "2024-02-03 09:30"
+
+
+def read(text: str):
+    return extract(read_text(text, "crawled.txt"))
+
+
+def wrong_cells(got: dict, expected: dict) -> dict:
+    return {k: (got.get(k), v) for k, v in expected.items()
+            if not k.startswith("meta.") and got.get(k) is not None and got.get(k) != v}
+
+
+def _true_run(report: dict, keys: tuple[str, ...]) -> str:
+    return "".join(str(report[k]) for k in keys)
+
+
+def _unique_rows(report: dict) -> list[tuple[str, ...]]:
+    """The rows of tables 三 and 四 whose own digits split one way only under the row's constraints."""
+    fmt = fmt_of(report)
+    out = []
+    t3, t4 = fmt.table(3), fmt.table(4)
+    rows = [tuple(t3.key(r.key, c.key) for c in fmt.table3_columns) for r in fmt.table3_rows]
+    rows.append(tuple(t4.key(g.key, c.key) for g in fmt.table4_groups for c in fmt.table4_columns))
+    for keys in rows:
+        found = readings(_true_run(report, keys), _groups(fmt, keys, (COUNT,) * len(keys)))
+        if found is not None and len(found) == 1:
+            out.append(keys)
+    return out
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(report=consistent_reports(), lines=st.integers(1, 3), header=st.booleans())
+def test_random_reports_glued_never_give_a_wrong_cell(report, lines, header):
+    top = {"标题": f"{report['meta.agency']}{report['meta.year']}年政府信息公开工作年度报告",
+           "发布时间": HEADER_DATE, "原文链接": "http://www.example.gov.cn/art/1.html"} if header else None
+    got = read(glue(render(report, "pipe"), top, lines)).flat()
+    assert wrong_cells(got, report) == {}
+    for keys in _unique_rows(report):  # every row that splits one way alone is read
+        assert all(got.get(k) == report[k] for k in keys), {k: (got.get(k), report[k]) for k in keys}
+    assert got["meta.year"] == report["meta.year"]
+    assert got["meta.agency"] == report["meta.agency"]
+    assert got.get("meta.published") == ("2024-02-03" if header else report.get("meta.published"))
+    assert set(got) - {"meta.published"} <= set(report) | {"meta.template", "meta.published"}
+
+
+def test_the_seeds_glued_never_give_a_wrong_cell():
+    read_share = []
+    for name in seed_names():
+        expected = truth(name)
+        report = read(glue((SEEDS / f"{name}.txt").read_text(encoding="utf-8")))
+        got = report.flat()
+        assert wrong_cells(got, expected) == {}, name
+        assert {got.get(k) for k in ("meta.year", "meta.agency")} == {expected["meta.year"], expected["meta.agency"]}
+        cells = [k for k in expected if not k.startswith("meta.")]
+        read_share.append(sum(got.get(k) == expected[k] for k in cells) / len(cells))
+    assert min(read_share) > 0.85, read_share
+
+
+def _report_2021(**changes: str) -> str:
+    fmt = get_format("2021")
+    report = {"meta.year": 2023, "meta.agency": "测试市测试局", "meta.template": "2021",
+              **dict.fromkeys(fmt.cell_keys(), 0)}
+    text = glue(render(report, "pipe"))
+    for old, new in changes.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_the_issue_examples():
+    t3 = get_format("2021").table(3)
+    text = _report_2021(**{
+        "规章000": "规章120",
+        "行政规范性文件000": "行政规范性文件3719402",
+        "行政事业性收费0": "行政事业性收费312.50",
+        "一、本年新收政府信息公开申请数量0000000": "一、本年新收政府信息公开申请数量862010089",
+        "（四）无法提供": "（四）无法 提供",
+        "1.本机关不掌握相关政府信息0000000": "1.本机关不掌握相关政府信息862010089",
+        "（七）总计0000000": "（七）总计862010089",
+    })
+    report = read(text)
+    flat = report.flat()
+    assert [flat[f"proactive.rules.{c}"] for c in ("issued", "repealed", "in_force")] == [1, 2, 0]
+    assert all(flat[f"proactive.normative_docs.{c}"] is None for c in ("issued", "repealed", "in_force"))
+    assert flat["proactive.fees.amount"] == 312.5 and report.cells["proactive.fees.amount"].raw == "312.50"
+    assert [flat[t3.key("new", c.key)] for c in get_format("2021").table3_columns] == [86, 2, 0, 1, 0, 0, 89]
+    assert flat[t3.key("unable.not_held", "total")] == 89
+    ambiguous = [f for f in run_checks(report) if f.code == "S231"]
+    assert len(ambiguous) == 1 and ambiguous[0].params["count"] == 11
+    assert "3 | 719 | 402" in str(ambiguous[0].params["readings"])
+    assert any(f.code == "S230" for f in run_checks(report))
+
+
+def test_a_numbered_label_glued_to_the_digits_before_it():
+    text = _report_2021(**{"1.属于国家秘密0000000": "1.属于国家秘密0000022"})
+    assert "0000022" + "2.其他法律" in text
+    flat = read(text).flat()
+    assert flat["applications.withheld.state_secret.other_org"] == 2
+    assert flat["applications.withheld.prohibited_by_law.total"] == 0
+
+
+def test_table_4_as_one_run():
+    text = _report_2021(**{"总计000000000000000": "总计100012000240004"})
+    flat = read(text).flat()
+    assert [flat[f"review.{c}"] for c in ("upheld", "corrected", "other", "pending", "total")] == [1, 0, 0, 0, 1]
+    assert flat["litigation_direct.total"] == 2 and flat["litigation_after_review.total"] == 4
+
+
+def test_a_row_whose_columns_settle_it():
+    """一's and （七）'s runs alone split two ways (1|10|… or 11|0|…); the results rows, each split one way, and
+    the column identities (（七） = the sum of the results, 一 + 二 = （七） + 四) settle them."""
+    fmt = get_format("2021")
+    t3 = fmt.table(3)
+    report = {"meta.year": 2023, "meta.agency": "测试市测试局", "meta.template": "2021",
+              **dict.fromkeys(fmt.cell_keys(), 0)}
+    report.update({t3.key("granted", "natural_person"): 1, t3.key("granted", "total"): 1,
+                   t3.key("partially_granted", "commercial"): 10, t3.key("partially_granted", "total"): 10})
+    for row in ("new", "total"):
+        report.update({t3.key(row, "natural_person"): 1, t3.key(row, "commercial"): 10, t3.key(row, "total"): 11})
+    keys = tuple(t3.key("new", c.key) for c in fmt.table3_columns)
+    assert len(readings(_true_run(report, keys), _groups(fmt, keys, (COUNT,) * 7)) or ()) > 1
+    flat = read(glue(render(report, "pipe"))).flat()
+    assert [flat[k] for k in keys] == [report[k] for k in keys]
+    same = dict(report, **{t3.key("partially_granted", "commercial"): 0, t3.key("partially_granted", "total"): 0,
+                           t3.key("granted", "commercial"): 10, t3.key("granted", "total"): 11})
+    flat = read(glue(render(same, "pipe"))).flat()  # now every row is 1|10 or 11|0 alike: nothing settles it
+    assert all(flat[k] is None for k in keys[:2])
+
+
+def test_the_split_search_is_bounded():
+    assert readings("1" * 400, (Group((COUNT,) * 3),)) == []  # cells longer than any count: no reading
+    assert readings("1" * 60, (Group((COUNT,) * 20),)) is None  # too many readings to list: unread
+    assert MAX_READINGS < 100
+
+
+def test_every_identity_is_written_out_from_the_format_data():
+    for fmt in all_formats().values():
+        keys = set(fmt.cell_keys())
+        for left, right in _equations(fmt.id):
+            assert set(left) | set(right) <= keys
+
+
+def test_table_keys_helper_is_consistent():
+    fmt = get_format("2019")
+    assert table_keys({k: 0 for k in fmt.cell_keys()}) == fmt.cell_keys()
