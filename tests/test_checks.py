@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
+from crawled import glue
 from gongkai.checks import all_checks, run_checks
 from gongkai.checks.base import REGISTRY
 from gongkai.checks.catalogue import message, rules
@@ -24,8 +25,6 @@ from gongkai.readers.text import read_text
 from gongkai.serialized import report_from_flat
 from gongkai.totals import fill_totals
 from gongkai.writers.markdown import render_markdown
-
-from crawled import glue
 
 PROSE = {1: "本机关本年度共收到政府信息公开申请4件，均按时答复。", 2: "主动公开情况见下表。",
          3: "依申请公开情况见下表。", 4: "复议诉讼情况见下表。",

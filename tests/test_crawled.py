@@ -13,7 +13,7 @@ from crawled import glue
 from gongkai.checks import run_checks
 from gongkai.extract import extract
 from gongkai.extract.crawled import _equations, _groups
-from gongkai.extract.glued import MAX_READINGS, COUNT, Group, readings
+from gongkai.extract.glued import COUNT, MAX_READINGS, Group, readings
 from gongkai.formats import all_formats, get_format
 from gongkai.readers.text import read_text
 from layouts import render

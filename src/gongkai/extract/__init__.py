@@ -112,8 +112,9 @@ def extract(doc: Document) -> Report:
     tail = [(i, p) for i, p in paragraphs if not headings or i > headings[-1].index]
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
-    meta = Meta(year=year, agency=agency, title=title, published=doc.published or closing.published, signature=closing.signature,
-                table3_format=_table3_format(ex, year), table2_formats=sorted(table2.formats))
+    meta = Meta(year=year, agency=agency, title=title, published=doc.published or closing.published,
+                signature=closing.signature, table3_format=_table3_format(ex, year),
+                table2_formats=sorted(table2.formats))
     meta.template = _template(meta.table3_format, table2.formats)
     meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())

@@ -193,11 +193,13 @@ def _table3_rows(fmt: Format) -> list[tuple[Label, tuple[str, ...], tuple[str, .
 def _table3(text: str, start: int) -> tuple[Format, list[Found]] | None:
     """Table 三 in the shape of the format whose rows are found most completely (the newest on a tie)."""
     best: tuple[int, Format, list[Found]] | None = None
-    for fmt in all_formats().values():
+    for fmt in reversed(all_formats().values()):
         header = label_pattern((fmt.table3_corner, fmt.table3_applicants)).search(text, start)
         found = _rows(text, header.start() if header else start, len(text), _table3_rows(fmt))
-        if found and (best is None or len(found) >= best[0]):
+        if found and (best is None or len(found) > best[0]):
             best = (len(found), fmt, found)
+        if len(found) == len(fmt.table3_rows):
+            break  # every row of the newest format that has them all
     return (best[1], best[2]) if best else None
 
 

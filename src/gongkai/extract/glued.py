@@ -70,17 +70,33 @@ Reading = tuple[str, ...]  # the cell texts of one way to split a run
 class _Splitter:
     run: str
     memo: dict = field(default_factory=dict)
+    sums: list[int] = field(default_factory=list)  # digit sums of run[:i]
+    plain: bool = True  # digits and kept separators only
 
-    def parts(self, start: int, end: int, kinds: tuple[str, ...], budget: int | None) -> list[Reading]:
-        """Every split of run[start:end] into len(kinds) cells (summing to `budget` when given)."""
-        key = (start, end, kinds, budget)
+    def __post_init__(self) -> None:
+        total, self.sums = 0, [0]
+        for c in self.run:
+            total += int(c) if c.isdigit() else 0
+            self.sums.append(total)
+        self.plain = all(c.isdigit() or c == BOUNDARY for c in self.run)
+
+    def nines_agree(self, start: int, stop: int, total: int | float) -> bool:
+        """Casting out nines: a number is congruent to its digit sum mod 9, however the digits are cut, so the
+        cells before a total can sum to it only if their digits do. Cuts every wrong total but one in nine."""
+        if isinstance(total, float) or not self.plain:
+            return True  # 无, units, decimals: no shortcut
+        return (self.sums[stop] - self.sums[start]) % 9 == total % 9
+
+    def parts(self, start: int, end: int, kinds: tuple[str, ...]) -> list[Reading]:
+        """Every split of run[start:end] into len(kinds) cells, with no sum to meet (table 二's rows)."""
+        key = (start, end, kinds)
         if key not in self.memo:
-            self.memo[key] = list(self._parts(start, end, kinds, budget))
+            self.memo[key] = list(self._parts(start, end, kinds))
             if len(self.memo[key]) > MAX_READINGS:
                 raise TooMany
         return self.memo[key]
 
-    def _parts(self, start: int, end: int, kinds: tuple[str, ...], budget: int | None) -> Iterator[Reading]:
+    def _parts(self, start: int, end: int, kinds: tuple[str, ...]) -> Iterator[Reading]:
         run = self.run
         if start < end and run[start] == BOUNDARY:
             start += 1
@@ -88,33 +104,25 @@ class _Splitter:
             if start == end:
                 yield ()
             return
-        longest = MAX_DIGITS + 6 if kinds[0] == DECIMAL else MAX_DIGITS + 3
-        if budget is not None:  # parts of a sum: none is longer than the sum, none has a unit
-            longest = len(str(budget))
-            if not _may_sum(end - start, len(kinds), budget, longest):
-                return
+        longest = MAX_DIGITS + 6 if kinds[0] == DECIMAL else MAX_DIGITS + 3  # digits, decimals, a unit
         for cut in range(start + 1, min(end, start + longest) + 1):
             text = run[start:cut]
             if BOUNDARY in text:
                 break
-            if cut < end and len(kinds) == 1:
+            if (cut < end and len(kinds) == 1) or part_value(text, kinds[0]) is None:
                 continue
-            value = part_value(text, kinds[0])
-            if value is None or (budget is not None and (value > budget or (len(kinds) == 1 and value != budget))):
-                continue
-            rest_budget = None if budget is None else budget - value
-            for rest in self.parts(cut, end, kinds[1:], rest_budget):
+            for rest in self.parts(cut, end, kinds[1:]):
                 yield (text, *rest)
 
     def group(self, start: int, end: int, group: Group) -> list[Reading]:
         """Every split of run[start:end] into one group's cells."""
         if not group.total:
-            return self.parts(start, end, group.kinds, None)
+            return self.parts(start, end, group.kinds)
         out: list[Reading] = []
         for t in range(1, min(MAX_DIGITS, end - start) + 1):
             text = self.run[end - t:end]
             total = part_value(text, COUNT)
-            if total is None or not _nines_agree(self.run[start:end - t], total):
+            if total is None or not self.nines_agree(start, end - t, total):
                 continue
             stop = end - t
             if stop > start and self.run[stop - 1] == BOUNDARY:
@@ -233,14 +241,6 @@ def _readings(run: str, groups: tuple[Group, ...]) -> tuple[Reading, ...] | None
         return None
 
 
-def _nines_agree(digits: str, total: int | float) -> bool:
-    """Casting out nines: a number is congruent to its digit sum mod 9, however the digits are cut, so the
-    parts can sum to `total` only if the digits before it do too. Cuts every wrong total but one in nine."""
-    if isinstance(total, float) or not digits.replace(BOUNDARY, "").isdigit():
-        return True  # 无 and units: no shortcut
-    return sum(map(int, digits.replace(BOUNDARY, ""))) % 9 == total % 9
-
-
 def _may_sum(chars: int, parts: int, budget: int | float, longest: int) -> bool:
     """Can `chars` characters make `parts` cells summing to `budget`? (False only when surely not.)"""
     if chars > parts * (longest + 1):  # +1: a kept separator between two cells
@@ -264,11 +264,6 @@ class Run:
 Equation = tuple[tuple[str, ...], tuple[str, ...]]  # sum(left) == sum(right)
 
 
-def _contribution(values: dict[str, int | float], equation: Equation) -> int | float:
-    left, right = equation
-    return sum(values[k] for k in left if k in values) - sum(values[k] for k in right if k in values)
-
-
 def _reachable(options: list[set]) -> set | None:
     """Every sum of one element from each set (None when there are more than MAX_SUMS)."""
     sums = {0}
@@ -284,37 +279,54 @@ def settle(runs: list[Run], kinds: dict[str, str], equations: list[Equation]) ->
     if all(r.candidates is None or len(r.candidates) <= 1 for r in runs):
         return
     owner = {k: i for i, r in enumerate(runs) if r.candidates for k in r.keys}
-    useful = [(e, sorted({owner[k] for k in (*e[0], *e[1])})) for e in equations
-              if all(k in owner for k in (*e[0], *e[1]))]
-    # an equation within one run already holds in each of its readings; one with no open run settles nothing
-    useful = [(e, involved) for e, involved in useful
-              if len(involved) > 1 and any(len(runs[i].candidates or ()) > 1 for i in involved)]
-    values = _Values(runs, kinds)
+    terms = _Terms(runs, kinds)
+    for left, right in equations:
+        if all(k in owner for k in left) and all(k in owner for k in right):
+            terms.add(owner, left, right)
     changed = True
     while changed:
         changed = False
-        for equation, involved in useful:
-            changed |= _prune(runs, values, equation, involved)
-    _exhaust(runs, values, [e for e, _ in useful])
+        for e in range(len(terms.equations)):
+            changed |= _prune(runs, terms, e)
+    _exhaust(runs, terms)
 
 
-class _Values:
-    """The cell values of each run's readings, computed once."""
+class _Terms:
+    """The equations as terms per run, and each reading's part of each equation (computed once)."""
 
     def __init__(self, runs: list[Run], kinds: dict[str, str]) -> None:
         self.runs, self.kinds = runs, kinds
-        self.memo: dict[tuple[int, Reading], dict[str, int | float]] = {}
+        self.equations: list[dict[int, list[tuple[str, int]]]] = []
+        self.memo: dict[tuple[int, int, Reading], int | float] = {}
+        self.values: dict[tuple[int, Reading], dict[str, int | float]] = {}
 
-    def __call__(self, i: int, reading: Reading) -> dict[str, int | float]:
+    def add(self, owner: dict[str, int], left: tuple[str, ...], right: tuple[str, ...]) -> None:
+        by_run: dict[int, list[tuple[str, int]]] = {}
+        for keys, sign in ((left, 1), (right, -1)):
+            for k in keys:
+                by_run.setdefault(owner[k], []).append((k, sign))
+        # an equation within one run holds in each of its readings already; one without an open run settles nothing
+        if len(by_run) > 1 and any(len(self.runs[i].candidates or ()) > 1 for i in by_run):
+            self.equations.append(by_run)
+
+    def cells(self, i: int, reading: Reading) -> dict[str, int | float]:
         key = (i, reading)
-        if key not in self.memo:
+        if key not in self.values:
             run = self.runs[i]
-            self.memo[key] = {k: part_value(t, self.kinds[k]) or 0 for k, t in zip(run.keys, reading, strict=True)}
+            self.values[key] = {k: part_value(t, self.kinds[k]) or 0 for k, t in zip(run.keys, reading, strict=True)}
+        return self.values[key]
+
+    def part(self, e: int, i: int, reading: Reading) -> int | float:
+        key = (e, i, reading)
+        if key not in self.memo:
+            cells = self.cells(i, reading)
+            self.memo[key] = sum(sign * cells[k] for k, sign in self.equations[e][i])
         return self.memo[key]
 
 
-def _prune(runs: list[Run], values: _Values, equation: Equation, involved: list[int]) -> bool:
-    options = {i: {_contribution(values(i, c), equation) for c in runs[i].candidates or ()} for i in involved}
+def _prune(runs: list[Run], terms: _Terms, e: int) -> bool:
+    involved = terms.equations[e]
+    options = {i: {terms.part(e, i, c) for c in runs[i].candidates or ()} for i in involved}
     settled = sum(next(iter(o)) for o in options.values() if len(o) == 1)
     open_runs = [i for i in involved if len(options[i]) > 1]
     changed = False
@@ -323,28 +335,24 @@ def _prune(runs: list[Run], values: _Values, equation: Equation, involved: list[
         others = _reachable([options[j] for j in open_runs if j != i])
         if others is None:
             continue
-        kept = [c for c in run.candidates or () if -_contribution(values(i, c), equation) - settled in others]
+        kept = [c for c in run.candidates or () if -terms.part(e, i, c) - settled in others]
         if kept and len(kept) < len(run.candidates or ()):
             run.candidates, changed = kept, True
-            options[i] = {_contribution(values(i, c), equation) for c in kept}
+            options[i] = {terms.part(e, i, c) for c in kept}
     return changed
 
 
-def _exhaust(runs: list[Run], values: _Values, equations: list[Equation]) -> None:
+def _exhaust(runs: list[Run], terms: _Terms) -> None:
     """Try every combination of the runs still open, when there are few enough."""
     open_runs = [i for i, r in enumerate(runs) if r.candidates and len(r.candidates) > 1]
     if not open_runs or prod(len(runs[i].candidates or ()) for i in open_runs) > JOINT_BUDGET:
         return
-    fixed: dict[str, int | float] = {}
-    for i, run in enumerate(runs):
-        if run.candidates and i not in open_runs:
-            fixed.update(values(i, run.candidates[0]))
+    fixed = {e: sum(terms.part(e, i, runs[i].candidates[0]) for i in involved if i not in open_runs)
+             for e, involved in enumerate(terms.equations)}
     alive: list[set[Reading]] = [set() for _ in open_runs]
     for combo in product(*(runs[i].candidates or () for i in open_runs)):
-        cells = dict(fixed)
-        for i, reading in zip(open_runs, combo, strict=True):
-            cells.update(values(i, reading))
-        if all(_contribution(cells, e) == 0 for e in equations):
+        if all(fixed[e] + sum(terms.part(e, i, r) for i, r in zip(open_runs, combo, strict=True) if i in involved) == 0
+               for e, involved in enumerate(terms.equations)):
             for slot, reading in enumerate(combo):
                 alive[slot].add(reading)
     for slot, i in enumerate(open_runs):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import pairwise
 
 from gongkai.formats import all_formats
 from gongkai.readers.document import Document, Paragraph
@@ -33,8 +34,8 @@ def _headings() -> re.Pattern[str]:
     names = {t for f in all_formats().values() for s in f.sections for t in (s.label, *s.variants)}
     words = "|".join(_FILL.join(re.escape(c) for c in n) for n in sorted(names, key=len, reverse=True))
     # A digit numbering glued to a table's last digits (…00000004、政府信息公开行政复议…) is one digit.
-    return re.compile(rf"(?:[1-6１-６]|(?<![0-9０-９])[0-9０-９]{{1,2}}|第?[一二三四五六七八九十]{{1,2}}){_FILL}[、.．]{_FILL}"
-                      rf"(?:{words})")
+    numbering = r"(?:[1-6１-６]|(?<![0-9０-９])[0-9０-９]{1,2}|第?[一二三四五六七八九十]{1,2})"
+    return re.compile(rf"{numbering}{_FILL}[、.．]{_FILL}(?:{words})")
 
 
 @cache
@@ -78,7 +79,7 @@ def _pieces(line: str) -> list[str]:
     """A line cut before every section heading."""
     cuts = [m.start() for m in _headings().finditer(line)]
     bounds = [0, *cuts, len(line)]
-    return [line[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if line[a:b].strip()]
+    return [line[a:b].strip() for a, b in pairwise(bounds) if line[a:b].strip()]
 
 
 def _split_heading(piece: str) -> list[str]:
