@@ -22,3 +22,16 @@ def glue(text: str, header: dict[str, str] | None = None, lines: int = 1) -> str
         return body + "\n"
     top = "\n".join(f"{k}: {v}" for k, v in header.items())
     return f"{top}\n{'-' * 40}\n{body}\n"
+
+
+def bare_pipes(text: str) -> str:
+    """The report with every table written as pipe rows without outer pipes: `规章 | 13 | 13 | 524`."""
+    doc = read_text(text, "pipes.txt")
+    out: list[str] = []
+    for block in doc.blocks:
+        if isinstance(block, Paragraph):
+            out.append(block.text)
+        else:
+            out += [" | ".join(c.text.replace("\n", "") for c in row) for row in block.rows]
+            out.append("")
+    return "\n".join(out) + "\n"

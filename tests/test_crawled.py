@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawled import glue
+from crawled import bare_pipes, glue
 from gongkai.checks import run_checks
 from gongkai.extract import extract
 from gongkai.extract.crawled import _equations, _groups
@@ -17,8 +17,8 @@ from gongkai.extract.glued import COUNT, MAX_READINGS, Group, readings
 from gongkai.formats import all_formats, get_format
 from gongkai.readers.text import read_text
 from layouts import render
-from strategies import consistent_reports, fmt_of, table_keys
-from support import SEEDS, seed_names, truth
+from strategies import consistent_reports, flat, fmt_of, table_keys
+from support import SEEDS, differences, seed_names, truth
 
 HEADER_DATE = "2024-02-03 09:30"
 
@@ -165,3 +165,37 @@ def test_every_identity_is_written_out_from_the_format_data():
 def test_table_keys_helper_is_consistent():
     fmt = get_format("2019")
     assert table_keys({k: 0 for k in fmt.cell_keys()}) == fmt.cell_keys()
+
+
+# ── pipe tables without outer pipes ────────────────────────────────────────────────────────────────────────
+
+def test_the_seeds_as_bare_pipe_tables_read_exactly():
+    for name in seed_names():
+        report = read(bare_pipes((SEEDS / f"{name}.txt").read_text(encoding="utf-8")))
+        assert differences(report.flat(), truth(name)) == {}, name
+
+
+def _without_outer_pipes(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 2:
+            line = stripped[1:-1].strip()
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(report=consistent_reports())
+def test_random_reports_as_bare_pipe_grids_read_exactly(report):
+    """Full grids (spanning headers as empty cells, a label only on the first row it spans), no outer pipes."""
+    got = read(_without_outer_pipes(render(report, "pipe"))).flat()
+    assert differences(got, flat(report)) == {}
+
+
+def test_a_bare_pipe_row():
+    text = _without_outer_pipes(render({"meta.year": 2020, "meta.agency": "测试市测试局", "meta.template": "2019",
+                                        **dict.fromkeys(get_format("2019").cell_keys(), 0)}, "pipe"))
+    assert "\n规章 | 0 | 0 | 0" in text
+    got = read(text.replace("\n规章 | 0 | 0 | 0", "\n规章 | 13 | 13 | 524")).flat()
+    assert [got[f"proactive.rules.{c}"] for c in ("made", "published", "total_public")] == [13, 13, 524]
