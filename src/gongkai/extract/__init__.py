@@ -91,6 +91,16 @@ def _glued(doc: Document, ex: Extraction) -> tuple[Document, set[str]]:
     return read_glued_tables(doc, sections_of(headings, len(doc.blocks)), ex)
 
 
+def _note_misprinted(doc: Document, headings: list[prose.Heading], ex: Extraction) -> None:
+    """A heading read despite a misprint is read, and said (S213)."""
+    for heading in headings:
+        official = prose.misprinted_heading(heading, vocabulary().newest)
+        if official:
+            para = doc.blocks[heading.index]
+            ex.note("label_variant", [], [Source(doc.path, line=para.line, page=para.page)],  # type: ignore[union-attr]
+                    printed=heading.text, official=official)
+
+
 def extract(doc: Document) -> Report:
     ex = Extraction(doc.path)
     glued_formats: set[str] = set()
@@ -101,6 +111,7 @@ def extract(doc: Document) -> Report:
     first_heading = headings[0].index if headings else len(doc.blocks)
     title = prose.find_title([p for i, p in paragraphs if i < first_heading])
     agency, year = prose.parse_title(title) if title else (None, None)
+    _note_misprinted(doc, headings, ex)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
     if not headings and not any(rows.values()) and not ex.cells:
         raise InputError(doc.path, "errors.report.not_found")

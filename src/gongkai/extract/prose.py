@@ -60,7 +60,51 @@ def match_heading(text: str, fmt: Format) -> tuple[int, str] | None:
         names = [core(section.label), *(core(v) for v in section.variants)]
         if title in names or (numbering and any(n in title and len(title) <= len(n) + 8 for n in names)):
             return int(section.key), numbering
+    if numbering:  # a misprint in a numbered heading: 四、政府信息公开行政法复议、行政诉讼情况
+        for section in fmt.sections:
+            if misprinted(title, section):
+                return int(section.key), numbering
     return None
+
+
+TYPO_MIN = 6  # headings shorter than this are too short to tell a misprint from another heading
+
+
+def misprinted(title: str, section) -> bool:
+    """The heading (normalised) is an official heading (or variant) with one character added, dropped or
+    replaced, or two in a long one."""
+    for name in (core(section.label), *(core(v) for v in section.variants)):
+        if len(name) >= TYPO_MIN and title != name and edits_within(title, name, 2 if len(name) >= 12 else 1):
+            return True
+    return False
+
+
+def edits_within(a: str, b: str, limit: int) -> bool:
+    """Is the edit distance between a and b at most `limit`? (headings are short: a plain table)"""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def misprinted_heading(heading: Heading, fmt: Format) -> str | None:
+    """The official wording of a heading that was recognised despite a misprint, else None."""
+    m = _HEADING.match(normalize_text(heading.text).strip())
+    title = core(m["title"]).rstrip(":") if m else ""
+    section = next((s for s in fmt.sections if int(s.key) == heading.number), None)
+    if section is None or not misprinted(title, section):
+        return None
+    names = [core(section.label), *(core(v) for v in section.variants)]
+    if title in names or any(n in title for n in names):
+        return None
+    return expected_numbering(heading.number) + section.label
 
 
 def expected_numbering(number: int) -> str:
