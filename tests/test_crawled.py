@@ -6,6 +6,7 @@ and the five seeds, glued as a crawler leaves them, must never give a wrong cell
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -199,3 +200,23 @@ def test_a_bare_pipe_row():
     assert "\n规章 | 0 | 0 | 0" in text
     got = read(text.replace("\n规章 | 0 | 0 | 0", "\n规章 | 13 | 13 | 524")).flat()
     assert [got[f"proactive.rules.{c}"] for c in ("made", "published", "total_public")] == [13, 13, 524]
+
+
+# ── the report's kind: who publishes by 3月31日 ───────────────────────────────────────────────────────────────
+
+@pytest.mark.parametrize(("agency", "kind"), [
+    ("高安市人民政府", "government"), ("江西省人民政府办公厅", "government"),
+    ("宜春经济技术开发区管委会", "government"), ("赣州高新技术产业开发区管理委员会", "government"),
+    ("高安市", "government"), ("上饶市广信区", "government"),  # a region's summary report
+    ("高安市行政务服务中心管委会", "department"), ("九江市财政局", "department"),
+    ("高安市人民政府办公室", "department"), ("赣州经开区机关事务管理中心", "department"),
+])
+def test_the_kind_of_report_from_its_title(agency, kind):
+    fmt = get_format("2021")
+    report = {"meta.year": 2023, "meta.agency": agency, "meta.template": "2021", **dict.fromkeys(fmt.cell_keys(), 0)}
+    top = {"标题": f"{agency}2023年政府信息公开工作年度报告", "发布时间": "2024-03-15 09:30",
+           "原文链接": "http://www.example.gov.cn/art/1.html"}
+    got = read(glue(render(report, "pipe"), top))
+    assert (got.meta.kind, got.meta.published) == (kind, "2024-03-15")
+    late = [f for f in run_checks(got) if f.code == "D401"]
+    assert bool(late) == (kind == "department")  # 1月31日 for a department, 3月31日 for a government

@@ -141,9 +141,27 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
     return None
 
 
+# Who publishes by 3月31日 (第四十九条): a government for its region. A people's government or its general
+# office (办公厅) publishing for it, a zone's administrative committee (管委会 of a 开发区, 高新区…), or a title
+# naming only the region (高安市2023年政府信息公开工作年度报告: the region's summary report).
+_GOVERNMENT = re.compile(r"(人民政府|人民政府办公厅|政府办公厅)$")
+_ZONE = re.compile(r"(开发区|高新区|经开区|新区|园区|自贸区|试验区|示范区|管理区|保税区|合作区|度假区|风景区)"
+                   r"[^局委办厅院所站队部室组处]{0,6}(管委会|管理委员会)$")
+_REGION = re.compile(r"^[\u4e00-\u9fff]{1,20}?(省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道)$")
+_DEPARTMENT_WORD = re.compile(r"局|委|办|中心|厅|院|所|站|队|公司|部|室|组|会|处|馆|署|社|行|庭")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def agency_kind(agency: str | None) -> str:
-    """A people's government (人民政府) reports for its region; anything else is a department."""
-    return "government" if agency and agency.rstrip().endswith("人民政府") else "department"
+    """"government" (publishes by 3月31日) or "department" (1月31日), from the agency as the title names it."""
+    if not agency:
+        return "department"
+    name = _BRACKETED.sub("", normalize_text(agency)).strip()
+    if _GOVERNMENT.search(name) or _ZONE.search(name):
+        return "government"
+    if _REGION.match(name) and not _DEPARTMENT_WORD.search(name):
+        return "government"
+    return "department"
 
 
 def parse_title(title: str) -> tuple[str | None, int | None]:
