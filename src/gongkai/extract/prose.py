@@ -128,10 +128,15 @@ def find_headings(paragraphs: list[tuple[int, Paragraph]], fmt: Format) -> list[
     return found
 
 
+# A portal's line about the article (发布时间：… 来源：… 浏览次数：…): never part of the title.
+_ARTICLE_INFO = re.compile(r"^\s*(发布时间|发布日期|发文日期|来源|信息来源|浏览次数|点击数|阅读次数|作者|字号|【字体)"
+                           r"\s*[:：]?")
+
+
 def find_title(paragraphs: list[Paragraph]) -> str | None:
     """The title: the first short lines, joined until they end like a report title."""
     parts: list[str] = []
-    for para in paragraphs[:4]:
+    for para in [p for p in paragraphs if not _ARTICLE_INFO.match(p.text)][:4]:
         text = para.text.strip()
         if len(text) > 60:
             break
