@@ -7,6 +7,8 @@ or 四 by the section it stands in and by rows that can only open one of them; r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gongkai.errors import InputError
 from gongkai.extract import prose
 from gongkai.extract.context import Extraction
@@ -18,9 +20,10 @@ from gongkai.extract.vocabulary import is_article, is_table4_group, vocabulary
 from gongkai.formats import format_for_year, known_keys, newer, table3_format_of
 from gongkai.labels import core
 from gongkai.model import Meta, Report, Section, Source
-from gongkai.readers.document import Document, Paragraph, Table
+from gongkai.readers.document import Document, Paragraph, Table, TextCell
 
-_POSITIONAL = {"tab", "pipe"}  # layouts whose field positions follow the columns
+_POSITIONAL = {"tab", "pipe"}
+CAPTION_MAX = 30  # a caption is an article's name, not a paragraph  # layouts whose field positions follow the columns
 
 
 def _row_marker(parts: RowParts) -> int | None:
@@ -101,7 +104,31 @@ def _note_misprinted(doc: Document, headings: list[prose.Heading], ex: Extractio
                     printed=heading.text, official=official)
 
 
+def _is_caption(block: object, after: object) -> bool:
+    return (isinstance(block, Paragraph) and isinstance(after, Table) and len(block.text) <= CAPTION_MAX
+            and core(block.text) in vocabulary().t2_articles)
+
+
+def _captions_into_tables(doc: Document) -> Document:
+    """A table 二 block's caption printed outside its grid (第二十条第（一）项 above the ruled table, as PDFs
+    print it) is the table's first row, not prose of the section."""
+    blocks: list = []
+    caption: Paragraph | None = None
+    for i, block in enumerate(doc.blocks):
+        if _is_caption(block, doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None):
+            caption = block  # type: ignore[assignment]
+            continue
+        if caption is not None and isinstance(block, Table):
+            width = max(1, len(block.rows[0])) if block.rows else 1
+            row = [TextCell(caption.text, caption.line, 0, caption.page, span=width)]
+            block = replace(block, rows=[row, *block.rows])
+            caption = None
+        blocks.append(block)
+    return replace(doc, blocks=blocks) if len(blocks) < len(doc.blocks) else doc
+
+
 def extract(doc: Document) -> Report:
+    doc = _captions_into_tables(doc)
     ex = Extraction(doc.path)
     glued_formats: set[str] = set()
     if doc.kind == "crawled":
