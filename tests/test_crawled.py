@@ -220,3 +220,27 @@ def test_the_kind_of_report_from_its_title(agency, kind):
     assert (got.meta.kind, got.meta.published) == (kind, "2024-03-15")
     late = [f for f in run_checks(got) if f.code == "D401"]
     assert bool(late) == (kind == "department")  # 1月31日 for a department, 3月31日 for a government
+
+
+# ── headings with a misprint ───────────────────────────────────────────────────────────────────────────────
+
+MISPRINT = ("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政法复议、行政诉讼情况")
+
+
+@pytest.mark.parametrize("glued", [False, True])
+def test_a_misprinted_heading_is_its_section_with_a_finding(glued: bool):
+    name = "001_205d0fb765df4a20"
+    text = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+    text = (glue(text) if glued else text).replace(*MISPRINT)
+    assert MISPRINT[1] in text
+    report = read(text)
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+    findings = [(f.code, f.params) for f in run_checks(report) if f.code in ("S201", "S204", "S213")]
+    assert findings == [("S213", {"printed": MISPRINT[1], "official": MISPRINT[0]})]
+    assert wrong_cells(report.flat(), truth(name)) == {}
+
+
+def test_a_different_heading_is_not_taken_for_a_misprint():
+    text = (SEEDS / "001_205d0fb765df4a20.txt").read_text(encoding="utf-8")
+    report = read(text.replace(MISPRINT[0], "四、其他工作情况"))
+    assert 4 not in [s.number for s in report.sections]

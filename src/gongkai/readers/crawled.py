@@ -76,19 +76,43 @@ def _date(text: str | None) -> str | None:
 
 
 def _pieces(line: str) -> list[str]:
-    """A line cut before every section heading."""
-    cuts = [m.start() for m in _headings().finditer(line)]
-    bounds = [0, *cuts, len(line)]
+    """A line cut at every section heading, each heading a piece of its own."""
+    spans = [m.span() for m in _headings().finditer(line)]
+    spans = sorted(spans + _misprinted(line, spans))
+    bounds = [0, *(x for span in spans for x in span), len(line)]
     return [line[a:b].strip() for a, b in pairwise(bounds) if line[a:b].strip()]
 
 
-def _split_heading(piece: str) -> list[str]:
-    """A piece that starts with a heading: the heading, then its text."""
-    m = _headings().match(piece)
-    if not m:
-        return [piece]
-    rest = piece[m.end():].strip()
-    return [m.group(), rest] if rest else [m.group()]
+_NUMBERED = re.compile(r"(?:[一二三四五六]|(?<![0-9０-９])[1-6１-６])\s*[、.．]")
+
+
+def _misprinted(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Headings printed with a misprint (四、政府信息公开行政法复议、…): a numbering followed by words one or
+    two edits from a heading's (gongkai.extract.prose decides, as for any other heading)."""
+    from gongkai.extract.prose import edits_within
+
+    taken = {start for start, _ in found}
+    out = []
+    for m in _NUMBERED.finditer(line):
+        if m.start() in taken or any(a <= m.start() < b for a, b in found):
+            continue
+        for name in _heading_names():
+            limit = 2 if len(name) >= 12 else 1
+            after = line[m.end():m.end() + len(name) + limit]
+            if not (after.startswith(name[:2]) or name[-2:] in after[len(name) - limit - 2:]):
+                continue  # a misprint leaves a heading's first or last words as they are
+            hit = next((m.end() + n for n in range(len(name) - limit, len(name) + limit + 1)
+                        if edits_within(line[m.end():m.end() + n], name, limit)), None)
+            if hit is not None and len(name) >= 6:
+                out.append((m.start(), hit))
+                break
+    return out
+
+
+@cache
+def _heading_names() -> tuple[str, ...]:
+    return tuple(sorted({t for f in all_formats().values() for s in f.sections for t in (s.label, *s.variants)},
+                        key=len, reverse=True))
 
 
 def _split_title(piece: str) -> list[str]:
@@ -126,8 +150,7 @@ def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
         doc.blocks.append(Paragraph(title.strip(), line=1))
     out: list[tuple[str, int]] = []
     for n, line in enumerate(lines[first:], start=first + 1):
-        for piece in _pieces(line):
-            out += [(p, n) for p in _split_heading(piece)]
+        out += [(p, n) for p in _pieces(line)]
     if out and not title:
         out[0:1] = [(p, out[0][1]) for p in _split_title(out[0][0])]
         title = out[0][0]
