@@ -101,8 +101,8 @@ def _misprinted(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]
             after = line[m.end():m.end() + len(name) + limit]
             if not (after.startswith(name[:2]) or name[-2:] in after[len(name) - limit - 2:]):
                 continue  # a misprint leaves a heading's first or last words as they are
-            hit = next((m.end() + n for n in range(len(name) - limit, len(name) + limit + 1)
-                        if edits_within(line[m.end():m.end() + n], name, limit)), None)
+            hit = next((m.end() + n for d in range(limit + 1) for n in range(len(name) - d, len(name) + d + 1)
+                        if edits_within(line[m.end():m.end() + n], name, d)), None)  # the closest reading
             if hit is not None and len(name) >= 6:
                 out.append((m.start(), hit))
                 break
