@@ -244,3 +244,16 @@ def test_a_different_heading_is_not_taken_for_a_misprint():
     text = (SEEDS / "001_205d0fb765df4a20.txt").read_text(encoding="utf-8")
     report = read(text.replace(MISPRINT[0], "四、其他工作情况"))
     assert 4 not in [s.number for s in report.sections]
+
+
+def test_a_crawler_header_over_text_laid_out_in_lines():
+    """Tables in tab or cell-per-line rows are read as such; the header still gives the title and the date."""
+    for name in seed_names():
+        expected = truth(name)
+        text = (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+        title = read(text).meta.title
+        top = f"标题: {title}\n发布时间: {HEADER_DATE}\n原文链接: http://www.example.gov.cn/1.html\n{'=' * 20}\n"
+        report = read(top + text)
+        assert (report.meta.title, report.meta.published) == (title, "2024-02-03")
+        got = {k: v for k, v in report.flat().items() if k != "meta.published"}
+        assert differences(got, {k: v for k, v in expected.items() if k != "meta.published"}) == {}, name

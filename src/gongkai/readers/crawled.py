@@ -44,13 +44,38 @@ def _title_end() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(w) for w in words) + r"|年度报告")
 
 
-def looks_crawled(text: str) -> bool:
-    """A crawler's header on top, or a line long enough to hold the report with two headings inside it."""
+def has_header(text: str) -> bool:
+    """Does the text start with a crawler's header (two of 标题:, 发布时间:, 原文链接:… on its first lines)?"""
     head = [line for line in text[:2000].splitlines() if line.strip()][:8]
-    if head and _HEADER_LINE.match(head[0]) and sum(bool(_HEADER_LINE.match(h)) for h in head) >= 2:
-        return True
+    return bool(head) and bool(_HEADER_LINE.match(head[0])) and sum(bool(_HEADER_LINE.match(h)) for h in head) >= 2
+
+
+_TABLE_LINE = re.compile(r"^\s*\||\t")
+
+
+def looks_crawled(text: str) -> bool:
+    """A line long enough to hold the report with two headings inside it; or a crawler's header over text
+    whose tables are not laid out in lines (no tab or pipe rows: their cells run together)."""
     pattern = _headings()
-    return any(len(line) >= LONG_LINE and len(pattern.findall(line)) >= 2 for line in text.splitlines())
+    if any(len(line) >= LONG_LINE and len(pattern.findall(line)) >= 2 for line in text.splitlines()):
+        return True
+    return has_header(text) and not any(_TABLE_LINE.match(line) for line in text.splitlines())
+
+
+def header_fields(text: str) -> tuple[dict[str, str], str]:
+    """A crawler's header and the page's text below it."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    fields, first = _header(lines)
+    return fields, "\n" * first + "\n".join(lines[first:])
+
+
+def apply_header(doc: Document, fields: dict[str, str]) -> Document:
+    """The header's title as the document's first paragraph, its 发布时间 as the page's publication date."""
+    title = fields.get("标题") or fields.get("题目") or fields.get("題目")
+    if title:
+        doc.blocks.insert(0, Paragraph(title.strip(), line=1))
+    doc.published = _date(fields.get("发布时间") or fields.get("发布日期"))
+    return doc
 
 
 def _header(lines: list[str]) -> tuple[dict[str, str], int]:
@@ -75,10 +100,11 @@ def _date(text: str | None) -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
-def _pieces(line: str) -> list[str]:
-    """A line cut at every section heading, each heading a piece of its own."""
+def _pieces(line: str, missing: tuple[tuple[str, ...], ...]) -> list[str]:
+    """A line cut at every section heading, each heading a piece of its own (misprinted ones: of the sections
+    `missing`, as their names)."""
     spans = [m.span() for m in _headings().finditer(line)]
-    spans = sorted(spans + _misprinted(line, spans))
+    spans = sorted(spans + _misprinted(line, spans, missing))
     bounds = [0, *(x for span in spans for x in span), len(line)]
     return [line[a:b].strip() for a, b in pairwise(bounds) if line[a:b].strip()]
 
@@ -86,7 +112,8 @@ def _pieces(line: str) -> list[str]:
 _NUMBERED = re.compile(r"(?:[一二三四五六]|(?<![0-9０-９])[1-6１-６])\s*[、.．]")
 
 
-def _misprinted(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _misprinted(line: str, found: list[tuple[int, int]], missing: tuple[tuple[str, ...], ...],
+                ) -> list[tuple[int, int]]:
     """Headings printed with a misprint (四、政府信息公开行政法复议、…): a numbering followed by words one or
     two edits from a heading's (gongkai.extract.prose decides, as for any other heading)."""
     from gongkai.extract.prose import edits_within
@@ -96,7 +123,7 @@ def _misprinted(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]
     for m in _NUMBERED.finditer(line):
         if m.start() in taken or any(a <= m.start() < b for a, b in found):
             continue
-        for name in _heading_names():
+        for name in (n for names in missing for n in names):
             limit = 2 if len(name) >= 12 else 1
             after = line[m.end():m.end() + len(name) + limit]
             if not (after.startswith(name[:2]) or name[-2:] in after[len(name) - limit - 2:]):
@@ -110,9 +137,19 @@ def _misprinted(line: str, found: list[tuple[int, int]]) -> list[tuple[int, int]
 
 
 @cache
-def _heading_names() -> tuple[str, ...]:
-    return tuple(sorted({t for f in all_formats().values() for s in f.sections for t in (s.label, *s.variants)},
-                        key=len, reverse=True))
+def _sections() -> tuple[tuple[str, ...], ...]:
+    """Each section's names (heading and variants) in every format, longest first."""
+    by_number: dict[str, set[str]] = {}
+    for f in all_formats().values():
+        for section in f.sections:
+            by_number.setdefault(section.key, set()).update((section.label, *section.variants))
+    return tuple(tuple(sorted(names, key=len, reverse=True)) for names in by_number.values())
+
+
+def _missing(text: str) -> tuple[tuple[str, ...], ...]:
+    """The sections whose heading is not printed exactly anywhere in the text."""
+    found = {re.sub(r"^\S*?[、.．]", "", re.sub(r"\s", "", m.group())) for m in _headings().finditer(text)}
+    return tuple(names for names in _sections() if not found & set(names))
 
 
 def _split_title(piece: str) -> list[str]:
@@ -149,8 +186,9 @@ def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
     if title:
         doc.blocks.append(Paragraph(title.strip(), line=1))
     out: list[tuple[str, int]] = []
+    missing = _missing(text)
     for n, line in enumerate(lines[first:], start=first + 1):
-        out += [(p, n) for p in _pieces(line)]
+        out += [(p, n) for p in _pieces(line, missing)]
     if out and not title:
         out[0:1] = [(p, out[0][1]) for p in _split_title(out[0][0])]
         title = out[0][0]

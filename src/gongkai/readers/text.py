@@ -175,10 +175,13 @@ class _Lines:
 
 def read_text(text: str, path: str, encoding: str | None = None) -> Document:
     """Split decoded report text into paragraphs and tables."""
-    from gongkai.readers.crawled import looks_crawled, read_crawled
+    from gongkai.readers import crawled
 
-    if looks_crawled(text):
-        return read_crawled(text, path, encoding)
+    if crawled.looks_crawled(text):
+        return crawled.read_crawled(text, path, encoding)
+    if crawled.has_header(text):  # a crawler's header over text laid out in lines
+        fields, text = crawled.header_fields(text)
+        return crawled.apply_header(read_text(text, path, encoding), fields)
     if "[bookmark" in text:
         text = _WORD_MARKS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
