@@ -71,3 +71,21 @@ def test_folder_runs_take_saved_pages_and_images(tmp_path: Path):
     for n in names:
         (tmp_path / n).write_bytes(b"x")
     assert [Path(p).name for p in iter_files([str(tmp_path)])] == names[:-1]
+
+
+@pytest.mark.parametrize("name", TWO_SEEDS)
+def test_a_portal_page_whose_tables_were_flattened_into_paragraphs(name: str):
+    """No <table> left: the report's text in <p>s, a table's cells run together; read as crawled text."""
+    from html import escape
+
+    from crawled import glue
+
+    sentences = glue((SEEDS / f"{name}.txt").read_text(encoding="utf-8")).strip().split("。")
+    article = "".join(f"<p>{escape(s)}。</p>" for s in sentences[:-1]) + f"<p>{escape(sentences[-1])}</p>"
+    page = f"<html><body><div class=nav>首页 政务公开</div><div class=article>{article}</div>" \
+           f"<div class=footer>版权所有</div></body></html>"
+    report = extract(read_html(page, "page.html"))
+    got, expected = report.flat(), truth(name)
+    assert {k: (got.get(k), v) for k, v in expected.items() if got.get(k) is not None and got[k] != v} == {}
+    assert (report.meta.agency, report.meta.published) == (expected["meta.agency"], expected.get("meta.published"))
+    assert sum(got.get(k) == v for k, v in expected.items()) > 0.9 * len(expected)

@@ -85,10 +85,21 @@ def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | No
     return sections
 
 
+def _glued_rows_in(doc: Document) -> bool:
+    """A document without tables whose paragraphs hold table 三's rows with their digits run together (a
+    portal page whose tables were flattened into text)."""
+    from gongkai.extract.crawled import glued_rows_in
+
+    return glued_rows_in(p.text for p in doc.blocks if isinstance(p, Paragraph))
+
+
 def _glued(doc: Document, ex: Extraction) -> tuple[Document, set[str]]:
     """Crawled page text: the tables read from the sections' running text and cut out of their prose."""
     from gongkai.extract.crawled import read_glued_tables, sections_of
+    from gongkai.readers.crawled import split_paragraphs
 
+    if doc.kind != "crawled":  # no tables: its paragraphs are the report flattened, headings inside them
+        doc = replace(doc, blocks=split_paragraphs([b for b in doc.blocks if isinstance(b, Paragraph)]))
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     headings = prose.find_headings(paragraphs, vocabulary().newest)
     return read_glued_tables(doc, sections_of(headings, len(doc.blocks)), ex)
@@ -131,7 +142,7 @@ def extract(doc: Document) -> Report:
     doc = _captions_into_tables(doc)
     ex = Extraction(doc.path)
     glued_formats: set[str] = set()
-    if doc.kind == "crawled":
+    if doc.kind == "crawled" or (not doc.tables() and _glued_rows_in(doc)):
         doc, glued_formats = _glued(doc, ex)
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     headings = prose.find_headings(paragraphs, vocabulary().newest)  # every format has the same six sections

@@ -11,6 +11,7 @@ position found is a position in the printed text and the prose around a table is
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -127,6 +128,19 @@ def _rows(text: str, start: int, stop: int, labels: list[tuple[Label, tuple[str,
         run, end = _run_after(text, m.end(), nxt)
         found.append(Found(keys, kinds, m.group(), run, m.start(), end))
     return found
+
+
+@cache
+def _opening_rows() -> re.Pattern[str]:
+    """Table 三's first row label of any format followed by digits."""
+    labels = tuple(f.table3_rows[0].label for f in all_formats().values())
+    return re.compile(f"(?:{label_pattern(labels).pattern})" + r"[\s\x01]*\d{3,}")
+
+
+def glued_rows_in(texts: Iterable[str]) -> bool:
+    """Does any of the texts hold table 三's first row with its cells run together?"""
+    pattern = _opening_rows()
+    return any(pattern.search(comparable(t)) for t in texts)
 
 
 # ── the format's knowledge: kinds of cells, groups with a total, equations between rows ──────────────────

@@ -177,6 +177,18 @@ def _split_closing(piece: str, title: str | None) -> list[str]:
     return [p for p in (before[:cut].strip(), before[cut:].strip(), m.group(1)) if p]
 
 
+def split_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Paragraphs cut at the section headings inside them (a page whose report was flattened into text)."""
+    missing = _missing("\n".join(p.text for p in paragraphs))
+    out = [Paragraph(piece, p.line, p.page) for p in paragraphs for piece in _pieces(p.text, missing)]
+    if out:
+        first, last = out[0], out[-1]
+        out[0:1] = [Paragraph(t, first.line, first.page) for t in _split_title(first.text)]
+        title = out[0].text
+        out[-1:] = [Paragraph(t, last.line, last.page) for t in _split_closing(out[-1].text, title)]
+    return out
+
+
 def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
     """Paragraphs of a crawled page: the header's title first, headings and closing on their own."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
