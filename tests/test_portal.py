@@ -8,7 +8,7 @@ import pytest
 
 from gongkai.errors import InputError
 from gongkai.extract import extract
-from gongkai.inputs import iter_files, parse_file
+from gongkai.inputs import iter_files, parse_file, read_report
 from gongkai.readers.html import read_html
 from portal import mht, portal_page
 from support import SEEDS, differences, truth
@@ -71,6 +71,8 @@ def test_folder_runs_take_saved_pages_and_images(tmp_path: Path):
     for n in names:
         (tmp_path / n).write_bytes(b"x")
     assert [Path(p).name for p in iter_files([str(tmp_path)])] == names[:-1]
+    outcome = read_report(str(tmp_path / "c.png"))  # read (by OCR), so a bad scan is said, not skipped
+    assert outcome.report is None and "c.png" in (outcome.error or "") and "\n" not in (outcome.error or "")
 
 
 @pytest.mark.parametrize("name", TWO_SEEDS)
