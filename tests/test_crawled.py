@@ -257,3 +257,12 @@ def test_a_crawler_header_over_text_laid_out_in_lines():
         assert (report.meta.title, report.meta.published) == (title, "2024-02-03")
         got = {k: v for k, v in report.flat().items() if k != "meta.published"}
         assert differences(got, {k: v for k, v in expected.items() if k != "meta.published"}) == {}, name
+
+
+def test_entities_and_thousands_separators_in_crawled_text():
+    text = _report_2021(**{"（四）无法提供": "（四）无法&nbsp;提供", "行政处罚0": "行政处罚1,036",
+                           "行政强制0": "行政强制12,3"})
+    report = read(text)
+    assert report.value("proactive.penalty.decisions") == 1036
+    assert report.value("proactive.enforcement.decisions") is None  # 12 and 3: two cells where one is
+    assert report.value("applications.unable.not_held.total") == 0

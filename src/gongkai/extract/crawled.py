@@ -29,7 +29,8 @@ _ONE_TO_ONE = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0
 _FILL = r"[\s\x01]*"  # what may stand between two characters of a label: spaces (&nbsp;), quotes
 _NUMBERING = re.compile(r"^(\([一二三四五六七八九十]{1,3}\)|[一二三四五六七八九十]{1,3}[、.]|\d{1,2}[、.])")
 _PAREN = re.compile(r"\([^()]*\)")
-_RUN = re.compile(r"[\s\x01]*((?:[0-9.+\-]|无|万|元)(?:[0-9.+\-\s]|无|万|元)*)")
+_RUN = re.compile(r"[\s\x01]*((?:[0-9.+\-]|无|万|元)(?:[0-9.+\-\s,]|无|万|元)*)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")  # 1,036: one number; any other comma parts two cells
 _FILLER = re.compile(_FILL)
 _SPACES = re.compile(r"\s+")
 _UNIT_SPACE = re.compile(r"\s+(?=万|元)")  # 2500 万: the unit belongs to its number
@@ -112,8 +113,9 @@ def _run_after(text: str, at: int, stop: int) -> tuple[str, int]:
     m = _RUN.match(text, at, stop)
     if not m:
         return "", at
-    run = m.group(1).rstrip()
-    return _SPACES.sub(BOUNDARY, _UNIT_SPACE.sub("", run)), m.start(1) + len(run)
+    run = m.group(1).rstrip(" \t\n,")
+    cells = _THOUSANDS.sub("", _UNIT_SPACE.sub("", run)).replace(",", " ")
+    return _SPACES.sub(BOUNDARY, cells), m.start(1) + len(run)
 
 
 def _rows(text: str, start: int, stop: int, labels: list[tuple[Label, tuple[str, ...], tuple[str, ...]]],

@@ -9,6 +9,7 @@ extraction finds them by their labels (gongkai.extract.crawled).
 
 from __future__ import annotations
 
+import html
 import re
 from functools import cache
 from itertools import pairwise
@@ -191,6 +192,8 @@ def split_paragraphs(paragraphs: list[Paragraph]) -> list[Paragraph]:
 
 def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
     """Paragraphs of a crawled page: the header's title first, headings and closing on their own."""
+    if "&" in text:  # entities a crawler left as they were: 无法&nbsp;提供
+        text = html.unescape(text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     fields, first = _header(lines)
     doc = Document(path=path, kind="crawled", encoding=encoding)
