@@ -17,7 +17,7 @@ from gongkai.extract.crawled import _equations, _groups
 from gongkai.extract.glued import COUNT, MAX_READINGS, Group, readings
 from gongkai.formats import all_formats, get_format
 from gongkai.readers.text import read_text
-from layouts import render
+from layouts import Quirks, render
 from strategies import consistent_reports, flat, fmt_of, table_keys
 from support import SEEDS, differences, seed_names, truth
 
@@ -64,6 +64,19 @@ def test_random_reports_glued_never_give_a_wrong_cell(report, lines, header):
     assert got["meta.agency"] == report["meta.agency"]
     assert got.get("meta.published") == ("2024-02-03" if header else report.get("meta.published"))
     assert set(got) - {"meta.published"} <= set(report) | {"meta.template", "meta.published"}
+
+
+quirks = st.builds(Quirks, none_word=st.booleans(), fullwidth_digits=st.booleans(), upheld_typo=st.booleans(),
+                   halfwidth_brackets=st.booleans(), broken_headers=st.booleans(), seed=st.integers(0, 2**32 - 1))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(report=consistent_reports(), quirk=quirks, layout=st.sampled_from(["pipe", "tab", "cell-per-line"]))
+def test_glued_with_real_world_quirks_never_gives_a_wrong_cell(report, quirk, layout):
+    """无 for zeros, full-width digits, 结果维护, half-width brackets, header words broken by spaces."""
+    got = read(glue(render(report, layout, quirk))).flat()
+    assert wrong_cells(got, report) == {}
+    assert sum(got.get(k) is not None for k in table_keys(report)) > 0.5 * len(table_keys(report))
 
 
 def test_the_seeds_glued_never_give_a_wrong_cell():

@@ -169,6 +169,8 @@ class _SumSplitter:
     def _steps(self, i: int) -> list[tuple[str, int, int]]:
         """(text, value, next position) of every cell that can start at i: digits without a leading zero."""
         run, end, out = self.run, self.end, []
+        if i < end and run[i] == "无":  # 无 written for a zero
+            return [("无", 0, i + 2 if i + 1 < end and run[i + 1] == BOUNDARY else i + 1)]
         if i >= end or not run[i].isdigit():
             return out
         if run[i] == "0":
