@@ -128,7 +128,8 @@ def _rows(text: str, start: int, stop: int, labels: list[tuple[Label, tuple[str,
             continue
         nxt = next((n.start() for n in matches[i + 1:] if n), stop)
         run, end = _run_after(text, m.end(), nxt)
-        found.append(Found(keys, kinds, m.group(), run, m.start(), end))
+        if run:  # a label without digits after it is prose naming the row (or a row left blank): no cells
+            found.append(Found(keys, kinds, m.group(), run, m.start(), end))
     return found
 
 
