@@ -48,7 +48,9 @@ def _chars(text: str) -> str:
 
 
 def _core_pattern(core: str) -> str:
-    """A label's words; a parenthetical inside (区分处理的，…) may be left out."""
+    """A label's words; a parenthetical inside (区分处理的，…) may be left out, unless it is the whole label."""
+    if _PAREN.fullmatch(core):
+        return _chars(core)
     out, at = [], 0
     for m in _PAREN.finditer(core):
         out.append(_chars(core[at:m.start()]))
