@@ -204,6 +204,12 @@ def _groups_of(fmt_id: str, keys: tuple[str, ...], kinds: tuple[str, ...]) -> tu
 # ── the three tables ───────────────────────────────────────────────────────────────────────────────────
 
 def _table3_rows(fmt: Format) -> list[tuple[Label, tuple[str, ...], tuple[str, ...]]]:
+    return _table3_rows_of(fmt.id)
+
+
+@cache
+def _table3_rows_of(fmt_id: str) -> list[tuple[Label, tuple[str, ...], tuple[str, ...]]]:
+    fmt = all_formats()[fmt_id]
     spec = fmt.table(3)
     kinds = tuple(_kind(fmt, c.key) for c in fmt.table3_columns)
     return [(r, tuple(spec.key(r.key, c.key) for c in fmt.table3_columns), kinds) for r in fmt.table3_rows]
@@ -261,14 +267,20 @@ def _table2(text: str, start: int) -> tuple[list[tuple[Format, list[Found]]], se
         if chosen is None:
             continue
         fmt, block = chosen
-        spec = fmt.table(2)
-        labels = [(r, tuple(spec.key(r.key, c.key) for c in block.columns),
-                   tuple(_kind(fmt, c.key) for c in block.columns)) for r in block.rows]
-        found = _rows(text, at, stop, labels)
+        found = _rows(text, at, stop, _block_rows(fmt.id, fmt.table2.index(block)))
         if found:
             out.append((fmt, found))
             formats.add(fmt.id)
     return out, formats
+
+
+@cache
+def _block_rows(fmt_id: str, index: int) -> list[tuple[Label, tuple[str, ...], tuple[str, ...]]]:
+    """A table 二 block's rows with their cell keys and kinds."""
+    fmt = all_formats()[fmt_id]
+    block, spec = fmt.table2[index], fmt.table(2)
+    return [(r, tuple(spec.key(r.key, c.key) for c in block.columns),
+             tuple(_kind(fmt, c.key) for c in block.columns)) for r in block.rows]
 
 
 def _block_of(text: str, at: int, stop: int, article: str) -> tuple[Format, Table2Block] | None:
@@ -318,20 +330,25 @@ def _cells(fmt: Format, found: list[Found], source: Source, ex: Extraction, tabl
         ex.note("glued_read", read, [source], table=table)
 
 
+def _agreed(candidates: list[tuple[str, ...]], i: int) -> str | None:
+    """The i-th cell's text when every reading gives the same, else None."""
+    texts = {c[i] for c in candidates}
+    return next(iter(texts)) if len(texts) == 1 else None
+
+
 def _store(row: Found, run: Run, source: Source, ex: Extraction) -> list[str]:
     """Store a row's cells: read where every remaining reading agrees, null (and said) elsewhere."""
     candidates = run.candidates or []
-    read = []
-    for i, key in enumerate(row.keys):
-        texts = {c[i] for c in candidates}
-        if len(texts) == 1:
-            (text,) = texts
+    agreed = candidates[0] if len(candidates) == 1 else [_agreed(candidates, i) for i in range(len(row.keys))]
+    read, unread = [], []
+    for key, text in zip(row.keys, agreed, strict=True):
+        if text is not None:
             value = read_value(text)
             ex.cells.setdefault(key, Cell(key, value.value, text, source, value.unit, value.note))
             read.append(key)
         else:
             ex.cells.setdefault(key, Cell(key, None, row.run.replace(BOUNDARY, " "), source, note="glued"))
-    unread = [k for k in row.keys if k not in read]
+            unread.append(key)
     if unread:
         printed = row.printed.replace("\x01", "")
         digits = row.run.replace(BOUNDARY, " ")

@@ -73,8 +73,12 @@ TYPO_MIN = 6  # headings shorter than this are too short to tell a misprint from
 def misprinted(title: str, section) -> bool:
     """The heading (normalised) is an official heading (or variant) with one character added, dropped or
     replaced, or two in a long one."""
-    for name in (core(section.label), *(core(v) for v in section.variants)):
-        if len(name) >= TYPO_MIN and title != name and edits_within(title, name, 2 if len(name) >= 12 else 1):
+    names = (core(section.label), *(core(v) for v in section.variants))
+    if title in names:
+        return False
+    for name in names:
+        if (len(name) >= TYPO_MIN and (title[:2] == name[:2] or title[-2:] == name[-2:])
+                and edits_within(title, name, 2 if len(name) >= 12 else 1)):  # a misprint leaves an end as it is
             return True
     return False
 
