@@ -279,3 +279,21 @@ def test_entities_and_thousands_separators_in_crawled_text():
     assert report.value("proactive.penalty.decisions") == 1036
     assert report.value("proactive.enforcement.decisions") is None  # 12 and 3: two cells where one is
     assert report.value("applications.unable.not_held.total") == 0
+
+
+def test_hostile_runs_are_read_in_bounded_time():
+    """Runs far longer than any row (random digits, a 200,000-digit run) are left unread, quickly."""
+    import random
+    import time
+
+    rng = random.Random(0)
+    text = _report_2021()
+    for label in ("一、本年新收政府信息公开申请数量", "（七）总计", "规章", "复议后起诉 总计"):
+        if label + "0" in text:
+            text = text.replace(label + "0", label + "".join(rng.choice("0123456789") for _ in range(80)) + "0", 1)
+    text = text.replace("四、结转下年度继续办理", "四、结转下年度继续办理" + "1" * 200_000, 1)
+    start = time.process_time()
+    report = read(text)
+    assert time.process_time() - start < 10
+    assert report.value("applications.carried_forward.total") is None
+    assert wrong_cells(report.flat(), {k: 0 for k in report.cells if not k.startswith("proactive.rules")}) == {}
