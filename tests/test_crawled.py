@@ -297,3 +297,13 @@ def test_hostile_runs_are_read_in_bounded_time():
     assert time.process_time() - start < 10
     assert report.value("applications.carried_forward.total") is None
     assert wrong_cells(report.flat(), {k: 0 for k in report.cells if not k.startswith("proactive.rules")}) == {}
+
+
+def test_page_junk_around_the_crawled_report():
+    """A breadcrumb before the title, print and share bars after the date."""
+    name = "004_c82a2c402dd56cf8"
+    text = glue((SEEDS / f"{name}.txt").read_text(encoding="utf-8")).strip()
+    report = read("首页 > 政务公开 > 政府信息公开年报 > " + text + "【打印本页】【关闭窗口】分享到：微信 微博\n")
+    expected = truth(name)
+    assert (report.meta.agency, report.meta.published) == (expected["meta.agency"], expected["meta.published"])
+    assert "打印" not in report.section(6).text  # type: ignore[union-attr]

@@ -153,12 +153,27 @@ def _missing(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(names for names in _sections() if not found & set(names))
 
 
+_CRUMB = re.compile(r".*(?:[>›»]|当前位置[:：]|您的位置[:：])")  # 首页 > 政务公开 > … before the title
+# What a page prints after the report: print and close buttons, share bars, links to other articles.
+_PAGE_TAIL = re.compile(r"【?(?:打印本页|关闭窗口)|扫一扫在手机|分享到[:：]|相关链接|上一篇[:：]|下一篇[:：]"
+                        r"|责任编辑[:：]")
+
+
 def _split_title(piece: str) -> list[str]:
-    """The page's first words: the title up to 年度报告, then what follows it."""
+    """The page's first words: the title up to 年度报告 (a breadcrumb before it dropped), then what follows."""
     m = _title_end().search(piece)
-    if not m or m.end() > 80 or m.end() == len(piece):
+    if not m or m.end() > 120:
         return [piece]
-    return [piece[:m.end()].strip(), piece[m.end():].strip()]
+    head = piece[:m.end()]
+    crumb = _CRUMB.match(head)
+    title = head[crumb.end():] if crumb else head
+    return [p for p in (title.strip(), piece[m.end():].strip()) if p]
+
+
+def _cut_tail(piece: str) -> str:
+    """The last piece without what the page prints after the report."""
+    m = _PAGE_TAIL.search(piece)
+    return piece[:m.start()].rstrip() if m else piece
 
 
 def _split_closing(piece: str, title: str | None) -> list[str]:
@@ -208,7 +223,7 @@ def read_crawled(text: str, path: str, encoding: str | None = None) -> Document:
         out[0:1] = [(p, out[0][1]) for p in _split_title(out[0][0])]
         title = out[0][0]
     if out:
-        out[-1:] = [(p, out[-1][1]) for p in _split_closing(out[-1][0], title)]
+        out[-1:] = [(p, out[-1][1]) for p in _split_closing(_cut_tail(out[-1][0]), title) if p]
     doc.blocks += [Paragraph(p, line=n) for p, n in out]
     doc.published = _date(fields.get("发布时间") or fields.get("发布日期"))
     return doc
