@@ -9,8 +9,10 @@ agrees; otherwise its cells stay null and the candidate readings are reported. N
 How the search is bounded (so that reading stays fast on any input):
 - a cell holds at most MAX_DIGITS digits before its decimals (ten million and more is no count a report
   prints), so a part is one of at most MAX_DIGITS lengths;
-- a group with a 总计 is searched from its end: the total is the run's last digits, and the parts before it
-  are split under the remaining sum (a part never exceeds what is left), memoised by (start, end, parts, sum);
+- a group with a 总计 is searched from its end: the total is the group's last digits (a total whose digits
+  disagree with the parts' by casting out nines is dropped at once), and the parts before it are split under
+  the remaining sum, entering only states (position, cells left, sum left) whose sum lies between the least
+  and the most the remaining digits can make, memoised;
 - a run stops being searched once it has more than MAX_READINGS readings: it is then left unread;
 - rows are tied together by arc consistency on each identity (sets of partial sums capped at MAX_SUMS), then,
   only when at most JOINT_BUDGET combinations remain, by trying every combination.
