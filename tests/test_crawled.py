@@ -307,3 +307,11 @@ def test_page_junk_around_the_crawled_report():
     expected = truth(name)
     assert (report.meta.agency, report.meta.published) == (expected["meta.agency"], expected["meta.published"])
     assert "打印" not in report.section(6).text  # type: ignore[union-attr]
+
+
+def test_an_article_named_in_the_prose_before_table_2_stays_prose():
+    sentence = "本机关依据第二十条第（一）项公开规章和规范性文件，具体如下。"
+    text = _report_2021(**{"第二十条第（一）项信息内容": sentence + "第二十条第（一）项信息内容", "规章000": "规章120"})
+    report = read(text)
+    assert sentence in report.section(2).text  # type: ignore[union-attr]
+    assert report.value("proactive.rules.issued") == 1

@@ -256,12 +256,12 @@ def _table4(text: str, start: int) -> tuple[Format, list[Found]] | None:
     return fmt, [Found(keys, kinds, spec.name, BOUNDARY.join(runs), first.start(), end)]
 
 
-def _table2(text: str, start: int) -> tuple[list[tuple[Format, list[Found]]], set[str]]:
+def _table2(text: str, start: int) -> tuple[list[tuple[Format, list[Found], int]], set[str]]:
     """Table 二 block by block: an article, its header naming the columns of one format's block, its rows."""
     articles = {b.article for f in all_formats().values() for b in f.table2}
     hits = sorted((m.start(), m.end(), a) for a in articles for m in label_pattern((a,)).finditer(text, start))
     out, formats = [], set()
-    for i, (_, at, article) in enumerate(hits):
+    for i, (begin, at, article) in enumerate(hits):
         stop = hits[i + 1][0] if i + 1 < len(hits) else len(text)
         chosen = _block_of(text, at, stop, article)
         if chosen is None:
@@ -269,7 +269,7 @@ def _table2(text: str, start: int) -> tuple[list[tuple[Format, list[Found]]], se
         fmt, block = chosen
         found = _rows(text, at, stop, _block_rows(fmt.id, fmt.table2.index(block)))
         if found:
-            out.append((fmt, found))
+            out.append((fmt, found, begin))
             formats.add(fmt.id)
     return out, formats
 
@@ -395,14 +395,12 @@ def _read_table(number: int, text: str, source: Source, ex: Extraction, formats:
     """Read one table in a section's text; (start, end) of the table's text, or None when it is not there."""
     if number == 2:
         blocks, found_formats = _table2(text, 0)
-        for fmt, found in blocks:
+        for fmt, found, _ in blocks:
             _cells(fmt, found, source, ex, fmt.table(2).name)
         formats |= found_formats
         if not blocks:
             return None
-        articles = {b.article for f in all_formats().values() for b in f.table2}
-        first = min(m.start() for a in articles if (m := label_pattern((a,)).search(text)))
-        return first, blocks[-1][1][-1].end
+        return blocks[0][2], blocks[-1][1][-1].end  # from the first block's article: not an article named in prose
     result = _table3(text, 0) if number == 3 else _table4(text, 0)
     if result is None:
         return None
