@@ -321,13 +321,31 @@ def _cells(fmt: Format, found: list[Found], source: Source, ex: Extraction, tabl
     kinds: dict[str, str] = {}
     for row in found:
         kinds.update(zip(row.keys, row.kinds, strict=True))
-        runs.append(Run(row.keys, readings(row.run, _groups(fmt, row.keys, row.kinds))))
+        groups = _groups(fmt, row.keys, row.kinds)
+        found_readings = readings(row.run, groups)
+        if found_readings == []:
+            found_readings = _surplus(row, groups, source, ex)
+        runs.append(Run(row.keys, found_readings))
     settle(runs, kinds, list(_equations(fmt.id)))
     read: list[str] = []
     for row, run in zip(found, runs, strict=True):
         read += _store(row, run, source, ex)
     if read:
         ex.note("glued_read", read, [source], table=table)
+
+
+def _surplus(row: Found, groups: tuple[Group, ...], source: Source, ex: Extraction) -> list[tuple[str, ...]]:
+    """A row printed with one extra cell at either end, a copy of the cell beside it (a merged row, seed 002's
+    （六）and（七））: read only when every placement of the extra cell gives the same values (S211), as for
+    rows laid out in cells."""
+    before = readings(row.run, (Group((row.kinds[0],)), *groups)) or []
+    after = readings(row.run, (*groups, Group((row.kinds[-1],)))) or []
+    # the extra cell repeats its neighbour, as a cell merged over two columns is printed twice
+    values = {r[1:] for r in before if r[0] == r[1]} | {r[:-1] for r in after if r[-1] == r[-2]}
+    if len(values) != 1:
+        return []
+    ex.note("surplus_cell", list(row.keys), [source], count=len(row.keys) + 1, expected=len(row.keys))
+    return list(values)
 
 
 def _agreed(candidates: list[tuple[str, ...]], i: int) -> str | None:
