@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pytest
 
+from crawled import glue
 from gongkai.checks import all_checks, run_checks
 from gongkai.checks.base import REGISTRY, Related
 from gongkai.checks.catalogue import message, rules
@@ -67,6 +68,15 @@ def edited(old: str, new: str) -> Callable[[], Report]:
     def build() -> Report:
         assert old in TEXT, old
         return extract(read_text(TEXT.replace(old, new, 1), "case.md"))
+    return build
+
+
+def crawled(old: str = "", new: str = "") -> Callable[[], Report]:
+    """The consistent report as crawled page text (one line, cells glued), with one piece changed."""
+    def build() -> Report:
+        text = glue(TEXT)
+        assert old in text, old
+        return extract(read_text(text.replace(old, new, 1), "case.txt"))
     return build
 
 
@@ -179,6 +189,9 @@ CASES: dict[str, Callable[[], Report]] = {
     "S217": edited(LICENSING, LICENSING + "\n| 规章 | 0 |  |  |"),
     "S218": changed(setting(2, "licensing", "decisions", None, note="placeholder", raw="—")),
     "S219": changed(many(setting(4, "review", "upheld", 1.5), setting(4, "review", "total", 1.5))),
+    "S230": crawled(),
+    "S231": crawled("规章000", "规章3719402"),
+    "S232": crawled("申请数量4000004", "申请数量40000041"),
     "F301": changed(meta(year=2024), "2019"),
     "F302": changed(lambda r: r.cells.update(  # 行政许可 in the 2019 wording, the rest in 2021's
         {k: copy.copy(r.cells["proactive.licensing.decisions"]) for k in ("proactive.licensing.previous",

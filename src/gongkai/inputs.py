@@ -11,7 +11,8 @@ from gongkai.errors import InputError
 from gongkai.model import Report
 
 # Suffixes picked up when a folder is given; a file named explicitly is read whatever its name.
-FOLDER_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".docx", ".doc", ".html", ".htm", ".xlsx", ".pdf"}
+FOLDER_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".docx", ".doc", ".html", ".htm", ".mht", ".mhtml", ".xlsx",
+                   ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # images: scans, read by OCR
 
 
 def iter_files(paths: list[str]) -> Iterator[str]:

@@ -76,3 +76,35 @@ class BlockOfNoFormat(NoteCheck):
     class Params(NamedTuple):
         printed: str
         columns: str
+
+
+@register
+class GluedRead(NoteCheck):
+    """Cells split from a run of glued digits (crawled page text) under the format's constraints."""
+
+    code, kind = "S230", "glued_read"
+
+    class Params(NamedTuple):
+        table: str
+
+
+@register
+class GluedAmbiguous(NoteCheck):
+    code, kind = "S231", "glued_ambiguous"
+
+    class Params(NamedTuple):
+        printed: str
+        digits: str
+        count: int
+        readings: str
+
+
+@register
+class GluedUnsplit(NoteCheck):
+    code, kind = "S232", "glued_unsplit"
+
+    class Params(NamedTuple):
+        printed: str
+        digits: str
+        count: str
+        expected: int

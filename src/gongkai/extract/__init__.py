@@ -7,6 +7,8 @@ or 四 by the section it stands in and by rows that can only open one of them; r
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from gongkai.errors import InputError
 from gongkai.extract import prose
 from gongkai.extract.context import Extraction
@@ -18,9 +20,10 @@ from gongkai.extract.vocabulary import is_article, is_table4_group, vocabulary
 from gongkai.formats import format_for_year, known_keys, newer, table3_format_of
 from gongkai.labels import core
 from gongkai.model import Meta, Report, Section, Source
-from gongkai.readers.document import Document, Paragraph, Table
+from gongkai.readers.document import Document, Paragraph, Table, TextCell
 
 _POSITIONAL = {"tab", "pipe"}  # layouts whose field positions follow the columns
+CAPTION_MAX = 30  # a caption is an article's name, not a paragraph
 
 
 def _row_marker(parts: RowParts) -> int | None:
@@ -82,25 +85,85 @@ def _sections(doc: Document, headings: list[prose.Heading], closing_at: int | No
     return sections
 
 
+def _glued_rows_in(doc: Document) -> bool:
+    """A document without tables whose paragraphs hold table 三's rows with their digits run together (a
+    portal page whose tables were flattened into text)."""
+    from gongkai.extract.crawled import glued_rows_in
+
+    return glued_rows_in(p.text for p in doc.blocks if isinstance(p, Paragraph))
+
+
+def _glued(doc: Document, ex: Extraction) -> tuple[Document, set[str]]:
+    """Crawled page text: the tables read from the sections' running text and cut out of their prose."""
+    from gongkai.extract.crawled import read_glued_tables, sections_of
+    from gongkai.readers.crawled import split_paragraphs
+
+    if doc.kind != "crawled":  # no tables: its paragraphs are the report flattened, headings inside them
+        doc = replace(doc, blocks=split_paragraphs([b for b in doc.blocks if isinstance(b, Paragraph)]))
+    paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
+    headings = prose.find_headings(paragraphs, vocabulary().newest)
+    return read_glued_tables(doc, sections_of(headings, len(doc.blocks)), ex)
+
+
+def _note_misprinted(doc: Document, headings: list[prose.Heading], ex: Extraction) -> None:
+    """A heading read despite a misprint is read, and said (S213)."""
+    for heading in headings:
+        official = prose.misprinted_heading(heading, vocabulary().newest)
+        if official:
+            para = doc.blocks[heading.index]
+            ex.note("label_variant", [], [Source(doc.path, line=para.line, page=para.page)],  # type: ignore[union-attr]
+                    printed=heading.text, official=official)
+
+
+def _is_caption(block: object, after: object) -> bool:
+    return (isinstance(block, Paragraph) and isinstance(after, Table) and len(block.text) <= CAPTION_MAX
+            and core(block.text) in vocabulary().t2_articles)
+
+
+def _captions_into_tables(doc: Document) -> Document:
+    """A table 二 block's caption printed outside its grid (第二十条第（一）项 above the ruled table, as PDFs
+    print it) is the table's first row, not prose of the section."""
+    blocks: list = []
+    caption: Paragraph | None = None
+    for i, block in enumerate(doc.blocks):
+        if _is_caption(block, doc.blocks[i + 1] if i + 1 < len(doc.blocks) else None):
+            caption = block  # type: ignore[assignment]
+            continue
+        if caption is not None and isinstance(block, Table):
+            width = max(1, len(block.rows[0])) if block.rows else 1
+            row = [TextCell(caption.text, caption.line, 0, caption.page, span=width)]
+            block = replace(block, rows=[row, *block.rows])
+            caption = None
+        blocks.append(block)
+    return replace(doc, blocks=blocks) if len(blocks) < len(doc.blocks) else doc
+
+
 def extract(doc: Document) -> Report:
+    doc = _captions_into_tables(doc)
+    ex = Extraction(doc.path)
+    glued_formats: set[str] = set()
+    if doc.kind == "crawled" or (not doc.tables() and _glued_rows_in(doc)):
+        doc, glued_formats = _glued(doc, ex)
     paragraphs = [(i, b) for i, b in enumerate(doc.blocks) if isinstance(b, Paragraph)]
     headings = prose.find_headings(paragraphs, vocabulary().newest)  # every format has the same six sections
     first_heading = headings[0].index if headings else len(doc.blocks)
     title = prose.find_title([p for i, p in paragraphs if i < first_heading])
     agency, year = prose.parse_title(title) if title else (None, None)
+    _note_misprinted(doc, headings, ex)
     rows = _sort_rows(doc, {h.index: h.number for h in headings})
-    if not headings and not any(rows.values()):
+    if not headings and not any(rows.values()) and not ex.cells:
         raise InputError(doc.path, "errors.report.not_found")
-    ex = Extraction(doc.path)
     table2 = extract_table2(rows[2], ex)
+    table2.formats |= glued_formats
     extract_table3(rows[3], _positional(doc), ex)
     extract_table4(rows[4], ex)
     # The closing (signature, date) follows the last heading; a heading is never a signature.
     tail = [(i, p) for i, p in paragraphs if not headings or i > headings[-1].index]
     closing = prose.find_closing([p for _, p in tail], agency)
     closing_at = tail[closing.start][0] if closing.start is not None else None
-    meta = Meta(year=year, agency=agency, title=title, published=closing.published, signature=closing.signature,
-                table3_format=_table3_format(ex, year), table2_formats=sorted(table2.formats))
+    meta = Meta(year=year, agency=agency, title=title, published=closing.published or doc.published,
+                signature=closing.signature, table3_format=_table3_format(ex, year),
+                table2_formats=sorted(table2.formats))
     meta.template = _template(meta.table3_format, table2.formats)
     meta.kind = prose.agency_kind(agency)
     return Report(doc.path, meta, _sections(doc, headings, closing_at), ex.cells, ex.merged_notes())

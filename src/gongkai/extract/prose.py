@@ -60,7 +60,55 @@ def match_heading(text: str, fmt: Format) -> tuple[int, str] | None:
         names = [core(section.label), *(core(v) for v in section.variants)]
         if title in names or (numbering and any(n in title and len(title) <= len(n) + 8 for n in names)):
             return int(section.key), numbering
+    if numbering:  # a misprint in a numbered heading: 四、政府信息公开行政法复议、行政诉讼情况
+        for section in fmt.sections:
+            if misprinted(title, section):
+                return int(section.key), numbering
     return None
+
+
+TYPO_MIN = 6  # headings shorter than this are too short to tell a misprint from another heading
+
+
+def misprinted(title: str, section) -> bool:
+    """The heading (normalised) is an official heading (or variant) with one character added, dropped or
+    replaced, or two in a long one."""
+    names = (core(section.label), *(core(v) for v in section.variants))
+    if title in names:
+        return False
+    for name in names:
+        if (len(name) >= TYPO_MIN and (title[:2] == name[:2] or title[-2:] == name[-2:])
+                and edits_within(title, name, 2 if len(name) >= 12 else 1)):  # a misprint leaves an end as it is
+            return True
+    return False
+
+
+def edits_within(a: str, b: str, limit: int) -> bool:
+    """Is the edit distance between a and b at most `limit`? (headings are short: a plain table)"""
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def misprinted_heading(heading: Heading, fmt: Format) -> str | None:
+    """The official wording of a heading that was recognised despite a misprint, else None."""
+    m = _HEADING.match(normalize_text(heading.text).strip())
+    title = core(m["title"]).rstrip(":") if m else ""
+    section = next((s for s in fmt.sections if int(s.key) == heading.number), None)
+    if section is None or not misprinted(title, section):
+        return None
+    names = [core(section.label), *(core(v) for v in section.variants)]
+    if title in names or any(n in title for n in names):
+        return None
+    return expected_numbering(heading.number) + section.label
 
 
 def expected_numbering(number: int) -> str:
@@ -84,10 +132,15 @@ def find_headings(paragraphs: list[tuple[int, Paragraph]], fmt: Format) -> list[
     return found
 
 
+# A portal's line about the article (发布时间：… 来源：… 浏览次数：…): never part of the title.
+_ARTICLE_INFO = re.compile(r"^\s*(发布时间|发布日期|发文日期|来源|信息来源|浏览次数|点击数|阅读次数|作者|字号|【字体)"
+                           r"\s*[:：]?")
+
+
 def find_title(paragraphs: list[Paragraph]) -> str | None:
     """The title: the first short lines, joined until they end like a report title."""
     parts: list[str] = []
-    for para in paragraphs[:4]:
+    for para in [p for p in paragraphs if not _ARTICLE_INFO.match(p.text)][:4]:
         text = para.text.strip()
         if len(text) > 60:
             break
@@ -97,9 +150,27 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
     return None
 
 
+# Who publishes by 3月31日 (第四十九条): a government for its region. A people's government or its general
+# office (办公厅) publishing for it, a zone's administrative committee (管委会 of a 开发区, 高新区…), or a title
+# naming only the region (高安市2023年政府信息公开工作年度报告: the region's summary report).
+_GOVERNMENT = re.compile(r"(人民政府|人民政府办公厅|政府办公厅)$")
+_ZONE = re.compile(r"(开发区|高新区|经开区|新区|园区|自贸区|试验区|示范区|管理区|保税区|合作区|度假区|风景区)"
+                   r"[^局委办厅院所站队部室组处]{0,6}(管委会|管理委员会)$")
+_REGION = re.compile(r"^[\u4e00-\u9fff]{1,20}?(省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道)$")
+_DEPARTMENT_WORD = re.compile(r"局|委|办|中心|厅|院|所|站|队|公司|部|室|组|会|处|馆|署|社|行|庭")
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+
+
 def agency_kind(agency: str | None) -> str:
-    """A people's government (人民政府) reports for its region; anything else is a department."""
-    return "government" if agency and agency.rstrip().endswith("人民政府") else "department"
+    """"government" (publishes by 3月31日) or "department" (1月31日), from the agency as the title names it."""
+    if not agency:
+        return "department"
+    name = _BRACKETED.sub("", normalize_text(agency)).strip()
+    if _GOVERNMENT.search(name) or _ZONE.search(name):
+        return "government"
+    if _REGION.match(name) and not _DEPARTMENT_WORD.search(name):
+        return "government"
+    return "department"
 
 
 def parse_title(title: str) -> tuple[str | None, int | None]:

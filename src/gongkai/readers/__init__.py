@@ -16,6 +16,8 @@ READERS = {
     ".doc": ("gongkai.readers.docx", "read_doc_file"),
     ".html": ("gongkai.readers.html", "read_html_file"),
     ".htm": ("gongkai.readers.html", "read_html_file"),
+    ".mht": ("gongkai.readers.mhtml", "read_mhtml_file"),
+    ".mhtml": ("gongkai.readers.mhtml", "read_mhtml_file"),
     ".xlsx": ("gongkai.readers.xlsx", "read_xlsx_file"),
     ".pdf": ("gongkai.readers.pdf", "read_pdf_file"),
     **{suffix: ("gongkai.readers.image", "read_image_file")

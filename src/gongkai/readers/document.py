@@ -41,6 +41,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     kind: str = "text"
     encoding: str | None = None
+    published: str | None = None  # YYYY-MM-DD the page says it was published (a crawler's 发布时间), if any
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

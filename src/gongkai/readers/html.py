@@ -44,10 +44,11 @@ _SKIP = frozenset((
     "output", "progress", "meter"))
 _PAGE_PARTS = frozenset(("header", "footer"))  # site chrome, unless inside the article itself
 _NAV = "nav"
-_CHROME_WORDS = ("nav", "menu", "crumb", "copyright", "footer", "sidebar")  # within id/class names
+_CHROME_WORDS = ("nav", "menu", "crumb", "copyright", "footer", "sidebar", "related", "share")  # id/class names
 _CHROME_TOKENS = frozenset(("header", "head", "foot", "position", "location", "dqwz", "weizhi"))
 _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "search", "menu", "menubar"))
-_BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|所在位置)")
+_BREADCRUMB = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|您当前的位置|所在位置"
+                         r"|相关链接|相关文章|相关阅读|相关信息|相关文件|相关新闻|分享到|【打印|【关闭)")  # and links
 _BREADCRUMB_TAGS = frozenset(("div", "p", "td", "span", "li", "ul", "table"))
 _HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_HINTS = ("isplay", "ISPLAY", "isibility", "ISIBILITY", "idden", "IDDEN")  # quicker than any regex

@@ -48,6 +48,8 @@ def classify(line: str) -> Kind:
         return Kind.BLANK
     if stripped[0] == "|" and stripped.count("|") >= 2:
         return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
+    if " | " in stripped or stripped.endswith(" |"):  # a pipe row without outer pipes: 规章 | 13 | 13 | 524
+        return Kind.PIPE_RULE if _PIPE_RULE.match(stripped) else Kind.PIPE_ROW
     if len(stripped) <= 16 and page_number(stripped) and (
             "-" in stripped or "—" in stripped or "页" in stripped):
         return Kind.SKIP
@@ -164,15 +166,19 @@ class _Lines:
 
     def read_pipe_rows(self, i: int) -> tuple[Table, int]:
         rows: list[list[TextCell]] = []
+        start = i
         while i < len(self.lines) and self.kinds[i] in (Kind.PIPE_ROW, Kind.PIPE_RULE, Kind.SKIP):
-            if self.kinds[i] is Kind.PIPE_ROW:
-                inner = self.lines[i].strip(_BLANK_CHARS).removeprefix("|").removesuffix("|")
-                rows.append([TextCell(_clean(t), line=i + 1, column=c)
-                             for c, t in enumerate(inner.split("|"))])
             i += 1
+        lines = [(n, self.lines[n].strip(_BLANK_CHARS)) for n in range(start, i) if self.kinds[n] is Kind.PIPE_ROW]
+        # Outer pipes frame every row, or none: without them a leading | is an empty first cell.
+        outer = all(line.startswith("|") and line.endswith("|") for _, line in lines)
+        for n, line in lines:
+            inner = line.removeprefix("|").removesuffix("|") if outer else line
+            rows.append([TextCell(_clean(t), line=n + 1, column=c) for c, t in enumerate(inner.split("|"))])
         table = self.new_table(rows, "pipe")
-        # A pipe table whose rows all have the same number of cells is a true grid (Markdown).
-        table.grid = len({len(r) for r in rows}) == 1 and len(rows) > 1
+        # A pipe table whose rows all have the same number of cells is a true grid (Markdown). Without outer
+        # pipes the rows are text flattened from a page like tab rows: positions follow the reading order.
+        table.grid = outer and len({len(r) for r in rows}) == 1 and len(rows) > 1
         return table, i
 
     def _inside(self, i: int, kinds: tuple[Kind, ...]) -> bool:
@@ -189,6 +195,13 @@ def _join_continuations(more: dict[int, list]) -> None:
 
 def read_text(text: str, path: str, encoding: str | None = None) -> Document:
     """Split decoded report text into paragraphs and tables."""
+    from gongkai.readers import crawled
+
+    if crawled.looks_crawled(text):
+        return crawled.read_crawled(text, path, encoding)
+    if crawled.has_header(text):  # a crawler's header over text laid out in lines
+        fields, text = crawled.header_fields(text)
+        return crawled.apply_header(read_text(text, path, encoding), fields)
     if "[bookmark" in text:
         text = _WORD_MARKS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
