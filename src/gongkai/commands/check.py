@@ -6,6 +6,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import click
@@ -32,12 +33,19 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def check_file(path: str) -> Checked:
-    """Read and check one report: its findings, and its digest for the checks across reports."""
+def check_file(path: str, shown_as: tuple[str, int] | None = None) -> Checked:
+    """Read and check one report: its findings, and its digest for the checks across reports. With `shown_as`
+    (output, severity limit) the worker also renders what `check` prints for it and hands back only that and the
+    light form: rendering is most of the printing process's work, and the findings need not be sent."""
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
-    return check_report(outcome.report)
+    checked = check_report(outcome.report)
+    if shown_as is None:
+        return checked
+    light = checked.light()
+    light.lines = _lines(checked, *shown_as)
+    return light
 
 
 def _where(item: dict) -> str:
@@ -48,15 +56,26 @@ def _where(item: dict) -> str:
     return f"  [{Join(parts, 'check.where.separator')}]" if parts else ""
 
 
-def _print_text(checked: Checked, findings: list[dict]) -> None:
+def _text_lines(checked: Checked, findings: list[dict]) -> list[str]:
     meta = checked.meta
     head = t("check.report_head", path=checked.path, agency=meta["agency"] or "?", year=meta["year"] or "?",
              template=meta["template"] or "?")
-    click.secho(head, bold=True)
+    lines = [click.style(head, bold=True)]  # styles are dropped when printed to anything but a terminal
     for item in findings:
         mark = _MARK[item["severity"]]
-        click.echo("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
-                   + f"  {item['message']}{_where(item)}")
+        lines.append("  " + click.style(f"{mark} {item['code']}", fg=_COLOR[item["severity"]])
+                     + f"  {item['message']}{_where(item)}")
+    return lines
+
+
+def _lines(checked: Checked, output: str, limit: int, across: bool = False) -> list[str]:
+    """What `check` prints for one checked report (or for the findings across reports of one, `across`)."""
+    rendered = [render(f, language()) for f in checked.findings]
+    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
+    if output == "json":
+        record = {"file": checked.path, "meta": checked.meta, "findings": shown}
+        return [json.dumps({**record, "across": True} if across else record, ensure_ascii=False)]
+    return _text_lines(checked, shown)
 
 
 def _show(checked: Checked, output: str, limit: int, tally: Tally, across: bool = False) -> None:
@@ -69,16 +88,10 @@ def _show(checked: Checked, output: str, limit: int, tally: Tally, across: bool 
         if output == "json":
             click.echo(json.dumps({"file": checked.path, "error": checked.error}, ensure_ascii=False))
         return
-    rendered = [render(f, language()) for f in checked.findings]
-    for item in rendered:
-        tally.severities[item["severity"]] += 1
-        tally.codes[item["code"]] += 1
-    shown = [r for r in rendered if SEVERITY_ORDER[r["severity"]] <= limit]
-    if output == "json":
-        record = {"file": checked.path, "meta": checked.meta, "findings": shown}
-        click.echo(json.dumps({**record, "across": True} if across else record, ensure_ascii=False))
-    else:
-        _print_text(checked, shown)  # rich keeps the bar below what is printed
+    tally.severities.update(checked.severities)
+    tally.codes.update(checked.codes)
+    lines = checked.lines or _lines(checked, output, limit, across)
+    click.echo("\n".join(lines))  # one write per report; rich keeps the progress bar below it
 
 
 def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet: FindingsSheet | None,
@@ -86,7 +99,9 @@ def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet:
     """Check (in the workers of `reading`), print and list each report as it comes, in input order; keep only its
     light form (counts, digest)."""
     kept = []
-    with reading.pool(check_file) as pool:
+    # with a 问题清单 the findings themselves are needed here; otherwise the workers render what is printed
+    work = check_file if sheet is not None else partial(check_file, shown_as=(output, limit))
+    with reading.pool(work) as pool:
         for result in pool.imap(files, on_finished=progress.advance if progress else None):
             checked = result.value or Checked(result.item, error=result.error)
             _show(checked, output, limit, tally)

@@ -27,6 +27,7 @@ class Checked:
     digest: object | None = None  # gongkai.supervision.digest.Digest, where checks across reports need one
     severities: Counter = field(default_factory=Counter)  # of every finding, kept by light()
     codes: Counter = field(default_factory=Counter)
+    lines: list[str] = field(default_factory=list)  # what `gongkai check` prints for it, where a worker rendered it
 
     @classmethod
     def of(cls, report: Report, findings: list[Finding], digest: object | None = None) -> Checked:
