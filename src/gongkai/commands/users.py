@@ -26,12 +26,19 @@ def read_password() -> str:
     return password
 
 
-def run_add(db: str | None, name: str, role: str, agency: str | None, region: str | None, kind: str | None,
-            user: str | None) -> int:
+def _password() -> str | None:
+    """The password from standard input, or None after its one-line error."""
     try:
-        password = read_password()
+        return read_password()
     except Failure as exc:
         click.echo(f"gongkai: {exc}", err=True)
+        return None
+
+
+def run_add(db: str | None, name: str, role: str, agency: str | None, region: str | None, kind: str | None,
+            user: str | None) -> int:
+    password = _password()
+    if password is None:
         return EXIT_INPUT
 
     def body(reg: Register, where: str) -> int:
@@ -69,10 +76,8 @@ def run_disable(db: str | None, name: str, enable: bool, user: str | None) -> in
 
 
 def run_reset(db: str | None, name: str, user: str | None) -> int:
-    try:
-        password = read_password()
-    except Failure as exc:
-        click.echo(f"gongkai: {exc}", err=True)
+    password = _password()
+    if password is None:
         return EXIT_INPUT
 
     def body(reg: Register, where: str) -> int:
