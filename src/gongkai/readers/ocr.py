@@ -10,19 +10,22 @@ Positions are converted to PDF points, so the page assembly is the one the text-
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 
 from gongkai.errors import InputError
 from gongkai.i18n import Message
-from gongkai.readers.ocr_numbers import LOOKALIKE_CHARS, LOOKALIKE_CONFIDENCE, LOOKALIKES, read_numbers
+from gongkai.readers.ocr_numbers import LOOKALIKE_CHARS, LOOKALIKE_CONFIDENCE, LOOKALIKES, number_like, read_numbers
 from gongkai.readers.pages import PageTable, page_items
 from gongkai.readers.pdf_layout import Line
 
 A4_WIDTH_PT = 595.0  # an image without a known resolution is taken as an A4 page
 MISSING = Message("errors.ocr.missing")
+METHOD_ENV = "GONGKAI_OCR"  # "page": the whole page recognised, as before the cells were read one by one
+METHODS = ("cells", "page")
 _MAX_SKEW = 5.0  # degrees; beyond this the lines found are not the page's rows
-_CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
+CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
 _NUMBERISH = re.compile(rf"^[\d,.{LOOKALIKE_CHARS}]{{1,12}}$")  # digits, separators and their look-alikes
 _SPECK = 10  # pixels: smaller blobs of ink are the grain of the scan
 _DISAGREEMENT = 0.5  # a number read differently on the page and in its cell alone: flagged
@@ -54,8 +57,19 @@ def engine(name: str):
     return found
 
 
-def ocr_page(image, number: int, name: str, points_per_pixel: float | None = None) -> list[Line | PageTable]:
-    """The lines and tables of one page image (a numpy array, grey or BGR), in PDF points."""
+def ocr_method() -> str:
+    """"cells" (the default) or "page", from $GONGKAI_OCR."""
+    method = os.environ.get(METHOD_ENV, "cells")
+    return method if method in METHODS else "cells"
+
+
+def ocr_page(image, number: int, name: str, points_per_pixel: float | None = None,
+             method: str | None = None) -> list[Line | PageTable]:
+    """The lines and tables of one page image (a numpy array, grey or BGR), in PDF points.
+
+    `method` "cells" reads a found grid cell by cell and the rest of the page with the detector;
+    "page" recognises the whole page and reads number cells again (the earlier way, kept to compare).
+    """
     import cv2
 
     gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -64,8 +78,14 @@ def ocr_page(image, number: int, name: str, points_per_pixel: float | None = Non
     ink = _binary(gray)
     grid = _grid_lines(ink)
     tables = _table_boxes(grid)
-    words = _recognise(engine(name), gray)
-    words += _cell_readings(engine(name), gray, ink & ~grid, tables, words)
+    ocr = engine(name)
+    if (method or ocr_method()) == "page":
+        words = _recognise(ocr, gray)
+        words += _cell_readings(ocr, gray, ink & ~grid, tables, words)
+    else:
+        from gongkai.readers.ocr_cells import cell_words, prose_words
+
+        words = prose_words(ocr, gray, tables) + cell_words(ocr, gray, ink & ~grid, tables)
     for word in words:
         if any(_centre_in(word, box) for table in tables for box in table):
             _clean_number(word)
@@ -148,7 +168,7 @@ def _table_boxes(grid) -> list[list[tuple[int, int, int, int]]]:
         for x, y, cw, ch, area in stats[1:count]:
             inside = x > tx and y > ty and x + cw < tx + tw and y + ch < ty + th
             if inside and cw >= 8 and ch >= 8 and area >= 0.6 * cw * ch:
-                m = _CELL_MARGIN
+                m = CELL_MARGIN
                 boxes.append((int(x) - m, int(y) - m, int(x + cw) + m, int(y + ch) + m))
         if len(boxes) >= 2:
             tables.append(boxes)
@@ -178,7 +198,7 @@ def _cell_readings(ocr, gray, ink, tables, words) -> list[dict]:
     todo = []
     for box in (b for table in tables for b in table):
         mine = [w for w in words if _centre_in(w, box)]
-        if len(mine) > 1 or (mine and not _number_like(mine[0]["text"])):
+        if len(mine) > 1 or (mine and not number_like(mine[0]["text"])):
             continue
         crop = _crop(gray, ink, box)
         if crop is not None:
@@ -193,7 +213,7 @@ def _cell_readings(ocr, gray, ink, tables, words) -> list[dict]:
     return found
 
 
-def _without_specks(ink):
+def without_specks(ink):
     """The ink of a cell without the grain of the scan (specks would widen the crop around a digit)."""
     import cv2
     import numpy as np
@@ -202,12 +222,6 @@ def _without_specks(ink):
     keep = np.zeros(count, dtype=bool)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= _SPECK
     return keep[labels]
-
-
-def _number_like(text: str) -> bool:
-    """No CJK and short: a number, perhaps misread as punctuation or look-alike letters."""
-    text = text.replace(" ", "")
-    return 0 < len(text) <= 12 and not any("\u3400" <= c <= "\u9fff" for c in text)
 
 
 def _second_opinion(word: dict, digits: str, confidence: float) -> None:
@@ -226,11 +240,11 @@ def _crop(gray, ink, box):
     """The ink inside a cell's lines with a tight margin, and where it is; None for an empty cell."""
     import numpy as np
 
-    inner = 2 * _CELL_MARGIN
+    inner = 2 * CELL_MARGIN
     x0, top, x1, bottom = box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner
     if x1 <= x0 or bottom <= top:
         return None
-    ys, xs = np.nonzero(_without_specks(ink[top:bottom, x0:x1]))
+    ys, xs = np.nonzero(without_specks(ink[top:bottom, x0:x1]))
     if len(xs) < 12:
         return None  # specks of a scan, not a character
     pad = 3  # tight: with more white around it, a lone 0 shrinks into a full stop for the recogniser

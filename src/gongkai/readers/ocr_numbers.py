@@ -32,13 +32,36 @@ class NumberReading:
     free: str  # what the recogniser read without the constraint
 
 
+def digit_indices(characters: list[str]):
+    """The blank (index 0) and the ten digits among the recogniser's characters."""
+    import numpy as np
+
+    return np.array([0] + [characters.index(d) for d in "0123456789"])
+
+
+def number_like(text: str) -> bool:
+    """No CJK and short: a number, perhaps misread as punctuation or look-alike letters."""
+    text = text.replace(" ", "")
+    return 0 < len(text) <= 12 and not any("\u3400" <= c <= "\u9fff" for c in text)
+
+
+def read_frames(frames, characters: list[str], digits, numbers: bool) -> tuple[str, float]:
+    """Text and confidence of one crop from the model's frames; with `numbers`, a reading that is
+    nothing or number-like is decoded again over the digits alone."""
+    text, confidence = _ctc(frames.argmax(axis=1), frames.max(axis=1), characters)
+    if numbers and (not text.strip() or number_like(text)):
+        reading = _decode(frames, characters, digits)
+        return reading.text, reading.confidence
+    return text.strip(), confidence
+
+
 def read_numbers(ocr, crops: list) -> list[NumberReading]:
     """One reading per crop (grey numpy arrays), in order."""
     import numpy as np
 
     recogniser = ocr.text_rec
     characters = recogniser.postprocess_op.character  # index 0 is the CTC blank
-    digits = np.array([0] + [characters.index(d) for d in "0123456789"])
+    digits = digit_indices(characters)
     out: list[NumberReading] = []
     for start in range(0, len(crops), _BATCH):
         batch = [_bgr(c) for c in crops[start:start + _BATCH]]
