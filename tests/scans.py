@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
 import random
 import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+# Findings that put a cell before a person: doubtful reading, one-digit misreading, missing, blank,
+# unreadable, or a row whose cells could not be placed.
+FLAGS = {"O701", "O702", "S205", "S206", "S207", "S211", "S215", "S216"}
+
+
+def score(report, truth: dict) -> tuple[int, int, list[str]]:
+    """(cells, exact cells, wrong cells that no finding flags) of a report read from a scan."""
+    from gongkai.checks import run_checks
+
+    flagged = [c for f in run_checks(report) if f.code in FLAGS for c in f.cells]
+    keys = [k for k in truth if not k.startswith("meta.")]
+    wrong = [k for k in keys if report.value(k) != truth[k]]
+    unflagged = [k for k in wrong if not any(fnmatch.fnmatchcase(k, pattern) for pattern in flagged)]
+    return len(keys), len(keys) - len(wrong), unflagged
 
 
 @dataclass(frozen=True)

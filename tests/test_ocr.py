@@ -3,9 +3,9 @@ person to confirm what OCR read; the clear error when OCR is not installed."""
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -14,29 +14,17 @@ from gongkai.checks import run_checks
 from gongkai.checks.ocr import _one_digit_apart
 from gongkai.errors import InputError
 from gongkai.inputs import parse_file
-from gongkai.readers.ocr import ocr_available
-from scans import pdftoppm_available, render, scanned_pdf
+from gongkai.readers.ocr import METHOD_ENV, METHODS, ocr_available
+from scans import FLAGS, Degradation, degrade, pdftoppm_available, render, scanned_pdf, score
 from support import REAL, REAL_PDFS, truth
 
 needs_ocr = pytest.mark.skipif(not ocr_available(), reason='OCR extra not installed (pip install ".[ocr]")')
 needs_scans = pytest.mark.skipif(not (REAL.exists() and pdftoppm_available()),
                                  reason="needs shared/ beside the checkout and pdftoppm (poppler-utils)")
-# Findings that put a cell before a person: doubtful reading, one-digit misreading, missing, blank,
-# unreadable, or a row whose cells could not be placed.
-FLAGS = {"O701", "O702", "S205", "S206", "S207", "S211", "S215", "S216"}
 
 
 def _truth(name: str) -> dict:
     return truth(name, REAL)
-
-
-def _score(report, truth: dict) -> tuple[int, int, list[str]]:
-    """(cells, exact cells, wrong cells that no finding flags)."""
-    flagged = [c for f in run_checks(report) if f.code in FLAGS for c in f.cells]
-    keys = [k for k in truth if not k.startswith("meta.")]
-    wrong = [k for k in keys if report.value(k) != truth[k]]
-    unflagged = [k for k in wrong if not any(fnmatch.fnmatchcase(k, pattern) for pattern in flagged)]
-    return len(keys), len(keys) - len(wrong), unflagged
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +43,7 @@ def scans(tmp_path_factory) -> dict[str, tuple]:
 def test_degraded_scans_read_99_percent_of_cells_and_flag_every_wrong_one(scans) -> None:
     cells = exact = 0
     for name, (report, used) in scans.items():
-        n, good, unflagged = _score(report, _truth(name))
+        n, good, unflagged = score(report, _truth(name))
         cells, exact = cells + n, exact + good
         assert not unflagged, f"{name}: wrong and not flagged: {unflagged} (degraded as {used})"
         assert max(abs(d.angle) for d in used) > 0.5  # the scans really lean
@@ -87,6 +75,89 @@ def test_a_page_image_is_read_as_a_scan(tmp_path: Path) -> None:
     got = {k: c.value for k, c in report.cells.items() if k.startswith("proactive.")}
     assert got
     assert got == {k: truth[k] for k in got}
+
+
+@pytest.fixture(scope="module")
+def table_page(tmp_path_factory) -> tuple[Path, Path]:
+    """Page 5 of the huaian report (table 三's end, table 四): rendered, and a copy with 行政复议·维持 scribbled
+    over; each degraded as a scanner would."""
+    from PIL import Image, ImageDraw
+
+    folder = tmp_path_factory.mktemp("page5")
+    clean = render(REAL / "huaian-city-2024.pdf", folder, dpi=200)[4]
+    upheld = str(_truth("huaian-city-2024")["review.upheld"])
+    with pdfplumber.open(REAL / "huaian-city-2024.pdf") as pdf:
+        word = next(w for w in pdf.pages[4].extract_words() if w["text"] == upheld)
+    x, y, size = word["x0"] * 200 / 72, word["top"] * 200 / 72, (word["bottom"] - word["top"]) * 200 / 72
+    scribbled = folder / "scribbled.png"
+    with Image.open(clean) as image:
+        draw = ImageDraw.Draw(image)
+        for k in range(6):  # a pen's strokes across the number, as a hand cancels a figure
+            draw.line([(x + k * size / 6, y), (x + size / 3 + k * size / 7, y + size)], fill=30, width=3)
+            draw.line([(x, y + k * size / 6), (x + size, y + size / 7 + k * size / 7)], fill=30, width=2)
+        image.save(scribbled)
+    how = Degradation(angle=-1.2, blur=0.9, noise=10, quality=55)
+    out = []
+    for number, page in enumerate((clean, scribbled)):
+        path = folder / f"scan-{page.stem}.png"
+        degrade(page, how, seed=number).save(path)
+        out.append(path)
+    return out[0], out[1]
+
+
+@needs_ocr
+@needs_scans
+@pytest.mark.parametrize("method", METHODS)
+def test_a_degraded_table_page_is_read_exactly_cell_by_cell_or_whole(table_page, method: str, monkeypatch) -> None:
+    """The cells read one by one (the default) and the whole page recognised (GONGKAI_OCR=page, the fallback)
+    give table 四 exactly, each cell with its page, row and column."""
+    monkeypatch.setenv(METHOD_ENV, method)
+    truth = _truth("huaian-city-2024")
+    report = parse_file(table_page[0])
+    got = {k: c for k, c in report.cells.items() if k.startswith(("review.", "litigation"))}
+    assert len(got) == 15
+    assert {k: c.value for k, c in got.items()} == {k: truth[k] for k in got}
+    assert all(c.source.page == 1 and c.source.row is not None and c.source.column is not None for c in got.values())
+    assert all(c.confidence is not None for c in got.values())
+
+
+@needs_ocr
+@needs_scans
+def test_a_cell_that_cannot_be_read_is_reported_not_guessed(table_page) -> None:
+    report = parse_file(table_page[1])
+    assert report.value("review.upheld") is None
+    findings = [f for f in run_checks(report) if "review.upheld" in f.cells]
+    assert {f.code for f in findings} & FLAGS
+    others = {k: report.value(k) for k in report.cells if k.startswith(("review.", "litigation"))}
+    truth = _truth("huaian-city-2024")
+    assert {k: v for k, v in others.items() if v != truth[k]} == {"review.upheld": None}
+
+
+def test_a_characters_strokes_are_one_line_and_lines_stay_apart() -> None:
+    """Rows with ink in a cell: 三's three strokes are one band (alone in its cell, the page's usual line
+    height tells), two lines of text two bands."""
+    import numpy as np
+
+    from gongkai.readers.ocr_cells import _bands
+
+    three = np.array([0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0], dtype=bool)
+    assert _bands(three, 22) == [(1, 23)]
+    assert _bands(three, 0) == [(1, 4), (10, 12), (19, 23)]  # three lines of a rule, for all it knows
+    two_lines = np.array([0] + [1] * 20 + [0] * 8 + [1] * 18 + [0], dtype=bool)
+    assert _bands(two_lines, 22) == [(1, 21), (29, 47)]
+    underlined = np.array([1] * 20 + [0] * 3 + [1] * 2 + [0] * 20 + [1] * 20, dtype=bool)  # a stray stroke
+    assert _bands(underlined, 0) == [(0, 25), (45, 65)]
+
+
+def test_the_whole_page_method_is_chosen_by_the_environment(monkeypatch) -> None:
+    from gongkai.readers.ocr import ocr_method
+
+    monkeypatch.delenv(METHOD_ENV, raising=False)
+    assert ocr_method() == "cells"
+    monkeypatch.setenv(METHOD_ENV, "page")
+    assert ocr_method() == "page"
+    monkeypatch.setenv(METHOD_ENV, "anything")
+    assert ocr_method() == "cells"
 
 
 @needs_ocr

@@ -33,8 +33,10 @@ _TEXT_SCORE = 0.5  # a detected line read less surely than this is dropped, as r
 
 def cell_words(ocr, gray, ink, tables) -> list[dict]:
     """One word per text line of each cell with ink, in page pixels; numbers decoded over the digits."""
-    lines = [(crop, place, len(found) == 1) for box in (b for t in tables for b in t)
-             for found in [_cell_lines(gray, ink, box)] for crop, place in found]
+    inks = [found for box in (b for t in tables for b in t) if (found := _cell_ink(ink, box)) is not None]
+    typical = _typical_height(inks)
+    lines = [(crop, place, len(found) == 1) for cell in inks
+             for found in [_cell_lines(gray, cell, typical)] for crop, place in found]
     characters = ocr.text_rec.postprocess_op.character
     digits = digit_indices(characters)
     words = []
@@ -46,19 +48,31 @@ def cell_words(ocr, gray, ink, tables) -> list[dict]:
     return words
 
 
-def _cell_lines(gray, ink, box) -> list[tuple]:
-    """The crops of a cell's text lines, top to bottom, with where each is on the page."""
-    import numpy as np
-
+def _cell_ink(ink, box) -> tuple | None:
+    """The ink inside a cell's lines, without the grain, and where it starts; None for an empty cell."""
     inner = 2 * CELL_MARGIN
     x0, top, x1, bottom = box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner
     if x1 <= x0 or bottom <= top:
-        return []
+        return None
     mask = without_specks(ink[top:bottom, x0:x1])
-    if mask.sum() < _MIN_INK:
-        return []
+    return (x0, top, mask) if mask.sum() >= _MIN_INK else None
+
+
+def _typical_height(inks: list[tuple]) -> int:
+    """The usual height of a line of the page's cells: the median of each cell's tallest run of ink."""
+    import numpy as np
+
+    heights = [max(b - a for a, b in _bands(mask.any(axis=1), 0)) for _, _, mask in inks]
+    return int(np.median(heights)) if heights else 0
+
+
+def _cell_lines(gray, cell: tuple, typical: int) -> list[tuple]:
+    """The crops of a cell's text lines, top to bottom, with where each is on the page."""
+    import numpy as np
+
+    x0, top, mask = cell
     out = []
-    for start, end in _bands(mask.any(axis=1)):
+    for start, end in _bands(mask.any(axis=1), typical):
         xs = np.nonzero(mask[start:end].any(axis=0))[0]
         left, right = x0 + xs.min(), x0 + xs.max() + 1
         crop = _widened(gray[max(0, top + start - _PAD):top + end + _PAD, max(0, left - _PAD):right + _PAD])
@@ -75,14 +89,15 @@ def _widened(crop):
     return cv2.copyMakeBorder(crop, 0, 0, extra // 2, extra - extra // 2, cv2.BORDER_CONSTANT, value=255)
 
 
-def _bands(rows) -> list[tuple[int, int]]:
-    """Runs of rows with ink; a run much lower than the tallest (a stroke of 三) joins its nearer neighbour."""
+def _bands(rows, typical: int) -> list[tuple[int, int]]:
+    """Runs of rows with ink; a run much lower than the cell's tallest or the page's typical line (a stroke
+    of 三) joins its nearer neighbour."""
     import numpy as np
 
     edges = np.flatnonzero(np.diff(np.concatenate([[0], rows.astype(np.int8), [0]])))
     bands = [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2], strict=True)]
     while len(bands) > 1:
-        tallest = max(b - a for a, b in bands)
+        tallest = max(typical, *(b - a for a, b in bands))
         thin = [i for i, (a, b) in enumerate(bands) if b - a < _THIN * tallest]
         if not thin:
             break
