@@ -149,6 +149,24 @@ def test_a_characters_strokes_are_one_line_and_lines_stay_apart() -> None:
     assert _bands(underlined, 0) == [(0, 25), (45, 65)]
 
 
+@needs_ocr
+@needs_scans
+def test_a_leaning_page_of_tables_is_measured_to_a_hundredth_of_a_degree(tmp_path: Path) -> None:
+    """The fitted slope of the long lines and the Hough search both find the lean the page was given."""
+    import numpy as np
+    from PIL import Image
+
+    from gongkai.readers.ocr import _binary, _fitted_angles, _hough_angles, _long_lines, _weighted_median
+
+    page = render(REAL / "huaian-city-2024.pdf", tmp_path, dpi=200)[3]
+    for lean in (-1.7, 0.4, 1.3):
+        with Image.open(page) as image:
+            turned = np.asarray(image.convert("L").rotate(lean, resample=Image.Resampling.BICUBIC, fillcolor=255))
+        lines = _long_lines(_binary(turned), True, 40)
+        assert abs(_weighted_median(*_fitted_angles(lines)) + lean) < 0.02
+        assert abs(_weighted_median(*_hough_angles(lines)) + lean) < 0.1
+
+
 def test_the_whole_page_method_is_chosen_by_the_environment(monkeypatch) -> None:
     from gongkai.readers.ocr import ocr_method
 

@@ -3,9 +3,13 @@
 Inside a cell found from the ruling lines the detector has nothing to find: the cell's ink is cut
 into its text lines by where the ink lies (a header broken over lines, a label written downwards one
 character a line), and each line's crop is recognised in batches of similar widths, as rapidocr
-batches. A number cell's frames are decoded again over the digits alone (readers/ocr_numbers.py)
-from the same pass, so a number costs one reading, not two. The rest of the page (prose, headings,
-page numbers) is found by the detector on the page at a lower resolution, the tables left out.
+batches. The recogniser's cost is the width of what it reads, and three frames a character read
+Chinese text as well as the full width does, so every line is first read narrowed; one that reads
+as a number, or as nothing, is read again at its full width (digits are narrow), a narrow crop (a
+lone 1) widened with white first, and where it is alone in its cell its frames are decoded over the
+digits alone (readers/ocr_numbers.py). The rest of the page (prose, headings, page numbers) is
+found by the detector on the page scaled down (its lines are tall enough for it), the tables left
+out, and each line is read narrowed.
 
 A cell with ink but no reading is given a "?" with no confidence: it is reported, never guessed.
 """
@@ -15,7 +19,7 @@ from __future__ import annotations
 import math
 
 from gongkai.readers.ocr import CELL_MARGIN, without_specks
-from gongkai.readers.ocr_numbers import digit_indices, read_frames
+from gongkai.readers.ocr_numbers import digit_indices, number_like, read_frames
 
 UNREAD = "?"  # what a cell with ink but nothing recognisable holds: S207 names it
 _BATCH = 32  # crops per run of the model at most
@@ -23,9 +27,9 @@ _SPREAD = 1.15  # a run's widest crop is at most this much wider than its narrow
 _PAD = 3  # pixels of white around a line's ink: tight, a lone 0 shrinks into a full stop with more
 _MIN_RATIO = 1.5  # width to height: a digit alone, or on grey padding, is read less surely
 _MIN_INK = 12  # pixels of ink that make a mark, not specks
-_THIN = 0.5  # a band of ink lower than this share of the cell's tallest is a stroke of a character
+_THIN = 0.5  # a band of ink lower than this share of the cell's tallest (or usual) line: a character's stroke
 _DETECT_SIDE = 1000  # pixels: text lines are found on the page scaled to this long side
-_SQUEEZE = 0.6  # detected lines are narrowed to this share of their width: 3 frames a character suffice
+_SQUEEZE = 0.6  # lines are first read narrowed to this share of their width: 3 frames a character suffice
 _TEXT_SCORE = 0.5  # a detected line read less surely than this is dropped, as rapidocr does
 
 
@@ -37,15 +41,25 @@ def cell_words(ocr, gray, ink, tables) -> list[dict]:
     typical = _typical_height(inks)
     lines = [(crop, place, len(found) == 1) for cell in inks
              for found in [_cell_lines(gray, cell, typical)] for crop, place in found]
-    characters = ocr.text_rec.postprocess_op.character
-    digits = digit_indices(characters)
     words = []
-    for (_, place, alone), frames in zip(lines, recognise(ocr, [c for c, _, _ in lines]), strict=True):
-        text, confidence = read_frames(frames, characters, digits, numbers=alone)
+    for (_, place, _), (text, confidence) in zip(lines, _read_lines(ocr, lines), strict=True):
         if not text:
             text, confidence = UNREAD, 0.0
         words.append({**place, "text": text, "confidence": confidence})
     return words
+
+
+def _read_lines(ocr, lines: list[tuple]) -> list[tuple[str, float]]:
+    """Every line read narrowed, as prose is; those that read as a number (or as nothing) read again at
+    their full width, widened, and decoded over the digits where the cell holds that line alone."""
+    characters = ocr.text_rec.postprocess_op.character
+    digits = digit_indices(characters)
+    readings = [read_frames(f, characters, digits, numbers=False)
+                for f in recognise(ocr, [crop for crop, _, _ in lines], _SQUEEZE)]
+    again = [i for i, (text, _) in enumerate(readings) if not text or (lines[i][2] and number_like(text))]
+    for i, frames in zip(again, recognise(ocr, [_widened(lines[i][0]) for i in again]), strict=True):
+        readings[i] = read_frames(frames, characters, digits, numbers=lines[i][2])
+    return readings
 
 
 def _cell_ink(ink, box) -> tuple | None:
@@ -75,7 +89,7 @@ def _cell_lines(gray, cell: tuple, typical: int) -> list[tuple]:
     for start, end in _bands(mask.any(axis=1), typical):
         xs = np.nonzero(mask[start:end].any(axis=0))[0]
         left, right = x0 + xs.min(), x0 + xs.max() + 1
-        crop = _widened(gray[max(0, top + start - _PAD):top + end + _PAD, max(0, left - _PAD):right + _PAD])
+        crop = gray[max(0, top + start - _PAD):top + end + _PAD, max(0, left - _PAD):right + _PAD]
         out.append((crop, {"x0": left, "x1": right, "top": top + start, "bottom": top + end}))
     return out
 

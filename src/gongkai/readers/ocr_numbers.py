@@ -4,7 +4,8 @@ The recogniser decodes a whole line over thousands of characters; in a cell of i
 has no line around it to show its size and comes out as a full stop, a 7 as a comma. A number cell
 can only hold digits (or a dash), so its frames are decoded again over the blank and the ten digits
 alone (constrained CTC decoding on the model's own output), and the confidence is that of the least
-sure digit. Cells are recognised in one batch per page.
+sure digit. The frames come from the pass that read the cell (read_frames), or, for the whole-page
+method, from a second reading of the number cells in one batch per page (read_numbers).
 """
 
 from __future__ import annotations
