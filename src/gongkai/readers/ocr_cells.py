@@ -29,7 +29,8 @@ _MIN_RATIO = 1.5  # width to height: a digit alone, or on grey padding, is read 
 _MIN_INK = 12  # pixels of ink that make a mark, not specks
 _THIN = 0.5  # a band of ink lower than this share of the cell's tallest (or usual) line: a character's stroke
 _DETECT_SIDE = 1000  # pixels: text lines are found on the page scaled to this long side
-_SQUEEZE = 0.6  # lines are first read narrowed to this share of their width: 3 frames a character suffice
+_SQUEEZE = 0.6  # a cell's lines are first read narrowed to this share of their width: 3 frames a character
+_PROSE_SQUEEZE = 0.5  # and a detected line to this: a long line gives each character its context
 _TEXT_SCORE = 0.5  # a detected line read less surely than this is dropped, as rapidocr does
 
 
@@ -181,7 +182,7 @@ def prose_words(ocr, gray, tables) -> list[dict]:
     crops = ocr.get_crop_img_list(cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR), boxes)
     characters = ocr.text_rec.postprocess_op.character
     words = []
-    for box, frames in zip(boxes, recognise(ocr, crops, _SQUEEZE), strict=True):
+    for box, frames in zip(boxes, recognise(ocr, crops, _PROSE_SQUEEZE), strict=True):
         text, confidence = read_frames(frames, characters, None, numbers=False)
         if text and confidence >= _TEXT_SCORE:
             xs, ys = box[:, 0], box[:, 1]
