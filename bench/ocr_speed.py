@@ -1,4 +1,5 @@
-"""OCR speed: seconds per page for a scanned report (target: under 10 s per page on 2 cores).
+"""OCR speed: seconds per page for a scanned report (target: under 10 s per page on 2 cores), read the default
+way (the cells one by one; GONGKAI_OCR=page for the whole page, bench/ocr_cells_speed.py compares the two).
 
 The real huaian-city-2024 report is rendered with pdftoppm at 200 dpi, each page degraded as a scanner
 would (tests/scans.py), saved as an image-only PDF and read back; the model load is timed apart.
