@@ -128,6 +128,8 @@ def test_latest_versions_of_a_region_tree(reg) -> None:
             "applications.new.total"]
         assert subs.latest_versions(session, 2021, agencies=[county])[0].state == subs.State.NOT_SUBMITTED
         assert subs.latest_versions(session, 2020, agencies=[county], with_flat=False)[0].flat is None
+        assert len(subs.latest_versions(session, 2020, every=True)) == 3
+        assert subs.latest_versions(session, 2020) == []
 
 
 def test_late_and_on_time_by_the_agency_kind() -> None:

@@ -323,27 +323,33 @@ class Latest:
     flat: dict[str, Any] | None = None  # the latest version's flat cell data (meta.* included)
 
 
-def _agencies(session: Session, regions: Iterable[int] | None, agencies: Iterable[int] | None) -> list[Agency]:
-    """The active agencies of the regions (each with the regions under it) and of the agency ids given."""
+def _agencies(session: Session, regions: Iterable[int] | None, agencies: Iterable[int] | None, every: bool
+              ) -> list[Agency]:
+    """The active agencies of the regions (each with the regions under it) and of the agency ids given (`every`:
+    all of them, an admin's view)."""
     from gongkai.register.accounts import regions_under
 
     region_ids: set[int] = set()
     for region in regions or ():
         region_ids |= regions_under(session, region)
     wanted = set(agencies or ())
-    condition = Agency.region_id.in_(region_ids) | Agency.id.in_(wanted)
-    return list(session.scalars(select(Agency).where(Agency.withdrawn_at.is_(None), condition).order_by(Agency.name)))
+    query = select(Agency).where(Agency.withdrawn_at.is_(None)).order_by(Agency.name)
+    if not every:
+        query = query.where(Agency.region_id.in_(region_ids) | Agency.id.in_(wanted))
+    return list(session.scalars(query))
 
 
 def latest_versions(session: Session, year: int, *, regions: Iterable[int] | None = None,
-                    agencies: Iterable[int] | None = None, with_flat: bool = True) -> list[Latest]:
+                    agencies: Iterable[int] | None = None, every: bool = False, with_flat: bool = True
+                    ) -> list[Latest]:
     """Every agency of the given regions (their whole tree) and agency ids, by name, with the latest version of its
     report of `year`: state, version, dates, error count and (`with_flat`) the flat cell data as stored at upload.
-    Agencies with nothing submitted come with state NOT_SUBMITTED and flat None.
+    Agencies with nothing submitted come with state NOT_SUBMITTED and flat None. `every=True`: all agencies (an
+    admin); with neither regions nor agencies nor `every`, none.
 
     The one query the office's pages build on (收集 board, 汇总, 对比): callers pass the person's scope — a
     supervisor's `regions=[account.region_id]`, or the agency ids of `accounts.scope` — so isolation is here."""
-    listed = _agencies(session, regions, agencies)
+    listed = _agencies(session, regions, agencies, every)
     ids = [a.id for a in listed]
     newest = (select(Submission.agency_id, func.max(Submission.version).label("v"), func.min(Submission.uploaded_at)
                      .label("first")).where(Submission.year == year, Submission.agency_id.in_(ids))
