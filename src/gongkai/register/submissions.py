@@ -28,12 +28,14 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gongkai.i18n import Message
+from gongkai.readers.zipguard import Package
 from gongkai.register.db import (
     Agency,
     AuditEntry,
@@ -133,12 +135,46 @@ def findings_of(stored: str) -> list[Any]:
 def not_a_report(name: str) -> Message | None:
     """Why a file (or a zip member) is not taken as a report by its name: gongkai reads the suffixes a folder run
     picks up (`inputs.FOLDER_SUFFIXES`) and JSON of its model or flat data."""
-    from pathlib import PurePath
-
     from gongkai.inputs import FOLDER_SUFFIXES
 
     suffix = PurePath(name).suffix.lower()
     return None if suffix in FOLDER_SUFFIXES or suffix == ".json" else Message("collect.unmatched.not_a_report")
+
+
+ZIP = Package("collect.zip.what", "collect.zip.ole2", "collect.zip.not_zip")
+
+
+def unpack(path: str | Path, folder: Path) -> list[tuple[str, Path | None, Message | None]]:
+    """The members of an uploaded zip, checked by the readers' zip guard first (sizes, ratio, count, CRC; an
+    InputError with one line otherwise), written into `folder`: (member name, its path, None) for a report file,
+    (name, None, why) for a member not taken — none is dropped silently. Names stored in GBK by Chinese Windows
+    (no UTF-8 flag) are read as GBK."""
+    import zipfile
+
+    from gongkai.readers.zipguard import check_package
+
+    check_package(path, ZIP)
+    out: list[tuple[str, Path | None, Message | None]] = []
+    with zipfile.ZipFile(path) as archive:
+        for index, info in enumerate(i for i in archive.infolist() if not i.is_dir()):
+            name = _member_name(info)
+            problem = not_a_report(name)
+            if problem is not None:
+                out.append((name, None, problem))
+                continue
+            target = folder / f"{index:04d}-{PurePath(name).name}"  # the base name only: no path leaves folder
+            target.write_bytes(archive.read(info))
+            out.append((name, target, None))
+    return out
+
+
+def _member_name(info: Any) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 # ── matching a file to its agency ──────────────────────────────────────────────────────────────────────────
@@ -200,9 +236,12 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
         latest = _latest_row(session, agency, read.year, lock=True)
         if latest is not None and latest.state == State.PUBLISHED:
             raise SubmissionError(Message("collect.refused.published", year=read.year))
+        digest = hashlib.sha256(content).hexdigest()
+        if latest is not None and latest.file_hash == digest:
+            raise SubmissionError(Message("collect.refused.same_file", version=latest.version))
         record = Submission(
             agency_id=agency, year=read.year, version=(latest.version + 1) if latest else 1, source=str(source),
-            file_name=file_name[:255], file_hash=hashlib.sha256(content).hexdigest(), content=content,
+            file_name=file_name[:255], file_hash=digest, content=content,
             uploaded_by=who, uploaded_at=now(), flat=json.dumps(read.flat, ensure_ascii=False),
             prose=json.dumps({str(k): v for k, v in read.prose.items()}, ensure_ascii=False),
             findings=json.dumps(read.findings, ensure_ascii=False), errors=read.errors,
