@@ -115,7 +115,10 @@ def test_a_zip_every_member_listed_taken_or_not(app) -> None:
     assert "赣州经开区机关事务管理中心" in by_file[ELSEWHERE_SEED]["problem"]  # another region's agency
     assert "不是 gongkai 能读取的报告文件" in by_file["说明.exe"]["problem"]
     assert by_file["空白.txt"]["problem"]
-    assert upload(sue, ("bad.zip", b"PK\x03\x04 broken"), json=True).json()["results"][0]["problem"]
+    bad = upload(sue, ("bad.zip", b"PK\x03\x04 broken"), json=True).json()["results"][0]["problem"]
+    assert bad.startswith("bad.zip: ")
+    broken = upload(sue, ("年报.pdf", b"%PDF-1.4 nothing else"), json=True).json()["results"][0]["problem"]
+    assert broken.startswith("无法读取：年报.pdf: ") and "/tmp" not in broken  # named as uploaded
 
 
 def test_aliases_file_matches_a_renamed_agency(app, reg) -> None:

@@ -94,10 +94,23 @@ class Read:
     errors: int = 0
     names: tuple[str, ...] = ()
     error: str | None = None
+    digest: Any = None  # supervision.digest.Digest, for the checks across years at submission (not stored)
 
     @property
     def year(self) -> int | None:
         return self.flat.get("meta.year")
+
+    def shown_as(self, path: str, name: str) -> Read:
+        """The same, naming the file as the person knows it (an upload is read from a temporary copy)."""
+        if self.error:
+            self.error = self.error.replace(path, name)
+        for finding in self.findings:
+            for where in finding.get("where") or ():
+                if where.get("file") == path:
+                    where["file"] = name
+        if self.digest is not None:
+            self.digest.file = name
+        return self
 
 
 def read_submission(path: str) -> Read:
@@ -115,7 +128,30 @@ def read_submission(path: str) -> Read:
     flat["meta.kind"] = report.meta.kind
     return Read(flat=flat, prose={s.number: s.text for s in report.sections if s.text},
                 findings=[_plain(asdict(f)) for f in checked.findings], errors=checked.severities["error"],
-                names=tuple(n for n in (report.meta.agency, report.meta.signature) if n))
+                names=tuple(n for n in (report.meta.agency, report.meta.signature) if n), digest=checked.digest)
+
+
+def across_years(session: Session, agency: int, read: Read) -> None:
+    """Add to `read` the checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps)
+    against the latest version the same agency submitted for the year before, as `gongkai check --previous` does.
+    The agency is known here, so the two reports are linked whatever names they print."""
+    from gongkai.serialized import report_from_flat
+    from gongkai.supervision.across import link
+    from gongkai.supervision.agencies import Aliases, normalise
+    from gongkai.supervision.digest import digest_of
+    from gongkai.supervision.results import Checked
+
+    before = _latest_row(session, agency, read.year - 1) if read.year and read.digest is not None else None
+    if before is None:
+        return
+    report = report_from_flat(json.loads(before.flat), before.file_name, json.loads(before.prose))
+    previous = Checked(before.file_name, digest=digest_of(report))
+    one = normalise(read.names[0]) if read.names else ""
+    aliases = Aliases({normalise(name): one for name in (*read.names, report.meta.agency or "") if name})
+    current = Checked(read.digest.file, digest=read.digest)
+    link([current], [previous], aliases=aliases)
+    read.findings += [_plain(asdict(f)) for f in current.findings]
+    read.errors += current.severities["error"]
 
 
 def _plain(value: Any) -> Any:
@@ -232,6 +268,8 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
     if read.error is not None or read.year is None:
         raise SubmissionError(Message("collect.unmatched.unreadable", error=read.error or file_name))
     who = current_user(user)
+    with reg.sessions() as session:
+        across_years(session, agency, read)
     with reg.writing() as session:
         latest = _latest_row(session, agency, read.year, lock=True)
         if latest is not None and latest.state == State.PUBLISHED:

@@ -128,7 +128,7 @@ def store_file(reg: Register, path: Path, shown_name: str, agencies: dict[int, s
     problem = subs.not_a_report(shown_name)
     if problem is not None:
         return Outcome(shown_name, problem=str(problem))
-    read = _read(path)
+    read = _read(path).shown_as(str(path), shown_name)
     found = subs.match(read, agencies, aliases)
     if found.agency_id is None:
         return Outcome(shown_name, year=found.year, problem=str(found.problem))
@@ -153,7 +153,7 @@ def store_upload(reg: Register, path: Path, shown_name: str, agencies: dict[int,
     try:
         members = subs.unpack(path, folder)
     except InputError as exc:
-        return [Outcome(shown_name, problem=str(exc))]
+        return [Outcome(shown_name, problem=str(exc).replace(str(path), shown_name))]
     return [store_file(reg, member, f"{shown_name}/{name}", agencies, aliases, who) if member is not None
             else Outcome(f"{shown_name}/{name}", problem=str(problem)) for name, member, problem in members]
 
