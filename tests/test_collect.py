@@ -224,3 +224,20 @@ def test_every_write_needs_the_form_token(app) -> None:
         assert sue.post(f"/collect/{first}/{action}", data={"note": "x", "decision": "dismissed"}).status_code == 403
     assert sue.post(f"/collect/{first}/return", data={"csrf": "wrong", "note": "x"}).status_code == 403
     assert state_of(sue.get("/collect?year=2020").text, "高新区(近海镇)") == "failed"
+
+
+def test_the_demo_board_shows_reports_in_various_states(tmp_path) -> None:
+    from gongkai.web.demo import build_demo
+
+    reg = open_register(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    people, _ = build_demo(reg, applications=40)
+    c = TestClient(create_app(register=reg))
+    name, password = people.supervisor
+    assert c.post("/api/session", json={"username": name, "password": password}).status_code == 200
+    board = c.get("/collect?year=2020").text
+    states = {state_of(board, agency) for agency in ("高铁新区服务中心", "铜鼓县行政服务中心", "高新区(近海镇)")}
+    assert states == {"published", "accepted", "returned"}
+    last_year = c.get("/collect").text
+    assert state_of(last_year, "示范市交通运输局") == "submitted"  # 报送 from its register
+    assert state_of(last_year, "示范市生态环境局") == "not_submitted"
+    reg.close()
