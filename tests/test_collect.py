@@ -93,6 +93,7 @@ def test_one_file_is_read_checked_and_shown_on_the_board(app, reg) -> None:
     assert "乙县人民政府" in board and "赣州经开区机关事务管理中心" not in board  # the region tree, and only it
     with reg.sessions() as session:
         row = session.scalar(select(Submission))
+        assert sue.get(f"/collect/{row.id}/file").content == (SEEDS / ERRORS_SEED).read_bytes()
         assert row.content == (SEEDS / ERRORS_SEED).read_bytes() and row.source == "upload" and row.errors == 1
         assert session.scalar(select(AuditEntry).where(AuditEntry.table_name == "submissions",
                                                        AuditEntry.field == "file_hash")).user_name == "sue"

@@ -45,7 +45,7 @@ from gongkai.register.db import (
     current_user,
     now,
 )
-from gongkai.register.store import NotFound, RegisterError, audit_text
+from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_text
 
 
 class State(StrEnum):
@@ -256,7 +256,10 @@ def _audit(session: Session, who: str, action: str, table: str, record_id: int, 
 
 
 def _latest_row(session: Session, agency: int, year: int, *, lock: bool = False) -> Submission | None:
-    query = (select(Submission).where(Submission.agency_id == agency, Submission.year == year)
+    from sqlalchemy.orm import defer
+
+    query = (select(Submission).options(defer(Submission.content))
+             .where(Submission.agency_id == agency, Submission.year == year)
              .order_by(Submission.version.desc()).limit(1))
     return session.scalar(query.with_for_update() if lock else query)
 
@@ -285,17 +288,32 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
             findings=json.dumps(read.findings, ensure_ascii=False), errors=read.errors,
             state=State.FAILED if read.errors else State.SUBMITTED)
         session.add(record)
-        session.flush()
+        _flush(session)
         _audit(session, who, "create", "submissions", record.id, agency,
                {"year": record.year, "version": record.version, "source": record.source,
                 "file_name": record.file_name, "file_hash": record.file_hash, "state": record.state})
         return record.id
 
 
-def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False
-              ) -> Submission:
+def _flush(session: Session) -> None:
+    """Two versions numbered alike at the same moment (PostgreSQL; SQLite writers queue): the second is told to
+    try again, the unique index having refused it."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ConflictError(Message("collect.refused.concurrent")) from None
+
+
+def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False,
+              with_file: bool = False) -> Submission:
     """A version the person may see, else NotFound (never 'forbidden': ids of other agencies reveal nothing)."""
+    from sqlalchemy.orm import defer
+
     query = select(Submission).where(Submission.id == submission)
+    if not with_file:
+        query = query.options(defer(Submission.content))
     if allowed is not None:
         query = query.where(Submission.agency_id.in_(allowed))
     row = session.scalar(query.with_for_update() if lock else query)
@@ -463,9 +481,10 @@ def timeliness(item: Latest, year: int, today: date) -> str:
     return "late" if item.first_at.date() > due else "on_time"
 
 
-def get(session: Session, submission: int, allowed: Collection[int] | None) -> Submission:
-    """One version the person may see (NotFound otherwise), file included."""
-    return _in_scope(session, submission, allowed)
+def get(session: Session, submission: int, allowed: Collection[int] | None, *, with_file: bool = False
+        ) -> Submission:
+    """One version the person may see (NotFound otherwise); its file's bytes loaded only `with_file`."""
+    return _in_scope(session, submission, allowed, with_file=with_file)
 
 
 def history(session: Session, agency: int, year: int) -> list[Submission]:

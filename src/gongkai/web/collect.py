@@ -323,7 +323,7 @@ def original_file(request: Request, who: VisitorDep, submission: int) -> Respons
     """The file as it was received."""
     reg = registry(request)
     with reg.sessions() as session:
-        row = subs.get(session, submission, _allowed(reg, who.account))
+        row = subs.get(session, submission, _allowed(reg, who.account), with_file=True)
         content, name = row.content, row.file_name.rsplit("/", 1)[-1]
     return _download(content, name, "application/octet-stream")
 
