@@ -76,6 +76,8 @@ def test_versions_states_and_the_filing_gate(reg) -> None:
     with pytest.raises(subs.SubmissionError, match="退回意见"):
         subs.return_report(reg, first, "  ", {agency}, user="sue")
     subs.return_report(reg, first, "请补齐表二", {agency}, user="sue")
+    with pytest.raises(subs.SubmissionError, match="已退回"):
+        subs.decide(reg, first, 0, "dismissed", None, {agency}, user="sue")  # the list sent back stays as sent
     with pytest.raises(subs.SubmissionError):
         subs.publish(reg, first, {agency}, user="sue")  # only an accepted report is published
 
