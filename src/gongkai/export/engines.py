@@ -32,6 +32,7 @@ from gongkai.inputs import iter_files
 from gongkai.pool import Limits, Pool, ReadingOptions, Result, default_jobs
 
 Work = Callable[[str], Any]
+HASHED_IN_A_TASK = 32
 Read = tuple[str | None, Result]  # (sha256, what the work made of the file); None: a file that cannot be opened
 
 
@@ -45,6 +46,11 @@ def content_hash(path: str) -> tuple[str | None, str | None]:
     except OSError as exc:
         return None, str(InputError.from_os(path, exc))
     return digest.hexdigest(), None
+
+
+def content_hashes(paths: list[str]) -> list[tuple[str | None, str | None]]:
+    """content_hash of each path: one cluster task hashes several files (a task costs a few milliseconds itself)."""
+    return [content_hash(path) for path in paths]
 
 
 def _admitted(dataset: Dataset, hashed: Iterable[tuple[str, str | None, str | None]],
@@ -100,7 +106,8 @@ def run_on_worker(work: Work, item: str, limits: Limits, lang: str) -> Result:
     """`work(item)` on a cluster's worker as `--jobs`'s pool runs it: in a gongkai worker process under the limits
     (gongkai.pool), which that process's end takes along."""
     with using(lang):
-        return next(iter(_pool_here(work, limits).imap([item])))
+        [result] = _pool_here(work, limits).imap([item])  # consumed to its end: an abandoned imap kills the workers
+    return result
 
 
 @contextmanager
@@ -144,7 +151,9 @@ def dask_reads(paths: list[str], dataset: Dataset, work: Work, reading: ReadingO
         files = iter_files(paths)
         running: list[tuple[str, str, Any]] = []
         while chunk := list(islice(files, size)):
-            hashed = client.gather(client.map(content_hash, chunk, pure=False, priority=10))
+            slices = [chunk[i:i + HASHED_IN_A_TASK] for i in range(0, len(chunk), HASHED_IN_A_TASK)]
+            hashed = [h for part in client.gather(client.map(content_hashes, slices, pure=False, priority=10))
+                      for h in part]
             unopened: list[Read] = []
             admitted = _admitted(dataset, ((p, *h) for p, h in zip(chunk, hashed, strict=True)), unopened)
             submitted = [(path, sha256, client.submit(run_on_worker, work, path, limits, lang, pure=False))
