@@ -1,6 +1,6 @@
 """Sizing on paper: how long 500,000 reports take on N workers, and what the cluster needs, from costs measured here.
 
-Measures, on this machine and in process (what each worker of `gongkai export` does per file: read, extract,
+Measures, on this machine and in process, in processor seconds (what each worker of `gongkai export` does per file: read, extract,
 check; gongkai.commands.export.dataset_record), the seconds a report of each form costs and the peak memory of a
 process reading that form, each form in a fresh process of its own (its first file read apart, untimed: imports,
 tables and the OCR model load once per worker, not per report):
@@ -58,9 +58,9 @@ def measure(files: list[str]) -> None:
     dataset_record(files[0])  # warm: imports, tables, the OCR model
     seconds, pages = [], []
     for path in files:
-        start = time.perf_counter()
-        record = dataset_record(path)
-        seconds.append(time.perf_counter() - start)
+        start = time.process_time()  # the processor time of every thread of the process: what a core is busy for,
+        record = dataset_record(path)  # whatever else the machine runs (wall time would count the others' share)
+        seconds.append(time.process_time() - start)
         if isinstance(record, str):
             raise SystemExit(f"sizing: {record}")
         pages.append(_pages(path))
@@ -111,17 +111,34 @@ def samples(folder: Path, scan_pages: int) -> dict[str, list[Path]]:
     return forms
 
 
-def dask_worker_mb() -> float | None:
-    """The resident memory of an idle Dask worker process (what a worker costs before it reads anything)."""
+def dask_costs(tasks: int = 300) -> tuple[float, float] | None:
+    """What Dask adds: the resident memory of a worker process (MB, after the tasks) and the processor seconds a task
+    costs the client, the scheduler and the worker (each task sent as `--engine dask` sends a file: run_on_worker,
+    through the worker's gongkai reader process, on a work that does nothing)."""
     try:
-        from distributed import Client, LocalCluster
+        from distributed import as_completed
     except ImportError:
         return None
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        import psutil
+    import psutil
 
-        return max(client.run(lambda: psutil.Process().memory_info().rss).values()) / 2**20
+    from gongkai.export.engines import _client, run_on_worker
+    from gongkai.pool import Limits
+
+    def used(client: object) -> float:
+        here = psutil.Process().cpu_times()
+        there = client.run(lambda: sum(psutil.Process().cpu_times()[:2]))  # type: ignore[attr-defined]
+        return here.user + here.system + sum(there.values())
+
+    with _client(None, 1) as client:
+        client.gather(client.submit(run_on_worker, os.path.basename, "warm", Limits(), "zh", pure=False))
+        before = used(client)
+        futures = [client.submit(run_on_worker, os.path.basename, f"f{i}", Limits(), "zh", pure=False)
+                   for i in range(tasks)]
+        for future in as_completed(futures):
+            future.result()
+        per_task = (used(client) - before) / tasks
+        rss = max(client.run(lambda: psutil.Process().memory_info().rss).values()) / 2**20
+    return rss, per_task
 
 
 def dataset_bytes_per_report(files: list[Path], folder: Path) -> float:
@@ -152,8 +169,10 @@ def per_report(results: dict[str, dict], scan_pages: int) -> dict[str, float]:
     return cost
 
 
-def report(args: argparse.Namespace, results: dict[str, dict], worker_mb: float | None, stored: float) -> None:
+def report(args: argparse.Namespace, results: dict[str, dict], dask: tuple[float, float] | None,
+           stored: float) -> None:
     cost = per_report(results, args.scan_pages)
+    worker_mb, per_task = dask or (None, 0.0)
     pdf = results["pdf"]
     print("measured on this machine, one core, in process (read + extract + check):")
     for form, r in results.items():
@@ -168,12 +187,13 @@ def report(args: argparse.Namespace, results: dict[str, dict], worker_mb: float 
         mix.pop("scan")
     total = sum(mix.values())
     mean = sum(cost[f] * share for f, share in mix.items()) / total
-    core_seconds = mean * args.reports
+    core_seconds = (mean + per_task) * args.reports
     print(f"\nassumed mix of {args.reports:,} reports: {args.pdf}% text-layer PDF (as the real ones, "
           f"{statistics.mean(pdf['pages']):.0f} pages), {args.word}% Word, {args.html}% HTML / crawled text "
           f"(half each), {args.scan}% scans of {args.scan_pages} pages")
     shares = ", ".join(f"{f} {cost[f] * share / total / mean:.0%}" for f, share in mix.items())
-    print(f"mean {mean:.2f} s a report; {core_seconds / 3600:,.0f} core-hours; time by form: {shares}")
+    print(f"mean {mean:.2f} s a report (time by form: {shares}), + {per_task * 1000:.0f} ms of Dask's a task: "
+          f"{core_seconds / 3600:,.0f} core-hours")
     for n in WORKERS:
         print(f"  {n:4} workers: {_duration(core_seconds / n):>10}")
     peak = max(r["peak_mb"] for r in results.values())
@@ -209,8 +229,8 @@ def main() -> None:
             results[form] = run_form(files)
             print(f"measured {form}", file=sys.stderr, flush=True)
         stored = dataset_bytes_per_report([*forms["text"], *forms["word"], *forms["html"]], Path(tmp))
-        worker_mb = dask_worker_mb()
-    report(args, results, worker_mb, stored)
+        dask = dask_costs()
+    report(args, results, dask, stored)
 
 
 if __name__ == "__main__":

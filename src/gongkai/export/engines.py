@@ -123,7 +123,7 @@ def _client(scheduler: str | None, jobs: int | None) -> Iterator[Any]:
         return
     with (dask.config.set({"distributed.worker.daemon": False}),
           LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1, processes=True,
-                       dashboard_address=None, silence_logs=logging.ERROR) as cluster,
+                       dashboard_address=None, silence_logs=logging.CRITICAL) as cluster,
           Client(cluster) as client):
         yield client
 
