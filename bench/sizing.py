@@ -1,9 +1,10 @@
 """Sizing on paper: how long 500,000 reports take on N workers, and what the cluster needs, from costs measured here.
 
-Measures, on this machine and in process, in processor seconds (what each worker of `gongkai export` does per file: read, extract,
-check; gongkai.commands.export.dataset_record), the seconds a report of each form costs and the peak memory of a
-process reading that form, each form in a fresh process of its own (its first file read apart, untimed: imports,
-tables and the OCR model load once per worker, not per report):
+Measures, on this machine and in process, the processor seconds a report of each form costs (what each worker of
+`gongkai export` does per file: read, extract, check; gongkai.commands.export.dataset_record; processor time, not
+wall time, so that what else the machine runs does not count) and the peak memory of a process reading that form,
+each form in a fresh process of its own (its first file read apart, untimed: imports, tables and the OCR model
+load once per worker, not per report):
 
     text       the seeds as text (crawled page text costs the same: same reader)
     word       Word files made from the seeds by the writers
@@ -64,7 +65,19 @@ def measure(files: list[str]) -> None:
         if isinstance(record, str):
             raise SystemExit(f"sizing: {record}")
         pages.append(_pages(path))
-    print(json.dumps({"seconds": seconds, "pages": pages, "bytes": [os.path.getsize(f) for f in files]}))
+    print(json.dumps({"seconds": seconds, "pages": pages, "bytes": [os.path.getsize(f) for f in files],
+                      "peak_mb": _peak_mb()}))
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory since it started its program (VmHWM: ru_maxrss would count the parent's
+    memory at the fork, before the exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ── in the parent ───────────────────────────────────────────────────────────────────────────────────────────
@@ -73,14 +86,10 @@ def measure(files: list[str]) -> None:
 def run_form(files: list[Path]) -> dict:
     """The form's measures, read in a fresh process, with that process's peak resident memory (MB)."""
     command = [sys.executable, __file__, "--measure", *map(str, files)]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    if status != 0:
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=False)
+    if done.returncode != 0:
         raise SystemExit(f"sizing: measuring {files[0].name} failed")
-    result = json.loads(out.strip().splitlines()[-1])
-    result["peak_mb"] = usage.ru_maxrss / 1024  # kilobytes on Linux
-    return result
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def scan_sample(folder: Path, pages: int) -> Path:
@@ -141,15 +150,17 @@ def dask_costs(tasks: int = 300) -> tuple[float, float] | None:
     return rss, per_task
 
 
-def dataset_bytes_per_report(files: list[Path], folder: Path) -> float:
-    """The bytes a report takes in the dataset (all four tables), from a small export of the given files."""
+def dataset_bytes_per_report(folder: Path, count: int = 500) -> float:
+    """The bytes a report takes in the dataset (all four tables), from an export of `count` mixed reports (a small
+    export would be mostly the Parquet files' own metadata: some 400 columns described in each file)."""
     from gongkai.commands.export import run_export
     from gongkai.pool import ReadingOptions
+    from mixed import write_mixed
 
+    write_mixed(folder / "corpus", count)
     out = folder / "dataset"
-    run_export([str(f) for f in files], f"{out}/", ReadingOptions(jobs=1))
-    size = sum(p.stat().st_size for p in out.rglob("*.parquet"))
-    return size / len(files)
+    run_export([str(folder / "corpus")], f"{out}/", ReadingOptions(jobs=1))
+    return sum(p.stat().st_size for p in out.rglob("*.parquet")) / count
 
 
 def _duration(seconds: float) -> str:
@@ -228,7 +239,7 @@ def main() -> None:
         for form, files in forms.items():
             results[form] = run_form(files)
             print(f"measured {form}", file=sys.stderr, flush=True)
-        stored = dataset_bytes_per_report([*forms["text"], *forms["word"], *forms["html"]], Path(tmp))
+        stored = dataset_bytes_per_report(Path(tmp))
         dask = dask_costs()
     report(args, results, dask, stored)
 

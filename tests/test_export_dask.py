@@ -153,3 +153,14 @@ def test_options_that_do_not_go_together(args: list[str], words: str, tmp_path: 
 ])
 def test_province_of_an_agency(agency: str, province: str | None) -> None:
     assert province_of(agency) == province
+
+
+def test_a_file_that_cannot_be_opened_fails_once(tmp_path: Path) -> None:
+    seed = next((Path(__file__).resolve().parent.parent / "examples" / "seeds").glob("*.txt"))
+    missing, out = tmp_path / "gone.txt", f"{tmp_path / 'ds'}/"
+    assert run_export([str(missing), str(seed)], out, ReadingOptions(jobs=1)) == 2
+    [failure] = _rows(Path(out), "failures")
+    assert failure["sha256"] is None and failure["path"] == str(missing)
+    assert len(_rows(Path(out), "reports")) == 1
+    assert run_export([str(missing), str(seed)], out, ReadingOptions(jobs=1)) == 0  # neither is read again
+    assert len(_rows(Path(out), "failures")) == 1 and len(_rows(Path(out), "reports")) == 1
