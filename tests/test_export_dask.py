@@ -164,3 +164,13 @@ def test_a_file_that_cannot_be_opened_fails_once(tmp_path: Path) -> None:
     assert len(_rows(Path(out), "reports")) == 1
     assert run_export([str(missing), str(seed)], out, ReadingOptions(jobs=1)) == 0  # neither is read again
     assert len(_rows(Path(out), "failures")) == 1 and len(_rows(Path(out), "reports")) == 1
+
+
+def test_a_damaged_dataset_is_one_line(tmp_path: Path) -> None:
+    seed = next((Path(__file__).resolve().parent.parent / "examples" / "seeds").glob("*.txt"))
+    (tmp_path / "ds" / "_batches").mkdir(parents=True)
+    (tmp_path / "ds" / "_batches" / "000001.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(seed), "-o", f"{tmp_path / 'ds'}/", "--jobs", "1"])
+    assert result.exit_code == 2
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("gongkai: ") and "数据集文件夹已损坏" in line

@@ -50,11 +50,10 @@ def is_dataset(output: str, engine: str) -> bool:
 def run_dataset(paths: list[str], output: str, reading: ReadingOptions, engine: str = "local",
                 scheduler: str | None = None) -> int:
     """Read the files not yet in the dataset at `output` and add them to it, batch by batch (exit 2 if any failed)."""
-    from gongkai.export.dataset import Dataset
     from gongkai.supervision.provinces import province_of
 
     try:
-        dataset = Dataset.open(output)
+        dataset = _opened(output)
         for sha256, result in _reads(paths, dataset, reading, engine, scheduler):
             record = result.error if result.value is None else result.value
             if isinstance(record, str):
@@ -64,11 +63,24 @@ def run_dataset(paths: list[str], output: str, reading: ReadingOptions, engine: 
             row = record["row"]
             dataset.add_report(sha256, row, record["findings"], province_of(row.get("meta.agency")))
         dataset.flush()
+    except ValueError as exc:
+        click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
+        return 2
     except OSError as exc:
         click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
         return 2
     click.echo(dataset.tally.summary(output), err=True)
     return 2 if dataset.tally.failed else 0
+
+
+def _opened(output: str):
+    """The dataset at `output`, opened (ValueError with the message to show if its records or files are damaged)."""
+    from gongkai.export.dataset import Dataset
+
+    try:
+        return Dataset.open(output)
+    except (ValueError, KeyError, TypeError) as exc:  # a record that is not JSON, a file that is not Parquet
+        raise ValueError(Message("check.export.dataset_damaged", detail=f"{type(exc).__name__}: {exc}")) from None
 
 
 def _reads(paths: list[str], dataset, reading: ReadingOptions, engine: str, scheduler: str | None) -> Iterator:
