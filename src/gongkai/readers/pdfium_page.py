@@ -1,0 +1,354 @@
+"""A text-layer PDF page read by PDFium (pypdfium2): its words and ruled tables as pdfplumber would give them.
+
+pdfplumber interprets a page's content stream with pdfminer, in pure Python: nine tenths of the time of a
+text-layer report. PDFium does it in C. Here its characters become pdfplumber's character records (box from the
+glyph's origin, advance and the font's descent; the font size times the text matrix's scale) and its path objects
+pdfminer's lines, rectangles and curves (the same shape rules), which readers/pdf_words.py turns into words and cell
+boxes as pdfplumber does. A page this cannot give exactly — rotated, text that is not upright, glyphs PDFium cannot
+map to characters, no text at all — is returned as the reason, and readers/pdf.py reads it with pdfplumber.
+
+PDFium is called through ctypes with plain pointer arguments: a page makes several calls per character, and these
+cost a third of pypdfium2's typed calls.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from gongkai.i18n import Message
+from gongkai.readers.pdf_words import Box, Char, Edge, curve_edges, line_edge, rect_edges, table_cells, words_of
+
+_TEXT, _PATH, _IMAGE, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,
+                               pdfium_c.FPDF_PAGEOBJ_FORM)
+_LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
+_VERTICAL_ORIGIN = 0.01  # points: a glyph whose origin is off its text object's baseline is set in vertical writing
+_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
+_SIGNATURES: dict[str, tuple[Any, tuple]] = {
+    "FPDFText_CountChars": (_I, (_P,)),
+    "FPDFText_IsGenerated": (_I, (_P, _I)),
+    "FPDFText_HasUnicodeMapError": (_I, (_P, _I)),
+    "FPDFText_GetTextObject": (_P, (_P, _I)),
+    "FPDFText_GetLooseCharBox": (_I, (_P, _I, _P)),
+    "FPDFText_GetCharOrigin": (_I, (_P, _I, _P, _P)),
+    "FPDFText_GetMatrix": (_I, (_P, _I, _P)),
+    "FPDFText_GetFontSize": (ctypes.c_double, (_P, _I)),
+    "FPDFTextObj_GetFont": (_P, (_P,)),
+    "FPDFFont_GetDescent": (_I, (_P, _F, _P)),
+    "FPDFFont_GetBaseFontName": (ctypes.c_size_t, (_P, _P, ctypes.c_size_t)),
+    "FPDFPage_CountObjects": (_I, (_P,)),
+    "FPDFPage_GetObject": (_P, (_P, _I)),
+    "FPDFFormObj_CountObjects": (_I, (_P,)),
+    "FPDFFormObj_GetObject": (_P, (_P, ctypes.c_ulong)),
+    "FPDFPageObj_GetType": (_I, (_P,)),
+    "FPDFPageObj_GetMatrix": (_I, (_P, _P)),
+    "FPDFPath_CountSegments": (_I, (_P,)),
+    "FPDFPath_GetPathSegment": (_P, (_P, _I)),
+    "FPDFPathSegment_GetPoint": (_I, (_P, _P, _P)),
+    "FPDFPathSegment_GetType": (_I, (_P,)),
+    "FPDFPathSegment_GetClose": (_I, (_P,)),
+}
+
+
+class _Calls:
+    """PDFium's functions declared with plain pointer arguments, and the buffers they write into."""
+
+    def __init__(self) -> None:
+        from pypdfium2_raw import bindings
+
+        library = bindings._libs["pdfium"]  # indexing makes a fresh function: pypdfium2's own stay as they are
+        for name, (restype, argtypes) in _SIGNATURES.items():
+            function = library[name]
+            function.restype, function.argtypes = restype, argtypes
+            setattr(self, name.removeprefix("FPDF"), function)
+        self.rect, self.matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
+        self.x, self.y, self.fx, self.fy = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), ctypes.c_float()
+        self.at = {name: ctypes.addressof(getattr(self, name)) for name in ("rect", "matrix", "x", "y", "fx", "fy")}
+
+
+_calls: _Calls | None = None
+
+
+def _lib() -> Any:
+    global _calls
+    if _calls is None:
+        _calls = _Calls()
+    return _calls
+
+
+@dataclass(slots=True)
+class PdfiumPage:
+    words: list[dict]
+    tables: list[list[Box]]
+    height: float
+
+
+class _Fallback(Exception):
+    """This page is read with pdfplumber, for this reason."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason.id)
+        self.reason = reason
+
+
+@dataclass(slots=True)
+class PdfiumDocument:
+    pdf: pdfium.PdfDocument
+    descents: dict[bytes, float]  # font name → the descent its descriptor declares (see declared_descents)
+
+    def __len__(self) -> int:
+        return len(self.pdf)
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+def open_document(name: str) -> PdfiumDocument:
+    """The document, or pypdfium2's PdfiumError (damaged, encrypted)."""
+    with open(name, "rb") as f:
+        data = f.read()
+    return PdfiumDocument(pdfium.PdfDocument(data), declared_descents(data))
+
+
+_DESCRIPTOR = re.compile(rb"/FontDescriptor\b")
+_FONT_NAME = re.compile(rb"/FontName\s*/([^\s/<>\[\]()]+)")
+_DESCENT = re.compile(rb"/Descent\s+(-?(?:\d+\.?\d*|\.\d+))")
+_SUBSET = re.compile(rb"^[A-Z]{6}\+")
+
+
+def declared_descents(data: bytes) -> dict[bytes, float]:
+    """Font name → the /Descent its font descriptor declares, 0 where it declares none or 0, for the descriptors
+    stored as plain objects. pdfminer puts a glyph's box on that descent; PDFium makes one up from the glyphs when
+    it is 0 or missing (LibreOffice writes /Descent 0), which would move every glyph of the font up or down."""
+    found: dict[bytes, set[float]] = {}
+    for match in _DESCRIPTOR.finditer(data):
+        start = data.rfind(b"endobj", 0, match.start())
+        end = data.find(b"endobj", match.end())
+        chunk = data[max(start, 0):end if end >= 0 else len(data)]
+        name = _FONT_NAME.search(chunk)
+        if name is None:  # a font's reference to its descriptor
+            continue
+        descent = _DESCENT.search(chunk)
+        found.setdefault(font_key(name.group(1)), set()).add(-abs(float(descent.group(1))) if descent else 0.0)
+    return {name: values.pop() for name, values in found.items() if len(values) == 1}
+
+
+def font_key(name: bytes) -> bytes:
+    """A font's name without its subset tag (ABCDEF+) and #xx escapes, as both the descriptor and PDFium give it."""
+    plain = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+    return _SUBSET.sub(b"", plain)
+
+
+def read_page(document: PdfiumDocument, number: int) -> PdfiumPage | Message:
+    """The words and ruled tables of page `number` (1-based), or why pdfplumber must read it."""
+    try:
+        page = document.pdf[number - 1]
+    except pdfium.PdfiumError:
+        return Message("readers.pdf.fallback.page_unloaded")
+    try:
+        return _read(page, document.descents)
+    except _Fallback as fallback:
+        return fallback.reason
+    finally:
+        page.close()
+
+
+def _read(page: pdfium.PdfPage, descents: dict[bytes, float]) -> PdfiumPage:
+    height = _check_boxes(page)
+    lib = _lib()
+    order: dict[int, int] = {}
+    edges: list[Edge] = []
+    images = _walk(lib, page.raw, _page_objects(lib, page.raw), (1, 0, 0, 1, 0, 0), height, order, edges)
+    textpage = page.get_textpage()
+    try:
+        chars = _chars(lib, textpage, order, height, descents)
+    finally:
+        textpage.close()
+    if not chars and images:
+        raise _Fallback(Message("readers.pdf.fallback.no_text"))
+    return PdfiumPage(words_of(chars), table_cells(edges), height)
+
+
+def _check_boxes(page: pdfium.PdfPage) -> float:
+    """The page's height; a rotated page, or one whose boxes pdfplumber would shift, goes to pdfplumber."""
+    rotation = page.get_rotation()
+    if rotation:
+        raise _Fallback(Message("readers.pdf.fallback.rotated_page", degrees=rotation))
+    media = page.get_mediabox()
+    if media[:2] != (0, 0) or page.get_cropbox() != media:
+        raise _Fallback(Message("readers.pdf.fallback.page_box"))
+    return media[3]
+
+
+# ── path objects → edges ────────────────────────────────────────────────────────────────────────────────────
+
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _page_objects(lib: Any, handle: Any) -> list[int]:
+    return [lib.Page_GetObject(handle, i) for i in range(lib.Page_CountObjects(handle))]
+
+
+def _form_objects(lib: Any, handle: int) -> list[int]:
+    return [lib.FormObj_GetObject(handle, i) for i in range(lib.FormObj_CountObjects(handle))]
+
+
+def _walk(lib: Any, page: Any, objects: list[int], outer: Matrix, height: float, order: dict[int, int],
+          edges: list[Edge]) -> int:
+    """Every object in drawing order, into forms: text objects numbered (the content order of their characters),
+    paths into edges; the number of images."""
+    images = 0
+    for obj in objects:
+        kind = lib.PageObj_GetType(obj)
+        if kind == _TEXT:
+            order[obj] = len(order)
+        elif kind == _PATH:
+            edges.extend(_path_edges(lib, obj, _compose(outer, _matrix(lib, obj)), height))
+        elif kind == _IMAGE:
+            images += 1
+        elif kind == _FORM:
+            images += _walk(lib, page, _form_objects(lib, obj), _compose(outer, _matrix(lib, obj)), height, order,
+                            edges)
+    return images
+
+
+def _matrix(lib: Any, obj: int) -> Matrix:
+    m = lib.matrix
+    lib.PageObj_GetMatrix(obj, lib.at["matrix"])
+    return m.a, m.b, m.c, m.d, m.e, m.f
+
+
+def _compose(outer: Matrix, inner: Matrix) -> Matrix:
+    """inner, then outer (a point in the inner space → the outer's)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F
+
+
+def _segments(lib: Any, path: int, m: Matrix) -> tuple[str, list[tuple[float, float]]]:
+    """The path as pdfminer records it: one letter per operator (m, l, c, h) and the point each ends at."""
+    shape, points = [], []
+    curve = 0
+    for i in range(lib.Path_CountSegments(path)):
+        segment = lib.Path_GetPathSegment(path, i)
+        lib.PathSegment_GetPoint(segment, lib.at["fx"], lib.at["fy"])
+        x, y = lib.fx.value, lib.fy.value
+        kind = lib.PathSegment_GetType(segment)
+        curve = curve + 1 if kind == _BEZIERTO else 0
+        if kind != _BEZIERTO or curve % 3 == 0:  # PDFium keeps a curve's two control points as segments of their own
+            shape.append("m" if kind == _MOVETO else "l" if kind == _LINETO else "c")
+            points.append((m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]))
+        if lib.PathSegment_GetClose(segment):
+            start = max((j for j, s in enumerate(shape) if s == "m"), default=0)
+            shape.append("h")
+            points.append(points[start])
+    return "".join(shape), points
+
+
+def _path_edges(lib: Any, path: int, m: Matrix, height: float) -> list[Edge]:
+    shape, points = _segments(lib, path, m)
+    if shape[:1] != "m":
+        return []
+    edges = []
+    for sub in re.finditer(r"m[^m]+", shape):  # each subpath on its own, as pdfminer paints them
+        edges.extend(_subpath_edges(sub.group(), points[sub.start():sub.end()], height))
+    return edges
+
+
+def _subpath_edges(shape: str, points: list[tuple[float, float]], height: float) -> list[Edge]:
+    """pdfminer's reading of a subpath: a line, a rectangle, or a curve through its points."""
+    if len(shape) > 3 and shape[-2:] == "lh" and points[-2] == points[0]:
+        shape, points = shape[:-2] + "h", points[:-1]
+    if shape in ("mlh", "ml"):
+        (ax, ay), (bx, by) = points[0], points[1]
+        return [line_edge(min(ax, bx), height - max(ay, by), max(ax, bx), height - min(ay, by))]
+    if shape in ("mlllh", "mllll") and _is_rectangle(points):
+        xs, ys = [p[0] for p in points[:4]], [p[1] for p in points[:4]]
+        return rect_edges(min(xs), height - max(ys), max(xs), height - min(ys))
+    return curve_edges([(x, height - y) for x, y in points])
+
+
+def _is_rectangle(points: list[tuple[float, float]]) -> bool:
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), end = points
+    square = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)
+    return points[0] == end and square
+
+
+# ── characters ─────────────────────────────────────────────────────────────────────────────────────────────
+
+@dataclass(slots=True)
+class _Run:
+    """What the characters of one text object share."""
+
+    size: float
+    baseline: float  # y of the glyph origins, bottom-up
+    descent: float  # below the baseline, in points (negative)
+    vertical: bool
+
+
+def _chars(lib: Any, textpage: pdfium.PdfTextPage, order: dict[int, int], height: float,
+           descents: dict[bytes, float]) -> list[Char]:
+    """The page's characters in content-stream order (PDFium sorts them by position; pdfplumber takes runs of one
+    size in the order they were drawn), without the spaces and line breaks PDFium makes up."""
+    handle = textpage.raw
+    count = lib.Text_CountChars(handle)
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
+        raise _Fallback(Message("readers.pdf.fallback.unmapped"))
+    runs: dict[int, _Run] = {}
+    found = []
+    for i in range(count):
+        if lib.Text_IsGenerated(handle, i):
+            continue
+        if lib.Text_HasUnicodeMapError(handle, i) or _unreadable(text[i]):
+            raise _Fallback(Message("readers.pdf.fallback.unmapped"))
+        obj = lib.Text_GetTextObject(handle, i)
+        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, descents))
+        found.append((order.get(obj, -1), i, _char(lib, handle, i, text[i], run, height)))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [char for _, _, char in found]
+
+
+def _unreadable(char: str) -> bool:
+    return char == "\ufffd" or "\ue000" <= char <= "\uf8ff"
+
+
+def _run(lib: Any, handle: Any, i: int, obj: int, descents: dict[bytes, float]) -> _Run:
+    m = lib.matrix
+    lib.Text_GetMatrix(handle, i, lib.at["matrix"])
+    a, b, c, d, baseline = m.a, m.b, m.c, m.d, m.f
+    if b or c or a <= 0 or d <= 0:
+        raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
+    size = lib.Text_GetFontSize(handle, i) * d
+    descent = _descent(lib, lib.TextObj_GetFont(obj), size, descents)
+    lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
+    return _Run(size, baseline, descent, abs(lib.y.value - baseline) > _VERTICAL_ORIGIN)
+
+
+def _descent(lib: Any, font: int | None, size: float, descents: dict[bytes, float]) -> float:
+    """How far the glyph boxes reach below the baseline, in points: as the font's descriptor declares it."""
+    if not font:
+        return 0.0
+    length = lib.Font_GetBaseFontName(font, None, 0)
+    name = ctypes.create_string_buffer(length)
+    lib.Font_GetBaseFontName(font, name, length)
+    declared = descents.get(font_key(name.value))
+    if declared is not None:
+        return declared * size / 1000
+    return lib.fy.value if lib.Font_GetDescent(font, size, lib.at["fy"]) else 0.0
+
+
+def _char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
+    if run.vertical:  # the glyph's box stands on its origin, a font size wide and high (as pdfminer has it)
+        lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
+        x0, bottom = lib.x.value, height - lib.y.value
+        return Char(text, x0, x0 + run.size, bottom - run.size, bottom, run.size)
+    lib.Text_GetLooseCharBox(handle, i, lib.at["rect"])
+    box = lib.rect
+    bottom = height - (run.baseline + run.descent)
+    return Char(text, box.left, box.right, bottom - run.size, bottom, run.size)
