@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import ctypes
 import re
-from dataclasses import dataclass
+import struct
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -28,6 +30,7 @@ _TEXT, _PATH, _IMAGE, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ
                                pdfium_c.FPDF_PAGEOBJ_FORM)
 _LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
 _VERTICAL_ORIGIN = 0.01  # points: a glyph whose origin is off its text object's baseline is set in vertical writing
+_SINGLE = struct.Struct("f")
 _P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
 _SIGNATURES: dict[str, tuple[Any, tuple]] = {
     "FPDFText_CountChars": (_I, (_P,)),
@@ -158,20 +161,34 @@ def read_page(document: PdfiumDocument, number: int) -> PdfiumPage | Message:
         page.close()
 
 
+@dataclass(slots=True)
+class _Objects:
+    """What walking a page's objects finds."""
+
+    height: float
+    order: dict[int, int] = field(default_factory=dict)  # text object → its place in drawing order
+    edges: list[Edge] = field(default_factory=list)
+    images: int = 0
+    flips: Counter = field(default_factory=Counter)  # (d, f) of the paths' transformation matrices
+
+    def ctm(self) -> tuple[float, float]:
+        """(d, f) of the page's usual transformation matrix, guessed from its paths: WPS draws everything under
+        `1 0 0 -1 0 H cm`, LibreOffice and Word under none."""
+        return self.flips.most_common(1)[0][0] if self.flips else (1.0, 0.0)
+
+
 def _read(page: pdfium.PdfPage, descents: dict[bytes, float]) -> PdfiumPage:
-    height = _check_boxes(page)
     lib = _lib()
-    order: dict[int, int] = {}
-    edges: list[Edge] = []
-    images = _walk(lib, page.raw, _page_objects(lib, page.raw), (1, 0, 0, 1, 0, 0), height, order, edges)
+    found = _Objects(_check_boxes(page))
+    _walk(lib, _page_objects(lib, page.raw), (1, 0, 0, 1, 0, 0), found)
     textpage = page.get_textpage()
     try:
-        chars = _chars(lib, textpage, order, height, descents)
+        chars = _chars(lib, textpage, found, descents)
     finally:
         textpage.close()
-    if not chars and images:
+    if not chars and found.images:
         raise _Fallback(Message("readers.pdf.fallback.no_text"))
-    return PdfiumPage(words_of(chars), table_cells(edges), height)
+    return PdfiumPage(words_of(chars), table_cells(found.edges), found.height)
 
 
 def _check_boxes(page: pdfium.PdfPage) -> float:
@@ -198,23 +215,22 @@ def _form_objects(lib: Any, handle: int) -> list[int]:
     return [lib.FormObj_GetObject(handle, i) for i in range(lib.FormObj_CountObjects(handle))]
 
 
-def _walk(lib: Any, page: Any, objects: list[int], outer: Matrix, height: float, order: dict[int, int],
-          edges: list[Edge]) -> int:
+def _walk(lib: Any, objects: list[int], outer: Matrix, found: _Objects) -> None:
     """Every object in drawing order, into forms: text objects numbered (the content order of their characters),
-    paths into edges; the number of images."""
-    images = 0
+    paths into edges, images counted."""
     for obj in objects:
         kind = lib.PageObj_GetType(obj)
         if kind == _TEXT:
-            order[obj] = len(order)
+            found.order[obj] = len(found.order)
         elif kind == _PATH:
-            edges.extend(_path_edges(lib, obj, _compose(outer, _matrix(lib, obj)), height))
+            m = _compose(outer, _matrix(lib, obj))
+            found.edges.extend(_path_edges(lib, obj, m, found.height))
+            if not m[1] and not m[2]:
+                found.flips[(m[3], m[5])] += 1
         elif kind == _IMAGE:
-            images += 1
+            found.images += 1
         elif kind == _FORM:
-            images += _walk(lib, page, _form_objects(lib, obj), _compose(outer, _matrix(lib, obj)), height, order,
-                            edges)
-    return images
+            _walk(lib, _form_objects(lib, obj), _compose(outer, _matrix(lib, obj)), found)
 
 
 def _matrix(lib: Any, obj: int) -> Matrix:
@@ -283,16 +299,15 @@ def _is_rectangle(points: list[tuple[float, float]]) -> bool:
 
 @dataclass(slots=True)
 class _Run:
-    """What the characters of one text object share."""
+    """What the characters of one text object share: their font size and the top and bottom of their boxes."""
 
     size: float
-    baseline: float  # y of the glyph origins, bottom-up
-    descent: float  # below the baseline, in points (negative)
+    top: float
+    bottom: float
     vertical: bool
 
 
-def _chars(lib: Any, textpage: pdfium.PdfTextPage, order: dict[int, int], height: float,
-           descents: dict[bytes, float]) -> list[Char]:
+def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: dict[bytes, float]) -> list[Char]:
     """The page's characters in content-stream order (PDFium sorts them by position; pdfplumber takes runs of one
     size in the order they were drawn), without the spaces and line breaks PDFium makes up."""
     handle = textpage.raw
@@ -301,37 +316,62 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, order: dict[int, int], height
     if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
         raise _Fallback(Message("readers.pdf.fallback.unmapped"))
     runs: dict[int, _Run] = {}
-    found = []
+    ctm = found.ctm()
+    chars = []
     for i in range(count):
         if lib.Text_IsGenerated(handle, i):
             continue
         if lib.Text_HasUnicodeMapError(handle, i) or _unreadable(text[i]):
             raise _Fallback(Message("readers.pdf.fallback.unmapped"))
         obj = lib.Text_GetTextObject(handle, i)
-        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, descents))
-        found.append((order.get(obj, -1), i, _char(lib, handle, i, text[i], run, height)))
-    found.sort(key=lambda f: (f[0], f[1]))
-    return [char for _, _, char in found]
+        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, ctm, descents, found.height))
+        chars.append((found.order.get(obj, -1), i, _char(lib, handle, i, text[i], run, found.height)))
+    chars.sort(key=lambda f: (f[0], f[1]))
+    return [char for _, _, char in chars]
 
 
 def _unreadable(char: str) -> bool:
     return char == "\ufffd" or "\ue000" <= char <= "\uf8ff"
 
 
-def _run(lib: Any, handle: Any, i: int, obj: int, descents: dict[bytes, float]) -> _Run:
+def _run(lib: Any, handle: Any, i: int, obj: int, ctm: tuple[float, float], descents: dict[bytes, float],
+         height: float) -> _Run:
     m = lib.matrix
     lib.Text_GetMatrix(handle, i, lib.at["matrix"])
     a, b, c, d, baseline = m.a, m.b, m.c, m.d, m.f
     if b or c or a <= 0 or d <= 0:
         raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
-    size = lib.Text_GetFontSize(handle, i) * d
-    descent = _descent(lib, lib.TextObj_GetFont(obj), size, descents)
+    font_size = _decimal(lib.Text_GetFontSize(handle, i))
+    y0, y1 = _box_bottom_top(_decimal(d), font_size, _descent(lib, lib.TextObj_GetFont(obj), descents), baseline, ctm)
     lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
-    return _Run(size, baseline, descent, abs(lib.y.value - baseline) > _VERTICAL_ORIGIN)
+    return _Run(y1 - y0, height - y1, height - y0, abs(lib.y.value - baseline) > _VERTICAL_ORIGIN)
 
 
-def _descent(lib: Any, font: int | None, size: float, descents: dict[bytes, float]) -> float:
-    """How far the glyph boxes reach below the baseline, in points: as the font's descriptor declares it."""
+def _decimal(value: float) -> float:
+    """The shortest decimal that PDFium's single-precision number stands for: the number as the PDF wrote it."""
+    single = _SINGLE.unpack(_SINGLE.pack(value))[0]
+    for digits in range(1, 10):
+        guess = float(f"{value:.{digits}g}")
+        if _SINGLE.unpack(_SINGLE.pack(guess))[0] == single:
+            return guess
+    return value
+
+
+def _box_bottom_top(d: float, font_size: float, descent: float, baseline: float,
+                    ctm: tuple[float, float]) -> tuple[float, float]:
+    """The bottom and top (bottom-up) of a glyph's box as pdfminer computes them, operation for operation: the
+    text's y in the content stream under the page's matrix, the descriptor's descent. pdfplumber groups characters
+    by their size, and that size carries the rounding of these operations: two fonts on one line are one run of
+    characters or two depending on it, and so are the words made of them."""
+    ctm_d, ctm_f = _decimal(ctm[0]), _decimal(ctm[1])
+    f = ctm_d * _decimal((baseline - ctm_f) / ctm_d) + ctm_f  # b0·e1 + d0·f1 + f0, with b0 = 0
+    low = descent * 0.001 * font_size
+    high = low + font_size
+    return d * low + f, d * high + f
+
+
+def _descent(lib: Any, font: int | None, descents: dict[bytes, float]) -> float:
+    """The font's descent in thousandths of the font size, as its descriptor declares it."""
     if not font:
         return 0.0
     length = lib.Font_GetBaseFontName(font, None, 0)
@@ -339,8 +379,8 @@ def _descent(lib: Any, font: int | None, size: float, descents: dict[bytes, floa
     lib.Font_GetBaseFontName(font, name, length)
     declared = descents.get(font_key(name.value))
     if declared is not None:
-        return declared * size / 1000
-    return lib.fy.value if lib.Font_GetDescent(font, size, lib.at["fy"]) else 0.0
+        return declared
+    return lib.fy.value if lib.Font_GetDescent(font, 1000.0, lib.at["fy"]) else 0.0
 
 
 def _char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
@@ -349,6 +389,4 @@ def _char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) ->
         x0, bottom = lib.x.value, height - lib.y.value
         return Char(text, x0, x0 + run.size, bottom - run.size, bottom, run.size)
     lib.Text_GetLooseCharBox(handle, i, lib.at["rect"])
-    box = lib.rect
-    bottom = height - (run.baseline + run.descent)
-    return Char(text, box.left, box.right, bottom - run.size, bottom, run.size)
+    return Char(text, lib.rect.left, lib.rect.right, run.top, run.bottom, run.size)
