@@ -14,6 +14,7 @@ cost a third of pypdfium2's typed calls.
 from __future__ import annotations
 
 import ctypes
+import functools
 import re
 import struct
 from collections import Counter
@@ -316,6 +317,7 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: di
     if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
         raise _Fallback(Message("readers.pdf.fallback.unmapped"))
     runs: dict[int, _Run] = {}
+    fonts: dict[int, float] = {}  # a font's handle → its descent, on this page
     ctm = found.ctm()
     chars = []
     for i in range(count):
@@ -324,7 +326,8 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: di
         if lib.Text_HasUnicodeMapError(handle, i) or _unreadable(text[i]):
             raise _Fallback(Message("readers.pdf.fallback.unmapped"))
         obj = lib.Text_GetTextObject(handle, i)
-        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, ctm, descents, found.height))
+        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, ctm, descents, fonts,
+                                                                    found.height))
         chars.append((found.order.get(obj, -1), i, _char(lib, handle, i, text[i], run, found.height)))
     chars.sort(key=lambda f: (f[0], f[1]))
     return [char for _, _, char in chars]
@@ -335,18 +338,23 @@ def _unreadable(char: str) -> bool:
 
 
 def _run(lib: Any, handle: Any, i: int, obj: int, ctm: tuple[float, float], descents: dict[bytes, float],
-         height: float) -> _Run:
+         fonts: dict[int, float], height: float) -> _Run:
     m = lib.matrix
     lib.Text_GetMatrix(handle, i, lib.at["matrix"])
     a, b, c, d, baseline = m.a, m.b, m.c, m.d, m.f
     if b or c or a <= 0 or d <= 0:
         raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
     font_size = _decimal(lib.Text_GetFontSize(handle, i))
-    y0, y1 = _box_bottom_top(_decimal(d), font_size, _descent(lib, lib.TextObj_GetFont(obj), descents), baseline, ctm)
+    font = lib.TextObj_GetFont(obj)
+    descent = fonts.get(font)
+    if descent is None:
+        descent = fonts[font] = _descent(lib, font, descents)
+    y0, y1 = _box_bottom_top(_decimal(d), font_size, descent, baseline, ctm)
     lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
     return _Run(y1 - y0, height - y1, height - y0, abs(lib.y.value - baseline) > _VERTICAL_ORIGIN)
 
 
+@functools.lru_cache(maxsize=4096)
 def _decimal(value: float) -> float:
     """The shortest decimal that PDFium's single-precision number stands for: the number as the PDF wrote it."""
     single = _SINGLE.unpack(_SINGLE.pack(value))[0]
