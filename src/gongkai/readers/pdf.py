@@ -3,7 +3,9 @@
 Pages are read by PDFium (readers/pdfium_page.py), which gives the words and ruled cells pdfplumber would, several
 times faster; a page it cannot give that way (rotated, glyphs without characters, a scan) is read by pdfplumber,
 and the reason kept in the document's `fallbacks`. Setting GONGKAI_PDF_BACKEND=pdfplumber reads every page with
-pdfplumber, to compare the two. Each page gives its words and the cell boxes of its ruled tables; readers/pages.py turns those into
+pdfplumber, to compare the two.
+
+Each page gives its words and the cell boxes of its ruled tables; readers/pages.py turns those into
 grids, lines and paragraphs, joining tables across page breaks. A page without a text layer (a scan)
 or with a broken one ((cid:NN) glyphs, private-use characters) is rendered and read by OCR
 (readers/ocr.py, the [ocr] extra). Tables printed without any ruling lines are rebuilt from the

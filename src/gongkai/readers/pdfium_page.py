@@ -316,42 +316,66 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: di
     text = textpage.get_text_range(0, count) if count else ""
     if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
         raise _Fallback(Message("readers.pdf.fallback.unmapped"))
-    runs: dict[int, _Run] = {}
-    fonts: dict[int, float] = {}  # a font's handle → its descent, on this page
-    ctm = found.ctm()
+    runs = _Runs(lib, handle, found, descents)
+    generated, unmapped, text_object = lib.Text_IsGenerated, lib.Text_HasUnicodeMapError, lib.Text_GetTextObject
+    loose, rect, rect_at, order = lib.Text_GetLooseCharBox, lib.rect, lib.at["rect"], found.order
     chars = []
-    for i in range(count):
-        if lib.Text_IsGenerated(handle, i):
+    for i, char in enumerate(text):  # this loop runs for every character: calls and lookups kept to a minimum
+        if char.isspace() and generated(handle, i):
             continue
-        if lib.Text_HasUnicodeMapError(handle, i) or _unreadable(text[i]):
+        if unmapped(handle, i) or char == "\ufffd" or "\ue000" <= char <= "\uf8ff":
             raise _Fallback(Message("readers.pdf.fallback.unmapped"))
-        obj = lib.Text_GetTextObject(handle, i)
-        run = runs.get(obj) or runs.setdefault(obj, _run(lib, handle, i, obj, ctm, descents, fonts,
-                                                                    found.height))
-        chars.append((found.order.get(obj, -1), i, _char(lib, handle, i, text[i], run, found.height)))
-    chars.sort(key=lambda f: (f[0], f[1]))
+        obj = text_object(handle, i)
+        run = runs.of(obj, i)
+        if run.vertical:
+            chars.append((order.get(obj, -1), i, _vertical_char(lib, handle, i, char, run, found.height)))
+            continue
+        loose(handle, i, rect_at)
+        chars.append((order.get(obj, -1), i, Char(char, rect.left, rect.right, run.top, run.bottom, run.size)))
+    chars.sort(key=lambda c: (c[0], c[1]))
     return [char for _, _, char in chars]
 
 
-def _unreadable(char: str) -> bool:
-    return char == "\ufffd" or "\ue000" <= char <= "\uf8ff"
+class _Runs:
+    """The run of each text object on a page: what its characters share, worked out once for each text matrix,
+    font size and font."""
 
+    def __init__(self, lib: Any, handle: Any, found: _Objects, descents: dict[bytes, float]) -> None:
+        self.lib, self.handle, self.height, self.descents = lib, handle, found.height, descents
+        self.ctm = found.ctm()
+        self.runs: dict[int, _Run] = {}
+        self.shared: dict[tuple, _Run] = {}
+        self.fonts: dict[int, tuple[float, bool]] = {}  # a font's handle → its descent and whether it is vertical
 
-def _run(lib: Any, handle: Any, i: int, obj: int, ctm: tuple[float, float], descents: dict[bytes, float],
-         fonts: dict[int, float], height: float) -> _Run:
-    m = lib.matrix
-    lib.Text_GetMatrix(handle, i, lib.at["matrix"])
-    a, b, c, d, baseline = m.a, m.b, m.c, m.d, m.f
-    if b or c or a <= 0 or d <= 0:
-        raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
-    font_size = _decimal(lib.Text_GetFontSize(handle, i))
-    font = lib.TextObj_GetFont(obj)
-    descent = fonts.get(font)
-    if descent is None:
-        descent = fonts[font] = _descent(lib, font, descents)
-    y0, y1 = _box_bottom_top(_decimal(d), font_size, descent, baseline, ctm)
-    lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
-    return _Run(y1 - y0, height - y1, height - y0, abs(lib.y.value - baseline) > _VERTICAL_ORIGIN)
+    def of(self, obj: int, i: int) -> _Run:
+        run = self.runs.get(obj)
+        if run is None:
+            run = self.runs[obj] = self._new(obj, i)
+        return run
+
+    def _new(self, obj: int, i: int) -> _Run:
+        lib, m = self.lib, self.lib.matrix
+        lib.Text_GetMatrix(self.handle, i, lib.at["matrix"])
+        b, c, d, baseline = m.b, m.c, m.d, m.f
+        if b or c or m.a <= 0 or d <= 0:
+            raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
+        font_size, font = lib.Text_GetFontSize(self.handle, i), lib.TextObj_GetFont(obj)
+        key = (d, font_size, font, baseline)
+        run = self.shared.get(key)
+        if run is None:
+            descent, vertical = self._font(font, i, baseline)
+            y0, y1 = _box_bottom_top(_decimal(d), _decimal(font_size), descent, baseline, self.ctm)
+            run = self.shared[key] = _Run(y1 - y0, self.height - y1, self.height - y0, vertical)
+        return run
+
+    def _font(self, font: int | None, i: int, baseline: float) -> tuple[float, bool]:
+        known = self.fonts.get(font or 0)
+        if known is None:
+            lib = self.lib
+            lib.Text_GetCharOrigin(self.handle, i, lib.at["x"], lib.at["y"])
+            vertical = abs(lib.y.value - baseline) > _VERTICAL_ORIGIN
+            known = self.fonts[font or 0] = (_descent(lib, font, self.descents), vertical)
+        return known
 
 
 @functools.lru_cache(maxsize=4096)
@@ -378,23 +402,38 @@ def _box_bottom_top(d: float, font_size: float, descent: float, baseline: float,
     return d * low + f, d * high + f
 
 
+# pdfminer takes these fonts' metrics (by their exact names) from its Adobe font metrics, whatever the PDF says
+_AFM_DESCENTS = {
+    **{f"{base}{style}": descent for base, styles, descent in (
+        ("Courier", ("", "-Bold", "-BoldOblique", "-Oblique"), -194.0),
+        ("Helvetica", ("", "-Bold", "-BoldOblique", "-Oblique"), -207.0),
+        ("Times", ("-Bold", "-BoldItalic", "-Italic", "-Roman"), -217.0),
+        ("Arial", ("", ",Italic", ",Bold", ",BoldItalic"), -207.0),
+        ("CourierNew", ("", ",Italic", ",Bold", ",BoldItalic"), -194.0),
+        ("TimesNewRoman", ("", ",Italic", ",Bold", ",BoldItalic"), -217.0)) for style in styles},
+    "Symbol": 0.0, "ZapfDingbats": 0.0}
+
+
 def _descent(lib: Any, font: int | None, descents: dict[bytes, float]) -> float:
-    """The font's descent in thousandths of the font size, as its descriptor declares it."""
+    """The font's descent in thousandths of the font size, as pdfminer takes it: from its own metrics for the
+    standard fonts, else as the font's descriptor declares it."""
     if not font:
         return 0.0
     length = lib.Font_GetBaseFontName(font, None, 0)
-    name = ctypes.create_string_buffer(length)
-    lib.Font_GetBaseFontName(font, name, length)
-    declared = descents.get(font_key(name.value))
+    buffer = ctypes.create_string_buffer(length)
+    lib.Font_GetBaseFontName(font, buffer, length)
+    standard = _AFM_DESCENTS.get(buffer.value.decode("latin-1"))
+    if standard is not None:
+        return standard
+    declared = descents.get(font_key(buffer.value))
     if declared is not None:
         return declared
     return lib.fy.value if lib.Font_GetDescent(font, 1000.0, lib.at["fy"]) else 0.0
 
 
-def _char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
-    if run.vertical:  # the glyph's box stands on its origin, a font size wide and high (as pdfminer has it)
-        lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
-        x0, bottom = lib.x.value, height - lib.y.value
-        return Char(text, x0, x0 + run.size, bottom - run.size, bottom, run.size)
-    lib.Text_GetLooseCharBox(handle, i, lib.at["rect"])
-    return Char(text, lib.rect.left, lib.rect.right, run.top, run.bottom, run.size)
+def _vertical_char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
+    """A glyph set in vertical writing: its box stands on its origin, a font size wide and high (as pdfminer has
+    it; PDFium's own box for it is not scaled by the text matrix)."""
+    lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])
+    x0, bottom = lib.x.value, height - lib.y.value
+    return Char(text, x0, x0 + run.size, bottom - run.size, bottom, run.size)
