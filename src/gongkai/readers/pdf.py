@@ -55,10 +55,15 @@ def _pdfium_pages(name: str, plumber: _Plumber, fallbacks: dict[int, Message]) -
 
     from gongkai.readers import pdfium_page
 
-    try:
-        pdf = pdfium_page.open_document(name)
-    except (pypdfium2.PdfiumError, OSError) as exc:
-        return plumber.every_page(fallbacks, Message("readers.pdf.fallback.unopened", kind=str(exc)))
+    with pdfium_page.LOCK:  # PDFium is not thread-safe
+        try:
+            pdf = pdfium_page.open_document(name)
+        except (pypdfium2.PdfiumError, OSError) as exc:
+            return plumber.every_page(fallbacks, Message("readers.pdf.fallback.unopened", kind=str(exc)))
+        return _read_pages(name, pdf, plumber, fallbacks)
+
+
+def _read_pages(name: str, pdf, plumber: _Plumber, fallbacks: dict[int, Message]) -> list[Line | PageTable]:
     try:
         _check_count(name, len(pdf))
         items: list[Line | PageTable] = []

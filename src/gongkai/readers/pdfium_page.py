@@ -17,6 +17,7 @@ import ctypes
 import functools
 import re
 import struct
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,7 @@ class _Calls:
 
 
 _calls: _Calls | None = None
+LOCK = threading.RLock()  # PDFium is not thread-safe, nor are the buffers of _Calls: one document at a time
 
 
 def _lib() -> Any:
@@ -193,14 +195,18 @@ def _read(page: pdfium.PdfPage, descents: dict[bytes, float]) -> PdfiumPage:
 
 
 def _check_boxes(page: pdfium.PdfPage) -> float:
-    """The page's height; a rotated page, or one whose boxes pdfplumber would shift, goes to pdfplumber."""
+    """The page's height; a rotated page, or one whose boxes pdfplumber would shift, goes to pdfplumber.
+
+    pdfplumber measures from the media box, PDFium's bounding box is the crop box where there is one (inherited
+    boxes count): they must be one box at the origin."""
     rotation = page.get_rotation()
     if rotation:
         raise _Fallback(Message("readers.pdf.fallback.rotated_page", degrees=rotation))
-    media = page.get_mediabox()
-    if media[:2] != (0, 0) or page.get_cropbox() != media:
+    bbox = page.get_bbox()
+    own = [page.get_mediabox(fallback_ok=False), page.get_cropbox(fallback_ok=False)]  # None: inherited
+    if bbox[:2] != (0, 0) or any(box is not None and box != bbox for box in own):
         raise _Fallback(Message("readers.pdf.fallback.page_box"))
-    return media[3]
+    return bbox[3]
 
 
 # ── path objects → edges ────────────────────────────────────────────────────────────────────────────────────
