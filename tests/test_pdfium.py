@@ -112,6 +112,35 @@ def test_a_page_pdfium_cannot_read_as_pdfplumber_is_read_by_it(tmp_path: Path, m
     assert pdfium.blocks == plumber.blocks and pdfium.blocks
 
 
+def test_glyphs_without_characters_go_to_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CID font with no map to Unicode: PDFium says so, pdfplumber reads (cid:65) and hands the page to OCR."""
+    from gongkai.readers.pdfium_page import open_document, read_page
+
+    content = TEXT + b" BT /F2 12 Tf 72 660 Td <00410042> Tj ET"
+    cid = [b"<< /Type /Font /Subtype /Type0 /BaseFont /Mystery /Encoding /Identity-H /DescendantFonts [7 0 R] >>",
+           b"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Mystery /FontDescriptor 8 0 R "
+           b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>",
+           b"<< /Type /FontDescriptor /FontName /Mystery /Flags 4 /FontBBox [0 -200 1000 800] /ItalicAngle 0 "
+           b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>"]
+    path = tmp_path / "cid.pdf"
+    path.write_bytes(_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                           b"/Resources << /Font << /F1 5 0 R /F2 6 0 R >> >> >>", _stream(content),
+                           b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *cid]))
+    document = open_document(str(path))
+    try:
+        assert read_page(document, 1).id == "readers.pdf.fallback.unmapped"
+    finally:
+        document.close()
+    monkeypatch.setattr("gongkai.readers.ocr.ocr_available", lambda: False)
+    errors = []
+    for backend in (None, "pdfplumber"):
+        with pytest.raises(InputError) as caught:
+            _read(path, monkeypatch, backend)
+        errors.append(str(caught.value))
+    assert errors[0] == errors[1] and "字形没有对应的文字" in errors[0]
+
+
 def test_a_forced_backend_is_recorded_for_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "three.pdf"
     path.write_bytes(_pages_pdf(3))
