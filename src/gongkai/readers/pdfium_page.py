@@ -1,10 +1,11 @@
 """A text-layer PDF page read by PDFium (pypdfium2): its words and ruled tables as pdfplumber would give them.
 
 pdfplumber interprets a page's content stream with pdfminer, in pure Python: nine tenths of the time of a
-text-layer report. PDFium does it in C. Here its characters become pdfplumber's character records (box from the
-glyph's origin, advance and the font's descent; the font size times the text matrix's scale) and its path objects
-pdfminer's lines, rectangles and curves (the same shape rules), which readers/pdf_words.py turns into words and cell
-boxes as pdfplumber does. A page this cannot give exactly — rotated, text that is not upright, glyphs PDFium cannot
+text-layer report. PDFium does it in C. Here its characters become pdfplumber's character records — left and right
+from the glyph's origin and advance, top, bottom and size replayed from pdfminer's own arithmetic (the descent the
+font's descriptor declares, the text's y under the page's matrix), down to its rounding, because pdfplumber cuts
+words where that rounding changes — and its path objects pdfminer's lines, rectangles and curves (the same shape
+rules); readers/pdf_words.py turns them into words and cell boxes as pdfplumber does. A page this cannot give exactly — rotated, text that is not upright, glyphs PDFium cannot
 map to characters, no text at all — is returned as the reason, and readers/pdf.py reads it with pdfplumber.
 
 PDFium is called through ctypes with plain pointer arguments: a page makes several calls per character, and these
@@ -66,7 +67,9 @@ class _Calls:
     def __init__(self) -> None:
         from pypdfium2_raw import bindings
 
-        library = bindings._libs["pdfium"]  # indexing makes a fresh function: pypdfium2's own stay as they are
+        # pypdfium2's loaded library (no public name for it); indexing it makes a fresh function object, so that
+        # pypdfium2's own keep their argument types
+        library = bindings._libs["pdfium"]
         for name, (restype, argtypes) in _SIGNATURES.items():
             function = library[name]
             function.restype, function.argtypes = restype, argtypes
