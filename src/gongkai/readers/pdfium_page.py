@@ -5,8 +5,9 @@ text-layer report. PDFium does it in C. Here its characters become pdfplumber's 
 from the glyph's origin and advance, top, bottom and size replayed from pdfminer's own arithmetic (the descent the
 font's descriptor declares, the text's y under the page's matrix), down to its rounding, because pdfplumber cuts
 words where that rounding changes — and its path objects pdfminer's lines, rectangles and curves (the same shape
-rules); readers/pdf_words.py turns them into words and cell boxes as pdfplumber does. A page this cannot give exactly — rotated, text that is not upright, glyphs PDFium cannot
-map to characters, no text at all — is returned as the reason, and readers/pdf.py reads it with pdfplumber.
+rules); readers/pdf_words.py turns them into words and cell boxes as pdfplumber does. A page this cannot give
+exactly — rotated, text that is not upright, glyphs PDFium cannot map to characters, no text at all — is returned
+as the reason, and readers/pdf.py reads it with pdfplumber.
 
 PDFium is called through ctypes with plain pointer arguments: a page makes several calls per character, and these
 cost a third of pypdfium2's typed calls.
