@@ -110,6 +110,7 @@ class _Fallback(Exception):
 class PdfiumDocument:
     pdf: pdfium.PdfDocument
     descents: dict[bytes, float]  # font name → the descent its descriptor declares (see declared_descents)
+    ctm: tuple[float, float] = (1.0, 0.0)  # the last page's matrix (_Objects.ctm), for a page without paths
 
     def __len__(self) -> int:
         return len(self.pdf)
@@ -161,7 +162,7 @@ def read_page(document: PdfiumDocument, number: int) -> PdfiumPage | Message:
     except pdfium.PdfiumError:
         return Message("readers.pdf.fallback.page_unloaded")
     try:
-        return _read(page, document.descents)
+        return _read(page, document)
     except _Fallback as fallback:
         return fallback.reason
     finally:
@@ -178,16 +179,21 @@ class _Objects:
     images: int = 0
     flips: Counter = field(default_factory=Counter)  # (d, f) of the paths' transformation matrices
 
-    def ctm(self) -> tuple[float, float]:
-        """(d, f) of the page's usual transformation matrix, guessed from its paths: WPS draws everything under
-        `1 0 0 -1 0 H cm`, LibreOffice and Word under none."""
-        return self.flips.most_common(1)[0][0] if self.flips else (1.0, 0.0)
+    ctm: tuple[float, float] = (1.0, 0.0)
+
+    def guess_ctm(self, before: tuple[float, float]) -> None:
+        """(d, f) of the page's usual transformation matrix, guessed from its paths (WPS draws everything under
+        `1 0 0 -1 0 H cm`, LibreOffice and Word under none); on a page without paths, the page before's."""
+        self.ctm = self.flips.most_common(1)[0][0] if self.flips else before
 
 
-def _read(page: pdfium.PdfPage, descents: dict[bytes, float]) -> PdfiumPage:
+def _read(page: pdfium.PdfPage, document: PdfiumDocument) -> PdfiumPage:
     lib = _lib()
     found = _Objects(_check_boxes(page))
     _walk(lib, _page_objects(lib, page.raw), (1, 0, 0, 1, 0, 0), found)
+    found.guess_ctm(document.ctm)
+    document.ctm = found.ctm
+    descents = document.descents
     textpage = page.get_textpage()
     try:
         chars = _chars(lib, textpage, found, descents)
@@ -352,7 +358,7 @@ class _Runs:
 
     def __init__(self, lib: Any, handle: Any, found: _Objects, descents: dict[bytes, float]) -> None:
         self.lib, self.handle, self.height, self.descents = lib, handle, found.height, descents
-        self.ctm = found.ctm()
+        self.ctm = found.ctm
         self.runs: dict[int, _Run] = {}
         self.shared: dict[tuple, _Run] = {}
         self.fonts: dict[int, tuple[float, bool]] = {}  # a font's handle → its descent and whether it is vertical
