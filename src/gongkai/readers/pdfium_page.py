@@ -333,8 +333,10 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: di
     if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
         raise _Fallback(Message("readers.pdf.fallback.unmapped"))
     runs = _Runs(lib, handle, found, descents)
+    known, new_run = runs.runs.get, runs.new
     generated, unmapped, text_object = lib.Text_IsGenerated, lib.Text_HasUnicodeMapError, lib.Text_GetTextObject
-    loose, rect, rect_at, order = lib.Text_GetLooseCharBox, lib.rect, lib.at["rect"], found.order
+    loose, rect, rect_at, order = lib.Text_GetLooseCharBox, lib.rect, lib.at["rect"], found.order.get
+    make = tuple.__new__
     chars = []
     for i, char in enumerate(text):  # this loop runs for every character: calls and lookups kept to a minimum
         if char.isspace() and generated(handle, i):
@@ -342,13 +344,13 @@ def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: di
         if unmapped(handle, i) or char == "\ufffd" or "\ue000" <= char <= "\uf8ff":
             raise _Fallback(Message("readers.pdf.fallback.unmapped"))
         obj = text_object(handle, i)
-        run = runs.of(obj, i)
+        run = known(obj) or new_run(obj, i)
         if run.vertical:
-            chars.append((order.get(obj, -1), i, _vertical_char(lib, handle, i, char, run, found.height)))
+            chars.append((order(obj, -1), i, _vertical_char(lib, handle, i, char, run, found.height)))
             continue
         loose(handle, i, rect_at)
-        chars.append((order.get(obj, -1), i, Char(char, rect.left, rect.right, run.top, run.bottom, run.size)))
-    chars.sort(key=lambda c: (c[0], c[1]))
+        chars.append((order(obj, -1), i, make(Char, (char, rect.left, rect.right, run.top, run.bottom, run.size))))
+    chars.sort()  # by drawing order, then PDFium's (unique: the characters themselves are never compared)
     return [char for _, _, char in chars]
 
 
@@ -363,13 +365,12 @@ class _Runs:
         self.shared: dict[tuple, _Run] = {}
         self.fonts: dict[int, tuple[float, bool]] = {}  # a font's handle → its descent and whether it is vertical
 
-    def of(self, obj: int, i: int) -> _Run:
-        run = self.runs.get(obj)
-        if run is None:
-            run = self.runs[obj] = self._new(obj, i)
+    def new(self, obj: int, i: int) -> _Run:
+        """The run of a text object met for the first time."""
+        run = self.runs[obj] = self._make(obj, i)
         return run
 
-    def _new(self, obj: int, i: int) -> _Run:
+    def _make(self, obj: int, i: int) -> _Run:
         lib, m = self.lib, self.lib.matrix
         lib.Text_GetMatrix(self.handle, i, lib.at["matrix"])
         b, c, d, baseline = m.b, m.c, m.d, m.f
