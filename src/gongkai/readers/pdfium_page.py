@@ -364,6 +364,10 @@ class _Runs:
         self.runs: dict[int, _Run] = {}
         self.shared: dict[tuple, _Run] = {}
         self.fonts: dict[int, tuple[float, bool]] = {}  # a font's handle → its descent and whether it is vertical
+        # called for every text object (WPS draws each character as one): bound once
+        self.matrix, self.font_size, self.font = lib.matrix, lib.Text_GetFontSize, lib.TextObj_GetFont
+        self.get_matrix = functools.partial(lib.Text_GetMatrix, handle)
+        self.matrix_at = lib.at["matrix"]
 
     def new(self, obj: int, i: int) -> _Run:
         """The run of a text object met for the first time."""
@@ -371,12 +375,12 @@ class _Runs:
         return run
 
     def _make(self, obj: int, i: int) -> _Run:
-        lib, m = self.lib, self.lib.matrix
-        lib.Text_GetMatrix(self.handle, i, lib.at["matrix"])
-        b, c, d, baseline = m.b, m.c, m.d, m.f
-        if b or c or m.a <= 0 or d <= 0:
+        m = self.matrix
+        self.get_matrix(i, self.matrix_at)
+        d, baseline = m.d, m.f
+        if m.b or m.c or m.a <= 0 or d <= 0:
             raise _Fallback(Message("readers.pdf.fallback.rotated_text"))
-        font_size, font = lib.Text_GetFontSize(self.handle, i), lib.TextObj_GetFont(obj)
+        font_size, font = self.font_size(self.handle, i), self.font(obj)
         key = (d, font_size, font, baseline)
         run = self.shared.get(key)
         if run is None:
