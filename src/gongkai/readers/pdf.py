@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai.errors import InputError
 from gongkai.i18n import Message
@@ -24,6 +25,9 @@ from gongkai.readers.files import check_size
 from gongkai.readers.limits import MAX_PAGES, MAX_PDF_BYTES, MAX_RENDER_PIXELS, MIN_OCR_DPI
 from gongkai.readers.pages import PageTable, document, page_items
 from gongkai.readers.pdf_layout import Line
+
+if TYPE_CHECKING:
+    from gongkai.readers.pdfium_page import PdfiumDocument, PdfiumPage
 
 PDF_MAGIC = b"%PDF-"
 OCR_DPI = 200  # pages are rendered at least at this resolution for OCR, at their scan's where higher
@@ -63,7 +67,8 @@ def _pdfium_pages(name: str, plumber: _Plumber, fallbacks: dict[int, Message]) -
         return _read_pages(name, pdf, plumber, fallbacks)
 
 
-def _read_pages(name: str, pdf, plumber: _Plumber, fallbacks: dict[int, Message]) -> list[Line | PageTable]:
+def _read_pages(name: str, pdf: PdfiumDocument, plumber: _Plumber,
+                fallbacks: dict[int, Message]) -> list[Line | PageTable]:
     try:
         _check_count(name, len(pdf))
         items: list[Line | PageTable] = []
@@ -79,7 +84,7 @@ def _read_pages(name: str, pdf, plumber: _Plumber, fallbacks: dict[int, Message]
         pdf.close()
 
 
-def _pdfium_page(pdf, number: int):
+def _pdfium_page(pdf: PdfiumDocument, number: int) -> PdfiumPage | Message:
     from gongkai.readers.pdfium_page import read_page
 
     try:
