@@ -247,7 +247,15 @@ def _ids_built_at_run_time() -> list[str]:
     ids += [f"register.agency_kind.{kind.value}" for kind in AgencyKind]
     ids += [f"register.closing.{what}{listed}" for what in ("added", "removed") for listed in ("", "_listed")]
     ids += [f"check.where.{k}" for k in ("page", "line")]
-    return ids + _web_ids_built_at_run_time()
+    return ids + _web_ids_built_at_run_time() + _collect_ids_built_at_run_time()
+
+
+def _collect_ids_built_at_run_time() -> list[str]:
+    """The office's 收集 and 审核: states, actions and timeliness put together from their values."""
+    from gongkai.register.submissions import ACTIONS, TIMELINESS, Decision, State
+
+    return ([f"collect.state.{s.value}" for s in State] + [f"collect.action.{a}" for a in ACTIONS]
+            + [f"collect.timeliness.{w}" for w in TIMELINESS] + [f"collect.decision.{d.value}" for d in Decision])
 
 
 def _web_ids_built_at_run_time() -> list[str]:
