@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from threading import Lock
 
 from gongkai.i18n import Message
 from gongkai.model import Finding
 from gongkai.supervision.agencies import Aliases
 from gongkai.supervision.compare import Comparison, compare
+from gongkai.supervision.digest import Digest
 from gongkai.supervision.regions import Regions
-from gongkai.supervision.results import Checked
+from gongkai.supervision.results import META_FIELDS, Checked
 from gongkai.supervision.rollup import Entry, Rollup, rollup_tree
 
 ACCEPTED = ("accepted", "published")  # 已通过, 已发布: summed by default
@@ -37,6 +40,7 @@ class Submitted:
     flat: dict[str, object] = field(default_factory=dict)  # the flat cell data (`gongkai parse --flat`)
     findings: list = field(default_factory=list)  # Finding, or {"code": …, "params": …}
     file: str = ""  # the file it came in (its name as uploaded)
+    id: int | None = None  # the stored version's id: what is read from it is kept (it never changes)
 
 
 def _finding(found: object) -> Finding | None:
@@ -49,26 +53,50 @@ def _finding(found: object) -> Finding | None:
     return None  # a code this version's catalogue no longer has: nothing to count it as
 
 
-def checked_of(report: Submitted) -> Checked:
-    """The report as the roll-up and the comparison take it: its digest from the flat data (which is the one
-    place flat data becomes a report), its agency named as the register names it."""
+_PARSED: OrderedDict[tuple, tuple[dict, Digest | None, str | None]] = OrderedDict()
+_PARSED_LOCK = Lock()
+PARSED_KEPT = 20_000  # digests kept (a few kB each): a stored version's flat data never changes
+
+
+def _parsed(report: Submitted) -> tuple[dict, Digest | None, str | None]:
+    """(meta, digest, error) of a report's flat data: made once per stored version (its id), the flat data being
+    the one place flat data becomes a report (gongkai.serialized)."""
     from gongkai.errors import InputError
     from gongkai.serialized import report_from_flat
     from gongkai.supervision.digest import digest_of
 
-    file = report.file or report.agency
+    key = (report.id, report.agency, report.kind)
+    if report.id is not None:
+        with _PARSED_LOCK:
+            if key in _PARSED:
+                return _PARSED[key]
     try:
-        parsed = report_from_flat({**report.flat, "meta.kind": report.kind}, file)
+        parsed = report_from_flat({**report.flat, "meta.kind": report.kind}, report.file or report.agency)
     except InputError as exc:
-        return Checked(file, error=str(exc), meta={"agency": report.agency, "year": report.year})
-    parsed.meta.agency = report.agency
-    findings = [f for f in map(_finding, report.findings) if f is not None]
-    return Checked.of(parsed, findings, digest_of(parsed))
+        found: tuple[dict, Digest | None, str | None] = ({"agency": report.agency, "year": report.year}, None,
+                                                          str(exc))
+    else:
+        parsed.meta.agency = report.agency
+        found = ({k: getattr(parsed.meta, k) for k in META_FIELDS}, digest_of(parsed), None)
+    if report.id is not None:
+        with _PARSED_LOCK:
+            _PARSED[key] = found
+            while len(_PARSED) > PARSED_KEPT:
+                _PARSED.popitem(last=False)
+    return found
+
+
+def checked_of(report: Submitted) -> Checked:
+    """The report as the roll-up and the comparison take it, its agency named as the register names it."""
+    meta, digest, error = _parsed(report)
+    checked = Checked(report.file or report.agency, error, dict(meta), digest=digest)
+    checked.add([f for f in map(_finding, report.findings) if f is not None])
+    return checked
 
 
 def state_reason(state: str) -> Message:
     """Why a report is not summed: its state (not_submitted: nothing was)."""
-    return Message("summary.excluded.state", state=Message(f"summary.state.{state}"))
+    return Message("summary.excluded.state", state=Message(f"collect.state.{state}"))  # the board's labels
 
 
 def summed_states(include_submitted: bool) -> tuple[str, ...]:

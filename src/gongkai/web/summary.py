@@ -117,7 +117,8 @@ def reports_of(reg: Register, area: Area, years: list[int], findings: bool = Fal
             ids = [item.submission_id for item in latest if item.submission_id is not None]
             names, found = _files(session, ids), (_findings(session, ids) if findings else {})
             out += [Submitted(item.agency, year, item.kind, str(item.state), item.flat or {},
-                              found.get(item.submission_id, []), names.get(item.submission_id, ""))
+                              found.get(item.submission_id, []), names.get(item.submission_id, ""),
+                              item.submission_id)
                     for item in latest]
     return out
 
