@@ -9,6 +9,7 @@ import io
 import json
 import random
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -59,8 +60,9 @@ def flat_of(agency: str, rng: random.Random) -> dict:
     return out
 
 
-def _submit(reg, agency_id: int, flat: dict, state: str) -> None:
-    sid = submit(reg, agency_id, Read(flat=flat), f"{flat['meta.agency']}.docx", b"report", user="setup")
+def _submit(reg, agency_id: int, flat: dict, state: str, findings: tuple[str, ...] = ()) -> None:
+    read = Read(flat=flat, findings=[{"code": code, "params": {}, "cells": [], "where": []} for code in findings])
+    sid = submit(reg, agency_id, read, f"{flat['meta.agency']}.docx", b"report", user="setup")
     if state in ("accepted", "published"):
         accept(reg, sid, user="setup")
     if state == "published":
@@ -69,9 +71,10 @@ def _submit(reg, agency_id: int, flat: dict, state: str) -> None:
         return_report(reg, sid, "表三不平", user="setup")
 
 
-@pytest.fixture
-def office(tmp_path):
-    reg = open_register(f"sqlite:///{tmp_path / 'office.sqlite'}")
+def build_office(path: Path):
+    """A register of two cities, one with a county, their agencies' reports in every state, and their people;
+    the register and the flat data submitted per agency."""
+    reg = open_register(f"sqlite:///{path}")
     ensure_region(reg, "甲县", parent="甲市", user="setup")
     ensure_region(reg, "乙市", user="setup")
     rng = random.Random(15)
@@ -80,12 +83,20 @@ def office(tmp_path):
         agency_id = ensure_agency(reg, name, kind, region=region, user="setup")
         if state is not None:
             flats[name] = flat_of(name, rng)
-            _submit(reg, agency_id, flats[name], state)
+            _submit(reg, agency_id, flats[name], state, ("S202", "S208") if name.startswith("甲县") else ())
+    earlier = {**flat_of("甲市财政局", rng), "meta.year": YEAR - 1}  # the year before: the trend
+    _submit(reg, ensure_agency(reg, "甲市财政局", user="setup"), earlier, "accepted")
     add_user(reg, "sue", PASSWORD, "supervisor", region="甲市", user="setup")
     add_user(reg, "kim", PASSWORD, "supervisor", region="甲县", user="setup")
     add_user(reg, "tom", PASSWORD, "supervisor", region="乙市", user="setup")
     add_user(reg, "ann", PASSWORD, "admin", user="setup")
     add_user(reg, "alice", PASSWORD, "officer", agency="甲市财政局", user="setup")
+    return reg, flats
+
+
+@pytest.fixture
+def office(tmp_path):
+    reg, flats = build_office(tmp_path / "office.sqlite")
     yield create_app(register=reg), flats
     reg.close()
 
@@ -218,7 +229,8 @@ def test_the_comparison_shows_the_indicators_charts_and_downloads(office) -> Non
     assert page.count('src="data:image/png;base64,') == 3
     book = load_workbook(io.BytesIO(c.get(f"/compare/download.xlsx?year={YEAR}").content))
     sheet = book["指标"] if "指标" in book.sheetnames else book.worksheets[0]
-    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
-    assert set(rows) == {*ACCEPTED_甲, BLANKED, "甲市人民政府"}  # every accepted or published report
-    assert rows["甲市财政局"][3] == flats["甲市财政局"]["applications.new.total"]
+    rows = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    compared = {*ACCEPTED_甲, BLANKED, "甲市人民政府"}  # every accepted or published report
+    assert set(rows) == {(name, YEAR) for name in compared} | {("甲市财政局", YEAR - 1)}
+    assert rows[("甲市财政局", YEAR)][3] == flats["甲市财政局"]["applications.new.total"]
     assert book.worksheets[2]._images  # the charts, as images
