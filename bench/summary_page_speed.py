@@ -4,7 +4,8 @@ Builds a register (SQLite, a temporary folder) with one region and N agencies, e
 submitted and accepted through the library (gongkai.register.submissions: the flat data of a bundled seed, its
 numbers varied per agency; no file is parsed), then asks for /summary as the region's supervisor through httpx's
 TestClient (the whole server side: session, queries, roll-up, tables, template) `--requests` times and prints
-p50 and p95 (target: under 1 s) and the first request's time (the digests not yet kept), and the 对比 page's time without and with its charts drawn.
+p50 and p95 (target: under 1 s) and the first request's time (the digests not yet kept), and the 对比 page's
+time with its charts drawn and then cached.
 """
 
 from __future__ import annotations
