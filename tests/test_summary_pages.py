@@ -10,6 +10,7 @@ import json
 import random
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -176,7 +177,8 @@ def test_the_downloads_open_and_hold_the_same_numbers(office) -> None:
     c = client(app, "sue")
     want = expected(flats, ACCEPTED_甲)
     got = c.get(f"/summary/download.json?year={YEAR}")
-    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    assert got.status_code == 200
+    assert got.headers["content-disposition"] == f"attachment; filename*=UTF-8''{quote('甲市2020年汇总.json')}"
     data = got.json()
     assert {k: data[k] for k in want.cells} == want.cells and data["meta.year"] == YEAR
     book = load_workbook(io.BytesIO(c.get(f"/summary/download.xlsx?year={YEAR}").content))
@@ -234,3 +236,26 @@ def test_the_comparison_shows_the_indicators_charts_and_downloads(office) -> Non
     assert set(rows) == {(name, YEAR) for name in compared} | {("甲市财政局", YEAR - 1)}
     assert rows[("甲市财政局", YEAR)][3] == flats["甲市财政局"]["applications.new.total"]
     assert book.worksheets[2]._images  # the charts, as images
+
+
+def test_the_comparison_counts_the_findings_not_dismissed_and_reads_only_the_persons_agencies(tmp_path) -> None:
+    from gongkai.register.accounts import authenticate
+    from gongkai.register.db import Submission
+    from gongkai.register.submissions import decide
+    from gongkai.supervision.board_data import comparison
+    from gongkai.web.summary import area_of, reports_of
+
+    reg, _ = build_office(tmp_path / "office.sqlite")
+    try:
+        with reg.sessions() as session:
+            county = session.scalar(Submission.__table__.select().with_only_columns(Submission.id)
+                                    .where(Submission.file_name == "甲县财政局.docx"))
+        decide(reg, county, 0, "dismissed", "不成立", user="setup")  # its S202
+        sue = authenticate(reg, "sue", PASSWORD)
+        rows = {r.agency: r for r in comparison(reports_of(reg, area_of(reg, sue), [YEAR], findings=True)).rows}
+        assert dict(rows["甲县财政局"].codes) == {"S208": 1}
+        assert dict(rows["甲县教育体育局"].codes) == {"S202": 1, "S208": 1}
+        tom = authenticate(reg, "tom", PASSWORD)
+        assert {r.agency for r in reports_of(reg, area_of(reg, tom), [YEAR - 1, YEAR])} == {"乙市财政局"}
+    finally:
+        reg.close()

@@ -226,7 +226,7 @@ def summary_download(request: Request, who: VisitorDep, suffix: str, year: int |
         path = Path(folder, f"summary{suffix}")
         write_rollup(summary.of(name), path, tree)
         content = path.read_bytes()
-    return _download(content, f"{name}{year}年{t('summary.file')}{suffix}", suffix)
+    return _download(content, t("summary.file_name", region=name, year=year) + suffix, suffix)
 
 
 def _below(regions: Regions, name: str) -> list[str]:
@@ -240,6 +240,7 @@ def _below(regions: Regions, name: str) -> list[str]:
 
 _CHARTS: OrderedDict[tuple[int, int, bool, str], list[tuple[str, str]]] = OrderedDict()
 _CHARTS_LOCK = Lock()
+_DRAWING = Lock()
 CHARTS_KEPT = 16  # drawn chart sets kept in memory (a region, a year, the same data)
 
 
@@ -268,11 +269,15 @@ def charts_of(key: tuple[int, int, bool], found: Any) -> list[tuple[str, str]]:
         if full in _CHARTS:
             _CHARTS.move_to_end(full)
             return _CHARTS[full]
-    drawn = [(title, "data:image/png;base64," + base64.b64encode(png).decode()) for title, png in charts(found)]
-    with _CHARTS_LOCK:
-        _CHARTS[full] = drawn
-        while len(_CHARTS) > CHARTS_KEPT:
-            _CHARTS.popitem(last=False)
+    with _DRAWING:  # pyplot is not thread-safe; and a second request for the same charts waits for the first's
+        with _CHARTS_LOCK:
+            if full in _CHARTS:
+                return _CHARTS[full]
+        drawn = [(title, "data:image/png;base64," + base64.b64encode(png).decode()) for title, png in charts(found)]
+        with _CHARTS_LOCK:
+            _CHARTS[full] = drawn
+            while len(_CHARTS) > CHARTS_KEPT:
+                _CHARTS.popitem(last=False)
     return drawn
 
 
@@ -309,4 +314,4 @@ def compare_download(request: Request, who: VisitorDep, year: int | None = None,
         path = Path(folder, "compare.xlsx")
         write_comparison(found, pngs, path)
         content = path.read_bytes()
-    return _download(content, f"{name}{year}年{t('summary.compare_file')}.xlsx", ".xlsx")
+    return _download(content, t("summary.compare_file_name", region=name, year=year) + ".xlsx", ".xlsx")
