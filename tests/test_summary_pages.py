@@ -72,10 +72,10 @@ def _submit(reg, agency_id: int, flat: dict, state: str, findings: tuple[str, ..
         return_report(reg, sid, "表三不平", user="setup")
 
 
-def build_office(path: Path):
-    """A register of two cities, one with a county, their agencies' reports in every state, and their people;
-    the register and the flat data submitted per agency."""
-    reg = open_register(f"sqlite:///{path}")
+def build_office(where: Path | str):
+    """A register (a SQLite file, or a URL) of two cities, one with a county, their agencies' reports in every
+    state, and their people; the register and the flat data submitted per agency."""
+    reg = open_register(where if isinstance(where, str) else f"sqlite:///{where}")
     ensure_region(reg, "甲县", parent="甲市", user="setup")
     ensure_region(reg, "乙市", user="setup")
     rng = random.Random(15)
@@ -257,5 +257,19 @@ def test_the_comparison_counts_the_findings_not_dismissed_and_reads_only_the_per
         assert dict(rows["甲县教育体育局"].codes) == {"S202": 1, "S208": 1}
         tom = authenticate(reg, "tom", PASSWORD)
         assert {r.agency for r in reports_of(reg, area_of(reg, tom), [YEAR - 1, YEAR])} == {"乙市财政局"}
+    finally:
+        reg.close()
+
+
+def test_the_sum_and_the_isolation_on_both_databases(register_url) -> None:
+    reg, flats = build_office(register_url)
+    try:
+        app = create_app(register=reg)
+        shown = shown_cells(client(app, "sue").get(f"/summary?year={YEAR}").text)
+        want = expected(flats, ACCEPTED_甲)
+        assert {k: shown.get(k) for k in want.cells} == pytest.approx({k: float(v) for k, v in want.cells.items()})
+        other = client(app, "tom").get(f"/summary?year={YEAR}").text
+        assert "甲市" not in other and shown_cells(other)["applications.new.total"] == flats["乙市财政局"][
+            "applications.new.total"]
     finally:
         reg.close()
