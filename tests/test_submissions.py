@@ -148,3 +148,37 @@ def test_late_and_on_time_by_the_agency_kind() -> None:
 def test_files_not_taken_as_reports_by_their_name() -> None:
     assert subs.not_a_report("年报.docx") is None and subs.not_a_report("data.JSON") is None
     assert "报告文件" in str(subs.not_a_report("说明.exe"))
+
+
+def test_checks_across_years_against_the_version_of_the_year_before(reg, tmp_path) -> None:
+    from test_across import SAID, last_year, this_year, write
+
+    agency = ensure_agency(reg, "测试市测试局", region="乙县", user="setup")
+    carry = {"applications.carried_forward.commercial": 3, "applications.carried_forward.total": 3,
+             "applications.new.commercial": 3, "applications.new.total": 6}
+    before = write(tmp_path / "2023", "上年.md", last_year(**carry), SAID)  # and this year copies its prose
+    now = write(tmp_path / "2024", "本年.md", this_year(), SAID)
+    subs.submit(reg, agency, subs.read_submission(str(before)), "上年.md", before.read_bytes(), user="x")
+    read = subs.read_submission(str(now))
+    alone = [f["code"] for f in read.findings]
+    submission = subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
+    with reg.sessions() as session:
+        stored = subs.findings_of(subs.get(session, submission, None).findings)
+    across = stored[len(alone):]
+    assert {f.code for f in across} >= {"Y801"} and "Y801" not in alone
+    carried = [f for f in across if f.code == "Y801"]
+    assert {f.cells[0] for f in carried} == {"applications.carried_over.commercial", "applications.carried_over.total"}
+    assert any(f.code not in ("Y801",) for f in across)  # the prose copied word for word
+
+
+def test_consistent_years_add_nothing(reg, tmp_path) -> None:
+    from test_across import EARLIER, SAID, last_year, this_year, write
+
+    agency = ensure_agency(reg, "测试市测试局", region="乙县", user="setup")
+    before = write(tmp_path / "2023", "上年.md", last_year(), SAID[:4] + EARLIER[4:])
+    now = write(tmp_path / "2024", "本年.md", this_year(), SAID)
+    subs.submit(reg, agency, subs.read_submission(str(before)), "上年.md", before.read_bytes(), user="x")
+    read = subs.read_submission(str(now))
+    count = len(read.findings)
+    subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
+    assert len(read.findings) == count

@@ -28,12 +28,14 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gongkai.i18n import Message
+from gongkai.readers.zipguard import Package
 from gongkai.register.db import (
     Agency,
     AuditEntry,
@@ -43,7 +45,7 @@ from gongkai.register.db import (
     current_user,
     now,
 )
-from gongkai.register.store import NotFound, RegisterError, audit_text
+from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_text
 
 
 class State(StrEnum):
@@ -92,10 +94,23 @@ class Read:
     errors: int = 0
     names: tuple[str, ...] = ()
     error: str | None = None
+    digest: Any = None  # supervision.digest.Digest, for the checks across years at submission (not stored)
 
     @property
     def year(self) -> int | None:
         return self.flat.get("meta.year")
+
+    def shown_as(self, path: str, name: str) -> Read:
+        """The same, naming the file as the person knows it (an upload is read from a temporary copy)."""
+        if self.error:
+            self.error = self.error.replace(path, name)
+        for finding in self.findings:
+            for where in finding.get("where") or ():
+                if where.get("file") == path:
+                    where["file"] = name
+        if self.digest is not None:
+            self.digest.file = name
+        return self
 
 
 def read_submission(path: str) -> Read:
@@ -113,7 +128,30 @@ def read_submission(path: str) -> Read:
     flat["meta.kind"] = report.meta.kind
     return Read(flat=flat, prose={s.number: s.text for s in report.sections if s.text},
                 findings=[_plain(asdict(f)) for f in checked.findings], errors=checked.severities["error"],
-                names=tuple(n for n in (report.meta.agency, report.meta.signature) if n))
+                names=tuple(n for n in (report.meta.agency, report.meta.signature) if n), digest=checked.digest)
+
+
+def across_years(session: Session, agency: int, read: Read) -> None:
+    """Add to `read` the checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps)
+    against the latest version the same agency submitted for the year before, as `gongkai check --previous` does.
+    The agency is known here, so the two reports are linked whatever names they print."""
+    from gongkai.serialized import report_from_flat
+    from gongkai.supervision.across import link
+    from gongkai.supervision.agencies import Aliases, normalise
+    from gongkai.supervision.digest import digest_of
+    from gongkai.supervision.results import Checked
+
+    before = _latest_row(session, agency, read.year - 1) if read.year and read.digest is not None else None
+    if before is None:
+        return
+    report = report_from_flat(json.loads(before.flat), before.file_name, json.loads(before.prose))
+    previous = Checked(before.file_name, digest=digest_of(report))
+    one = normalise(read.names[0]) if read.names else ""
+    aliases = Aliases({normalise(name): one for name in (*read.names, report.meta.agency or "") if name})
+    current = Checked(read.digest.file, digest=read.digest)
+    link([current], [previous], aliases=aliases)
+    read.findings += [_plain(asdict(f)) for f in current.findings]
+    read.errors += current.severities["error"]
 
 
 def _plain(value: Any) -> Any:
@@ -133,12 +171,46 @@ def findings_of(stored: str) -> list[Any]:
 def not_a_report(name: str) -> Message | None:
     """Why a file (or a zip member) is not taken as a report by its name: gongkai reads the suffixes a folder run
     picks up (`inputs.FOLDER_SUFFIXES`) and JSON of its model or flat data."""
-    from pathlib import PurePath
-
     from gongkai.inputs import FOLDER_SUFFIXES
 
     suffix = PurePath(name).suffix.lower()
     return None if suffix in FOLDER_SUFFIXES or suffix == ".json" else Message("collect.unmatched.not_a_report")
+
+
+ZIP = Package("collect.zip.what", "collect.zip.ole2", "collect.zip.not_zip")
+
+
+def unpack(path: str | Path, folder: Path) -> list[tuple[str, Path | None, Message | None]]:
+    """The members of an uploaded zip, checked by the readers' zip guard first (sizes, ratio, count, CRC; an
+    InputError with one line otherwise), written into `folder`: (member name, its path, None) for a report file,
+    (name, None, why) for a member not taken — none is dropped silently. Names stored in GBK by Chinese Windows
+    (no UTF-8 flag) are read as GBK."""
+    import zipfile
+
+    from gongkai.readers.zipguard import check_package
+
+    check_package(path, ZIP)
+    out: list[tuple[str, Path | None, Message | None]] = []
+    with zipfile.ZipFile(path) as archive:
+        for index, info in enumerate(i for i in archive.infolist() if not i.is_dir()):
+            name = _member_name(info)
+            problem = not_a_report(name)
+            if problem is not None:
+                out.append((name, None, problem))
+                continue
+            target = folder / f"{index:04d}-{PurePath(name).name}"  # the base name only: no path leaves folder
+            target.write_bytes(archive.read(info))
+            out.append((name, target, None))
+    return out
+
+
+def _member_name(info: Any) -> str:
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
 
 
 # ── matching a file to its agency ──────────────────────────────────────────────────────────────────────────
@@ -184,7 +256,10 @@ def _audit(session: Session, who: str, action: str, table: str, record_id: int, 
 
 
 def _latest_row(session: Session, agency: int, year: int, *, lock: bool = False) -> Submission | None:
-    query = (select(Submission).where(Submission.agency_id == agency, Submission.year == year)
+    from sqlalchemy.orm import defer
+
+    query = (select(Submission).options(defer(Submission.content))
+             .where(Submission.agency_id == agency, Submission.year == year)
              .order_by(Submission.version.desc()).limit(1))
     return session.scalar(query.with_for_update() if lock else query)
 
@@ -196,29 +271,49 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
     if read.error is not None or read.year is None:
         raise SubmissionError(Message("collect.unmatched.unreadable", error=read.error or file_name))
     who = current_user(user)
+    with reg.sessions() as session:
+        across_years(session, agency, read)
     with reg.writing() as session:
         latest = _latest_row(session, agency, read.year, lock=True)
         if latest is not None and latest.state == State.PUBLISHED:
             raise SubmissionError(Message("collect.refused.published", year=read.year))
+        digest = hashlib.sha256(content).hexdigest()
+        if latest is not None and latest.file_hash == digest:
+            raise SubmissionError(Message("collect.refused.same_file", version=latest.version))
         record = Submission(
             agency_id=agency, year=read.year, version=(latest.version + 1) if latest else 1, source=str(source),
-            file_name=file_name[:255], file_hash=hashlib.sha256(content).hexdigest(), content=content,
+            file_name=file_name[:255], file_hash=digest, content=content,
             uploaded_by=who, uploaded_at=now(), flat=json.dumps(read.flat, ensure_ascii=False),
             prose=json.dumps({str(k): v for k, v in read.prose.items()}, ensure_ascii=False),
             findings=json.dumps(read.findings, ensure_ascii=False), errors=read.errors,
             state=State.FAILED if read.errors else State.SUBMITTED)
         session.add(record)
-        session.flush()
+        _flush(session)
         _audit(session, who, "create", "submissions", record.id, agency,
                {"year": record.year, "version": record.version, "source": record.source,
                 "file_name": record.file_name, "file_hash": record.file_hash, "state": record.state})
         return record.id
 
 
-def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False
-              ) -> Submission:
+def _flush(session: Session) -> None:
+    """Two versions numbered alike at the same moment (PostgreSQL; SQLite writers queue): the second is told to
+    try again, the unique index having refused it."""
+    from sqlalchemy.exc import IntegrityError
+
+    try:
+        session.flush()
+    except IntegrityError:
+        raise ConflictError(Message("collect.refused.concurrent")) from None
+
+
+def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False,
+              with_file: bool = False) -> Submission:
     """A version the person may see, else NotFound (never 'forbidden': ids of other agencies reveal nothing)."""
+    from sqlalchemy.orm import defer
+
     query = select(Submission).where(Submission.id == submission)
+    if not with_file:
+        query = query.options(defer(Submission.content))
     if allowed is not None:
         query = query.where(Submission.agency_id.in_(allowed))
     row = session.scalar(query.with_for_update() if lock else query)
@@ -386,9 +481,10 @@ def timeliness(item: Latest, year: int, today: date) -> str:
     return "late" if item.first_at.date() > due else "on_time"
 
 
-def get(session: Session, submission: int, allowed: Collection[int] | None) -> Submission:
-    """One version the person may see (NotFound otherwise), file included."""
-    return _in_scope(session, submission, allowed)
+def get(session: Session, submission: int, allowed: Collection[int] | None, *, with_file: bool = False
+        ) -> Submission:
+    """One version the person may see (NotFound otherwise); its file's bytes loaded only `with_file`."""
+    return _in_scope(session, submission, allowed, with_file=with_file)
 
 
 def history(session: Session, agency: int, year: int) -> list[Submission]:

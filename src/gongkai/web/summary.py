@@ -184,13 +184,13 @@ def summary_page(request: Request, who: VisitorDep, year: int | None = None, reg
     name = area.name_of(region)
     rollup = summary.of(name)
     children = [(area.region_ids[c], c, summary.of(c)) for c in sorted(rollup.regions)]
-    sections = _sections(rollup)
+    tree = [name, *_below(area.regions, name)]  # the lists: every level below too, each report with its region
+    included = [(r, e) for r in tree for e in summary.of(r).included]
+    excluded = [(r, e, e.reason.render() if e.reason else "") for r in tree for e in summary.of(r).excluded]
     return render(request, "summary.html", year=year, years=_years(), region=name,
                   region_id=area.region_ids[name], levels=area.levels(), rollup=rollup, children=children,
-                  tables=_tables(rollup), sections=sections, submitted=submitted,
-                  query=_query(year, area.region_ids[name], submitted),
-                  included=rollup.included, excluded=[(e, e.reason.render() if e.reason else "")
-                                                      for e in rollup.excluded])
+                  tables=_tables(rollup), sections=_sections(rollup), submitted=submitted,
+                  query=_query(year, area.region_ids[name], submitted), included=included, excluded=excluded)
 
 
 def _sections(rollup: Any) -> list[tuple[int, str]]:
