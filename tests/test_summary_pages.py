@@ -144,11 +144,11 @@ def test_the_reports_left_out_are_listed_with_why(office) -> None:
     excluded = page[page.index('id="excluded"'):]
     for name, why in (("甲市交通运输局", "已报送"), ("甲市水利局", "已退回"), ("甲市民政局", "未报送"),
                       (BLANKED, "未读出数字"), ("甲市人民政府", "本级报告")):
-        row = re.search(rf'<tr><td>{name}</td><td class="muted">甲市</td><td>([^<]*)</td></tr>', excluded)
+        row = re.search(rf'<tr><td>{name}</td><td class="muted nowrap">甲市</td><td>([^<]*)</td></tr>', excluded)
         assert row and why in row[1], name
     included = page[page.index('id="included"'):page.index('id="excluded"')]
     assert "甲市财政局" in included and "甲市交通运输局" not in included
-    assert '<td>甲县财政局</td><td class="muted">甲县</td>' in included  # the county's too, with its region
+    assert '<td>甲县财政局</td><td class="muted nowrap">甲县</td>' in included  # the county's too, with its region
 
 
 def test_submitted_reports_are_summed_when_asked(office) -> None:
