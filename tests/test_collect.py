@@ -242,3 +242,14 @@ def test_the_demo_board_shows_reports_in_various_states(tmp_path) -> None:
     assert state_of(last_year, "示范市交通运输局") == "submitted"  # 报送 from its register
     assert state_of(last_year, "示范市生态环境局") == "not_submitted"
     reg.close()
+
+
+def test_the_audit_page_shows_the_office_s_changes_to_the_agency(app) -> None:
+    sue = client(app, "sue")
+    upload(sue, seed(ERRORS_SEED))
+    first = submission_id(sue.get("/collect?year=2020").text, "高新区(近海镇)")
+    sue.post(f"/collect/{first}/findings/0", data={"csrf": sue.csrf, "decision": "confirmed", "note": "缺规章行"})
+    sue.post(f"/collect/{first}/return", data={"csrf": sue.csrf, "note": "请补充"})
+    page = client(app, "alice").get("/audit")
+    assert page.status_code == 200
+    assert "报送的年度报告" in page.text and "检查发现的审核" in page.text and "请补充" in page.text

@@ -258,6 +258,7 @@ def _collect_ids_built_at_run_time() -> list[str]:
     return ([f"collect.state.{s.value}" for s in State] + [f"collect.action.{a}" for a in ACTIONS]
             + [f"collect.timeliness.{w}" for w in TIMELINESS] + [f"collect.decision.{d.value}" for d in Decision]
             + [f"collect.source.{s.value}" for s in Source]
+            + [f"register.table.{name}" for name in ("submissions", "finding_decisions")]  # the audit page
             + [f"collect.web.no_action.{s}" for s in ("returned", "published")])
 
 

@@ -76,6 +76,8 @@ def test_versions_states_and_the_filing_gate(reg) -> None:
     with pytest.raises(subs.SubmissionError, match="退回意见"):
         subs.return_report(reg, first, "  ", {agency}, user="sue")
     subs.return_report(reg, first, "请补齐表二", {agency}, user="sue")
+    with pytest.raises(subs.SubmissionError, match="已退回"):
+        subs.decide(reg, first, 0, "dismissed", None, {agency}, user="sue")  # the list sent back stays as sent
     with pytest.raises(subs.SubmissionError):
         subs.publish(reg, first, {agency}, user="sue")  # only an accepted report is published
 
@@ -182,3 +184,28 @@ def test_consistent_years_add_nothing(reg, tmp_path) -> None:
     count = len(read.findings)
     subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
     assert len(read.findings) == count
+
+
+def test_a_zip_unpacked_with_gbk_names_and_no_way_out(tmp_path) -> None:
+    import zipfile
+
+    from gongkai.errors import InputError
+
+    archive = tmp_path / "reports.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("XXXX.txt", CLEAN.read_bytes())  # renamed below to GBK bytes, as Chinese Windows writes them
+        z.writestr("../../outside.txt", "x")
+        z.writestr("说明.exe", b"MZ")
+    archive.write_bytes(archive.read_bytes().replace(b"XXXX.txt", "年报.txt".encode("gbk")))
+    folder = tmp_path / "members"
+    folder.mkdir()
+    members = subs.unpack(archive, folder)
+    assert [name for name, _, _ in members] == ["年报.txt", "../../outside.txt", "说明.exe"]
+    assert members[0][1].read_bytes() == CLEAN.read_bytes() and members[2][1] is None and members[2][2]
+    assert all(path.parent == folder for _, path, _ in members if path)
+    assert not (tmp_path / "outside.txt").exists()
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("a.txt", b"0" * (4 * 1024 * 1024))  # packed a thousand to one: refused by the ratio
+    with pytest.raises(InputError, match=r"bomb\.zip"):
+        subs.unpack(bomb, folder)

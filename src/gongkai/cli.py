@@ -285,13 +285,21 @@ def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float |
 @option("-o", "--output", required=True, help="cli.export.output")
 @option("--headers", type=click.Choice(["keys", "zh"]), default="keys", help="cli.export.headers")
 @_reading_options
+@option("--engine", type=click.Choice(["local", "dask"]), default="local", help="cli.export.engine")
+@option("--scheduler", metavar="ADDRESS", help="cli.export.scheduler")
 def export(paths: tuple[str, ...], output: str, headers: str, jobs: int | None, timeout: float | None,
-           max_memory: int | None) -> None:
-    """Export reports as a table: one row per report, one column per cell key."""
-    reading = _reading("export", jobs, timeout, max_memory)
+           max_memory: int | None, engine: str, scheduler: str | None) -> None:
+    """Export reports as a table: one row per report, one column per cell key; or as a Parquet dataset."""
+    engine = "dask" if scheduler else engine
+    if engine == "dask":  # the cluster's workers read: no local pool's server to start
+        from gongkai.pool import ReadingOptions
+
+        reading = ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory)
+    else:
+        reading = _reading("export", jobs, timeout, max_memory)
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output, reading, headers))
+    sys.exit(run_export(list(paths), output, reading, headers, engine, scheduler))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")

@@ -67,7 +67,7 @@ class Decision(StrEnum):
     DISMISSED = "dismissed"
 
 
-ACTIONS = ("returned", "accepted", "published")  # the states an office's action leads to (collect.action.*)
+ACTIONS = ("returned", "accepted", "published", "decided")  # the states an office's action leads to (collect.action.*)
 TIMELINESS = ("on_time", "late", "pending")  # see timeliness()
 # What each action may follow (the latest version's state).
 RETURNABLE = frozenset({State.SUBMITTED, State.FAILED, State.ACCEPTED})
@@ -384,6 +384,9 @@ def decide(reg: Register, submission: int, finding: int, decision: str, note: st
     with reg.writing() as session:
         row = _in_scope(session, submission, allowed, lock=True)
         _latest_only(session, row)
+        if row.state not in ACCEPTABLE:  # decided before the return or acceptance: the 问题清单 sent stays as sent
+            raise SubmissionError(Message("collect.refused.state", state=Message(f"collect.state.{row.state}"),
+                                          action=Message("collect.action.decided")))
         if not 0 <= finding < len(json.loads(row.findings)):
             raise NotFound(Message("web.error.not_found"))
         found = session.get(FindingDecision, (row.id, finding))

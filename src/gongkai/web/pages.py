@@ -285,6 +285,6 @@ def audit_page(request: Request, desk: DeskDep, table: str = "", user: str = "",
     return render(request, "audit.html", desk=desk, rows=rows, total=total, page=page, args=args,
                   pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1),
                   query=urlencode({k: v for k, v in args.items() if v}),
-                  tables=("applications", "cases", "documents", "yearly_counts", "report_texts"),
+                  tables=("applications", "cases", "documents", "yearly_counts", "report_texts", "submissions"),
                   actions=("create", "update", "withdraw", "import"))
 
