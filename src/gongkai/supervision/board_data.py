@@ -4,7 +4,9 @@ flat cell data, computed at upload, with the findings of their check) turned int
 
 A report is summed when its state is one the office has accepted (已通过, 已发布; 已报送 too when asked); the
 others, and the agencies that submitted nothing, are listed among the excluded with their state, beside the
-reasons `gongkai rollup` gives (unreadable, another year or format, cells unread, errors).
+reasons `gongkai rollup` gives (unreadable, another year or format, cells unread, errors). On the web pages the
+review decides about errors: a version with errors is 检查未通过 until the office dismisses them, so the 汇总 passes
+no findings, and the 对比's heat map counts those not dismissed.
 """
 
 from __future__ import annotations
