@@ -126,6 +126,25 @@ def officer_corrects(browser, url: str, folder: Path) -> None:
     context.close()
 
 
+def supervisor_sees_the_sum(page) -> None:
+    """汇总 of the city: 已报送 held back until asked for; then the sum of the reports listed as included (the seeds'
+    hand-checked truth); the county's own (government) report held against the sum, not added to it."""
+    import json
+
+    page.goto("/summary?year=2020")
+    assert "状态为「已报送」" in page.locator("#excluded tr", has_text="铜鼓县行政服务中心").inner_text()
+    page.check("input[name=submitted]")
+    with page.expect_navigation():
+        page.click("form.inline button")
+    included = [t.strip() for t in page.locator("#included tr td:first-child").all_inner_texts()]
+    assert "铜鼓县行政服务中心" in included
+    assert "本级报告" in page.locator("#excluded tr", has_text=RETURNED).inner_text()
+    truths = {d["meta.agency"]: d for d in (json.loads(p.read_text(encoding="utf-8"))
+                                           for p in SEEDS.glob("*.truth.json"))}
+    shown = page.locator('td[data-key="applications.new.total"]').first.inner_text().strip()
+    assert int(shown) == sum(truths[name]["applications.new.total"] for name in included)
+
+
 def test_a_report_is_collected_returned_corrected_and_accepted(server, browser, tmp_path) -> None:
     url = server
     first_review = supervisor_uploads_and_returns(browser, url)
@@ -139,6 +158,7 @@ def test_a_report_is_collected_returned_corrected_and_accepted(server, browser, 
         page.click("#accept")
     assert page.inner_text("#state") == "已通过"
     assert page.locator("#versions li").count() == 2
+    supervisor_sees_the_sum(page)
     context.close()
 
     context, page = login(browser, url, "tom")
