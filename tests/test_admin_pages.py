@@ -78,10 +78,13 @@ def test_an_admin_lands_on_the_agencies_and_sees_the_admin_menu(app) -> None:
 
 
 @pytest.mark.parametrize("name", ["alice", "sue"])
-@pytest.mark.parametrize("path", ["/admin/agencies", "/admin/regions", "/admin/users", "/admin/users/1"])
+@pytest.mark.parametrize("path", ["/admin/agencies", "/admin/regions", "/admin/users", "/admin/users/1",
+                                  "/admin/audit"])
 def test_officers_and_supervisors_are_refused(app, name: str, path: str) -> None:
     c = client(app, name)
     assert c.get(path).status_code == 403
+    if path == "/admin/audit":
+        return  # read only
     refused = post(c, path if path != "/admin/users/1" else "/admin/users/1/disabled", name="x", disabled="1",
                    kind="department", password="a good password", password_again="a good password", role="admin")
     assert refused.status_code == 403 and "只有管理员" in refused.text
@@ -128,6 +131,9 @@ def test_an_agency_is_added_searched_renamed_and_moved_with_every_change_audited
     assert ("root", "update", "name", "甲市财政局", "甲市财政和税务局") in changes
     assert ("root", "update", "kind", "department", "government") in changes
     assert ("root", "update", "region_id", str(region), None) in changes
+    log = root.get("/admin/audit?table=agencies&action=update").text
+    assert "甲市财政和税务局" in log and "甲市财政局" in log and "管理记录" in log
+    assert "甲市财政和税务局" not in root.get("/admin/audit?table=users").text
 
 
 def test_an_agency_name_already_taken_or_empty_is_shown_in_the_form(app, register) -> None:

@@ -268,3 +268,26 @@ async def user_password(request: Request, user_id: int, who: AdminDep) -> Respon
 
     refused = await _attempt(request, reset, page=lambda problems: _user_page(request, user_id, 422, problems))
     return refused or _done(f"/admin/users/{user_id}")
+
+
+# ── the audit log of agencies, regions and people ────────────────────────────────────────────────────────────
+
+ADMIN_TABLES = ("agencies", "regions", "users")
+
+
+@router.get("/audit")
+def audit_page(request: Request, who: AdminDep, table: str = "", user: str = "", action: str = "",
+               record: str = "", page: int = 1) -> Response:
+    from urllib.parse import urlencode
+
+    from gongkai.i18n import t
+    from gongkai.web import queries
+
+    filters = queries.AuditFilters(table if table in ADMIN_TABLES else "", user.strip(), action,
+                                   int(record) if record.isdigit() else None)
+    rows, total = queries.audit(registry(request), None, filters, page, tables=ADMIN_TABLES)
+    args = {"table": filters.table, "user": user, "action": action, "record": record}
+    return render(request, "audit.html", title=t("web.admin.audit"), rows=rows, total=total, page=page,
+                  args=args, pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1),
+                  query=urlencode({k: v for k, v in args.items() if v}), tables=ADMIN_TABLES,
+                  actions=("create", "update", "withdraw"))
