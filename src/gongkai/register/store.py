@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, Select, select
 from sqlalchemy.exc import IntegrityError
@@ -46,16 +46,9 @@ from gongkai.register.db import (
     current_user,
     now,
 )
-from gongkai.register.deadline import Channel
-from gongkai.register.outcomes import (
-    Vocabulary,
-    applicants,
-    case_kinds,
-    case_results,
-    document_kinds,
-    outcomes,
-    yearly_count_keys,
-)
+
+if TYPE_CHECKING:
+    from gongkai.register.outcomes import Vocabulary
 
 # The Chinese name of each field: the column header of import files and the word in every message.
 LABELS: dict[type[Record], dict[str, str]] = {
@@ -76,12 +69,18 @@ LABELS: dict[type[Record], dict[str, str]] = {
     ReportText: {"year": "年度", "section": "部分", "text": "正文"},
 }
 
-# Fields whose values are keys of cell-keys.md, and the vocabulary that turns a label into its key.
-VOCABULARIES: dict[type[Record], dict[str, Callable[[], Vocabulary]]] = {
-    Application: {"applicant": applicants, "outcome": outcomes},
-    Case: {"kind": case_kinds, "result": case_results},
-    Document: {"kind": document_kinds},
-}
+@cache
+def vocabularies() -> dict[type[Record], dict[str, Callable[[], Vocabulary]]]:
+    """Fields whose values are keys of cell-keys.md, and the vocabulary that turns a label into its key.
+    Imported when first asked for: the official formats they come from are not read by the commands that only
+    read the register (`register deadlines` starts faster)."""
+    from gongkai.register.outcomes import applicants, case_kinds, case_results, document_kinds, outcomes
+
+    return {
+        Application: {"applicant": applicants, "outcome": outcomes},
+        Case: {"kind": case_kinds, "result": case_results},
+        Document: {"kind": document_kinds},
+    }
 
 Problem = tuple[str, Message | str]  # (field, message)
 
@@ -236,6 +235,8 @@ def _count_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     if isinstance(year, int) and not REGULATION_START.year <= year <= today.year:
         out.append(("year", Message("register.rule.year_out_of_range", year=year, first=REGULATION_START.year,
                                     last=today.year)))
+    from gongkai.register.outcomes import yearly_count_keys
+
     if values.get("key") not in yearly_count_keys():
         out.append(("key", Message("register.rule.count_key", key=values.get("key"))))
     return out
@@ -262,7 +263,7 @@ RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = 
 def keyed(model: type[Record], values: dict[str, Any]) -> list[Problem]:
     """Replace labels in the controlled fields by their keys (in place); the problems of those that are unknown."""
     out = []
-    for field, vocabulary in VOCABULARIES.get(model, {}).items():
+    for field, vocabulary in vocabularies().get(model, {}).items():
         value = values.get(field)
         if value is None:
             continue
@@ -272,6 +273,8 @@ def keyed(model: type[Record], values: dict[str, Any]) -> list[Problem]:
         else:
             values[field] = key
     if model is Application and values.get("channel") is not None:
+        from gongkai.register.deadline import Channel
+
         try:
             values["channel"] = Channel.parse(values["channel"]).value
         except ValueError as exc:

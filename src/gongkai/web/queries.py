@@ -240,10 +240,10 @@ def field_label(table: str, field: str | None) -> str:
 
 def value_label(table: str, field: str | None, value: str | None) -> str:
     """A stored key shown as its official label (granted → 予以公开, natural_person → 自然人)."""
-    from gongkai.register.store import VOCABULARIES
+    from gongkai.register.store import vocabularies
 
     model = _models().get(table)
-    vocabulary = VOCABULARIES.get(model, {}).get(field or "") if model else None
+    vocabulary = vocabularies().get(model, {}).get(field or "") if model else None
     if value is None:
         return ""
     if vocabulary is not None and value in vocabulary().keys:
