@@ -329,3 +329,50 @@ def test_the_library_keeps_the_rules_for_the_command_line_too(register) -> None:
         accounts.add_region(register, "甲市", user="cli")
     with pytest.raises(accounts.RecordInvalid, match="用户名未填写"):
         accounts.add_user(register, "  ", PASSWORD, "admin", user="cli")
+
+
+# ── the JSON API ──────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def api_client(app, name: str = "root") -> tuple[TestClient, dict[str, str]]:
+    c = TestClient(app)
+    response = c.post("/api/session", json={"username": name, "password": PASSWORD})
+    return c, {"Authorization": f"Bearer {response.json()['token']}"}
+
+
+def test_the_json_api_does_the_same_under_the_same_rules(app, register) -> None:
+    c, auth = api_client(app)
+    top = c.post("/api/admin/regions", json={"name": "甲省"}, headers=auth)
+    assert top.status_code == 201
+    city = ids(register, Region, "甲市")
+    assert c.put(f"/api/admin/regions/{city}", json={"name": "甲市", "parent_id": top.json()["id"]},
+                 headers=auth).status_code == 200
+    cycle = c.put(f"/api/admin/regions/{top.json()['id']}", json={"name": "甲省", "parent_id": city}, headers=auth)
+    assert cycle.status_code == 422 and "下级地区" in cycle.json()["problems"][0]["message"]
+    assert [(r["name"], r["depth"]) for r in c.get("/api/admin/regions", headers=auth).json()] == [("甲省", 0),
+                                                                                                  ("甲市", 1)]
+    agency = c.post("/api/admin/agencies", json={"name": "甲市财政局", "region_id": city}, headers=auth)
+    assert agency.status_code == 201
+    listed = c.get("/api/admin/agencies?q=财政", headers=auth).json()
+    assert [(a["name"], a["kind"], a["region"]) for a in listed] == [("甲市财政局", "department", "甲市")]
+    person = c.post("/api/admin/users", json={"name": "erin", "role": "officer", "agency": "甲市财政局",
+                                              "password": "a good password"}, headers=auth)
+    assert person.status_code == 201 and person.json()["agency"] == "甲市财政局"
+    assert c.post(f"/api/admin/agencies/{agency.json()['id']}/withdraw", json={"reason": "合并"},
+                  headers=auth).status_code == 422  # erin works there
+    off = c.post(f"/api/admin/users/{person.json()['id']}/disabled", json={"disabled": True}, headers=auth)
+    assert off.json()["disabled"] is True
+    assert c.post(f"/api/admin/agencies/{agency.json()['id']}/withdraw", json={"reason": "合并"},
+                  headers=auth).status_code == 200
+    me = ids(register, User, "root")
+    assert c.post(f"/api/admin/users/{me}/disabled", json={"disabled": True}, headers=auth).status_code == 422
+    assert c.post(f"/api/admin/users/{me}/password", json={"password": "short"}, headers=auth).status_code == 422
+    names = {u["name"] for u in c.get("/api/admin/users", headers=auth).json()}
+    assert names == {"root", "alice", "sue", "erin"}
+    officer, officer_auth = api_client(app, "alice")
+    assert officer.get("/api/admin/users", headers=officer_auth).status_code == 403
+    assert officer.post("/api/admin/regions", json={"name": "乙省"}, headers=officer_auth).status_code == 403
+    cookie_only = TestClient(app)
+    cookie_only.post("/api/session", json={"username": "root", "password": PASSWORD})
+    assert cookie_only.post("/api/admin/regions", json={"name": "乙省"}).status_code == 403  # no X-CSRF-Token
+    assert "/api/admin/users" in c.get("/openapi.json").json()["paths"]

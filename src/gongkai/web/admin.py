@@ -1,15 +1,17 @@
 """The admin's pages: 机关 (agencies), 地区 (regions) and 用户 (people).
 
-Only an admin may open them (anyone else gets 403). Every change goes through `gongkai.register.accounts`, where
-its rules live (the command line uses the same functions), and is audited there; a refused change shows its page
-again with every problem beside the form.
+Only an admin may open them (anyone else gets 403); the same reads and changes are in the JSON API under
+/api/admin/ (agencies, regions, users: GET lists, POST adds, PUT changes, POST …/withdraw, …/disabled,
+…/password). Every change goes through `gongkai.register.accounts`, where its rules live (the command line uses
+the same functions), and is audited there; a refused change shows its page again with every problem beside the
+form (the API answers 422 with the problems).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,7 +22,9 @@ from gongkai.register.store import RecordInvalid
 from gongkai.web.auth import Forbidden, Visitor, VisitorDep, registry
 from gongkai.web.render import render
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = APIRouter()  # the pages (pages) and the JSON API (api), put together at the end
+pages = APIRouter(prefix="/admin", include_in_schema=False)
+api = APIRouter(prefix="/api/admin", tags=["admin"])
 
 
 async def admin_only(who: VisitorDep) -> Visitor:
@@ -61,7 +65,7 @@ async def _attempt(request: Request, change: Any, *args: Any, page: Any, **kwarg
     return None
 
 
-@router.get("")
+@pages.get("")
 def admin_home(who: AdminDep) -> Response:
     return RedirectResponse("/admin/agencies", status_code=303)
 
@@ -77,12 +81,12 @@ def _agencies_page(request: Request, q: str = "", status: int = 200, problems: l
                   values=values or {}, done=request.query_params.get("done"))
 
 
-@router.get("/agencies")
+@pages.get("/agencies")
 def agencies(request: Request, who: AdminDep, q: str = "") -> Response:
     return _agencies_page(request, q)
 
 
-@router.post("/agencies")
+@pages.post("/agencies")
 async def agency_add(request: Request, who: AdminDep) -> Response:
     values = _form(await request.form(), "name", "kind", "region")
     refused = await _attempt(request, accounts.add_agency, values["name"], values["kind"], _id(values["region"]),
@@ -109,12 +113,12 @@ def _agency_page(request: Request, agency_id: int, status: int = 200, problems: 
                   done=request.query_params.get("done"))
 
 
-@router.get("/agencies/{agency_id}")
+@pages.get("/agencies/{agency_id}")
 def agency_page(request: Request, agency_id: int, who: AdminDep) -> Response:
     return _agency_page(request, agency_id)
 
 
-@router.post("/agencies/{agency_id}")
+@pages.post("/agencies/{agency_id}")
 async def agency_change(request: Request, agency_id: int, who: AdminDep) -> Response:
     values = _form(await request.form(), "name", "kind", "region")
     refused = await _attempt(request, accounts.change_agency, agency_id, values["name"], values["kind"],
@@ -123,7 +127,7 @@ async def agency_change(request: Request, agency_id: int, who: AdminDep) -> Resp
     return refused or _done(f"/admin/agencies/{agency_id}")
 
 
-@router.post("/agencies/{agency_id}/withdraw")
+@pages.post("/agencies/{agency_id}/withdraw")
 async def agency_withdraw(request: Request, agency_id: int, who: AdminDep) -> Response:
     reason = _form(await request.form(), "reason")["reason"]
     refused = await _attempt(request, accounts.withdraw_agency, agency_id, reason,
@@ -140,12 +144,12 @@ def _regions_page(request: Request, status: int = 200, problems: list | None = N
                   problems=problems or [], values=values or {}, done=request.query_params.get("done"))
 
 
-@router.get("/regions")
+@pages.get("/regions")
 def regions(request: Request, who: AdminDep) -> Response:
     return _regions_page(request)
 
 
-@router.post("/regions")
+@pages.post("/regions")
 async def region_add(request: Request, who: AdminDep) -> Response:
     values = _form(await request.form(), "name", "parent")
     refused = await _attempt(request, accounts.add_region, values["name"], _id(values["parent"]),
@@ -176,12 +180,12 @@ def _subtree(tree: list[accounts.RegionRow], row: accounts.RegionRow) -> list[ac
     return tree[start:end]
 
 
-@router.get("/regions/{region_id}")
+@pages.get("/regions/{region_id}")
 def region_page(request: Request, region_id: int, who: AdminDep) -> Response:
     return _region_page(request, region_id)
 
 
-@router.post("/regions/{region_id}")
+@pages.post("/regions/{region_id}")
 async def region_change(request: Request, region_id: int, who: AdminDep) -> Response:
     values = _form(await request.form(), "name", "parent")
     refused = await _attempt(request, accounts.change_region, region_id, values["name"], _id(values["parent"]),
@@ -189,7 +193,7 @@ async def region_change(request: Request, region_id: int, who: AdminDep) -> Resp
     return refused or _done(f"/admin/regions/{region_id}")
 
 
-@router.post("/regions/{region_id}/withdraw")
+@pages.post("/regions/{region_id}/withdraw")
 async def region_withdraw(request: Request, region_id: int, who: AdminDep) -> Response:
     reason = _form(await request.form(), "reason")["reason"]
     refused = await _attempt(request, accounts.withdraw_region, region_id, reason,
@@ -207,7 +211,7 @@ def _users_page(request: Request, status: int = 200, problems: list | None = Non
                   values=values or {"role": Role.OFFICER}, done=request.query_params.get("done"))
 
 
-@router.get("/users")
+@pages.get("/users")
 def users(request: Request, who: AdminDep) -> Response:
     return _users_page(request)
 
@@ -227,7 +231,7 @@ def _passwords(form: Any) -> dict[str, str]:
     return {name: str(form.get(name) or "") for name in ("password", "password_again")}
 
 
-@router.post("/users")
+@pages.post("/users")
 async def user_add(request: Request, who: AdminDep) -> Response:
     form = await request.form()
     values = _form(form, "name", "role", "agency", "region")
@@ -243,12 +247,12 @@ def _user_page(request: Request, user_id: int, status: int = 200, problems: list
                   done=request.query_params.get("done"))
 
 
-@router.get("/users/{user_id}")
+@pages.get("/users/{user_id}")
 def user_page(request: Request, user_id: int, who: AdminDep) -> Response:
     return _user_page(request, user_id)
 
 
-@router.post("/users/{user_id}/disabled")
+@pages.post("/users/{user_id}/disabled")
 async def user_disable(request: Request, user_id: int, who: AdminDep) -> Response:
     disabled = _form(await request.form(), "disabled")["disabled"] == "1"
     row = await run_in_threadpool(accounts.user_row, registry(request), user_id)
@@ -257,7 +261,7 @@ async def user_disable(request: Request, user_id: int, who: AdminDep) -> Respons
     return refused or _done(f"/admin/users/{user_id}")
 
 
-@router.post("/users/{user_id}/password")
+@pages.post("/users/{user_id}/password")
 async def user_password(request: Request, user_id: int, who: AdminDep) -> Response:
     values = _passwords(await request.form())
     row = await run_in_threadpool(accounts.user_row, registry(request), user_id)
@@ -275,7 +279,7 @@ async def user_password(request: Request, user_id: int, who: AdminDep) -> Respon
 ADMIN_TABLES = ("agencies", "regions", "users")
 
 
-@router.get("/audit")
+@pages.get("/audit")
 def audit_page(request: Request, who: AdminDep, table: str = "", user: str = "", action: str = "",
                record: str = "", page: int = 1) -> Response:
     from urllib.parse import urlencode
@@ -291,3 +295,123 @@ def audit_page(request: Request, who: AdminDep, table: str = "", user: str = "",
                   args=args, pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1),
                   query=urlencode({k: v for k, v in args.items() if v}), tables=ADMIN_TABLES,
                   actions=("create", "update", "withdraw"))
+
+
+# ── the JSON API ──────────────────────────────────────────────────────────────────────────────────────────────
+
+JSON = Annotated[dict[str, Any], Body()]
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _number(data: dict[str, Any], name: str) -> int | None:
+    value = data.get(name)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@api.get("/agencies")
+def api_agencies(request: Request, who: AdminDep, q: str = "") -> list[dict[str, Any]]:
+    """The agencies not withdrawn, with their region (`q`: part of the agency's or the region's name)."""
+    from dataclasses import asdict
+
+    return [asdict(row) for row in accounts.list_agencies(registry(request), q)]
+
+
+@api.post("/agencies", status_code=201)
+def api_agency_add(request: Request, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Add an agency: `{"name", "kind": "department"|"government", "region_id"}`."""
+    new = accounts.add_agency(registry(request), _text(data, "name"), _text(data, "kind") or AgencyKind.DEPARTMENT,
+                              _number(data, "region_id"), user=who.account.name)
+    return {"id": new}
+
+
+@api.put("/agencies/{agency_id}")
+def api_agency_change(request: Request, agency_id: int, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Rename an agency, change its kind or region: `{"name", "kind", "region_id"}` (all three)."""
+    accounts.change_agency(registry(request), agency_id, _text(data, "name"), _text(data, "kind"),
+                           _number(data, "region_id"), user=who.account.name)
+    return {"id": agency_id}
+
+
+@api.post("/agencies/{agency_id}/withdraw")
+def api_agency_withdraw(request: Request, agency_id: int, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Withdraw an agency with no open application and no enabled officer: `{"reason"}`."""
+    accounts.withdraw_agency(registry(request), agency_id, _text(data, "reason"), user=who.account.name)
+    return {"id": agency_id}
+
+
+@api.get("/regions")
+def api_regions(request: Request, who: AdminDep) -> list[dict[str, Any]]:
+    """The regions as a tree, depth first (`depth` 0 at the top)."""
+    from dataclasses import asdict
+
+    return [asdict(row) for row in accounts.region_tree(registry(request))]
+
+
+@api.post("/regions", status_code=201)
+def api_region_add(request: Request, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Add a region: `{"name", "parent_id"}`."""
+    new = accounts.add_region(registry(request), _text(data, "name"), _number(data, "parent_id"),
+                              user=who.account.name)
+    return {"id": new}
+
+
+@api.put("/regions/{region_id}")
+def api_region_change(request: Request, region_id: int, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Rename or move a region: `{"name", "parent_id"}` (never under itself or below itself)."""
+    accounts.change_region(registry(request), region_id, _text(data, "name"), _number(data, "parent_id"),
+                           user=who.account.name)
+    return {"id": region_id}
+
+
+@api.post("/regions/{region_id}/withdraw")
+def api_region_withdraw(request: Request, region_id: int, data: JSON, who: AdminDep) -> dict[str, int]:
+    """Withdraw a region with nothing in it: `{"reason"}`."""
+    accounts.withdraw_region(registry(request), region_id, _text(data, "reason"), user=who.account.name)
+    return {"id": region_id}
+
+
+def _user_json(row: accounts.UserRow) -> dict[str, Any]:
+    return {"id": row.id, "name": row.name, "role": row.role, "agency": row.agency, "region": row.region,
+            "disabled": row.disabled, "last_login": row.last_login.isoformat() if row.last_login else None}
+
+
+@api.get("/users")
+def api_users(request: Request, who: AdminDep) -> list[dict[str, Any]]:
+    """The people, by name."""
+    return [_user_json(row) for row in accounts.list_users(registry(request))]
+
+
+@api.post("/users", status_code=201)
+def api_user_add(request: Request, data: JSON, who: AdminDep) -> dict[str, Any]:
+    """Add a person: `{"name", "role", "agency"}` (officer) or `{…, "region"}` (supervisor), with `"password"`;
+    the agency and the region by name, as `gongkai users add` takes them."""
+    reg = registry(request)
+    new = accounts.add_user(reg, _text(data, "name"), _text(data, "password"), _text(data, "role"),
+                            agency=_text(data, "agency") or None, region=_text(data, "region") or None,
+                            user=who.account.name)
+    return _user_json(accounts.user_row(reg, new))
+
+
+@api.post("/users/{user_id}/disabled")
+def api_user_disable(request: Request, user_id: int, data: JSON, who: AdminDep) -> dict[str, Any]:
+    """Disable (`{"disabled": true}`) or enable a person; not oneself, not the last enabled admin."""
+    reg = registry(request)
+    row = accounts.user_row(reg, user_id)
+    accounts.set_disabled(reg, row.name, data.get("disabled") is not False, user=who.account.name)
+    return _user_json(accounts.user_row(reg, user_id))
+
+
+@api.post("/users/{user_id}/password", status_code=204)
+def api_user_password(request: Request, user_id: int, data: JSON, who: AdminDep) -> Response:
+    """A new password (`{"password"}`); every session of the person ends."""
+    reg = registry(request)
+    accounts.set_password(reg, accounts.user_row(reg, user_id).name, _text(data, "password"), user=who.account.name)
+    return Response(status_code=204)
+
+
+router.include_router(pages)
+router.include_router(api)
