@@ -260,11 +260,14 @@ class AgencyRow:
     version: int
 
 
-def list_agencies(reg: Register, search: str = "") -> list[AgencyRow]:
-    """The agencies not withdrawn, by name; `search` keeps those whose name or region's name contains it."""
+def list_agencies(reg: Register, search: str = "", agency: int | None = None) -> list[AgencyRow]:
+    """The agencies not withdrawn, by name; `search` keeps those whose name or region's name contains it,
+    `agency` the one with that id."""
     query = (select(Agency.id, Agency.name, Agency.kind, Agency.region_id, Region.name, Agency.version)
              .outerjoin(Region, Region.id == Agency.region_id).where(Agency.withdrawn_at.is_(None))
              .order_by(Agency.name))
+    if agency is not None:
+        query = query.where(Agency.id == agency)
     if search.strip():
         pattern = f"%{search.strip()}%"
         query = query.where(Agency.name.like(pattern) | Region.name.like(pattern))

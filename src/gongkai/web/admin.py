@@ -98,7 +98,7 @@ def _agency(request: Request, agency_id: int) -> accounts.AgencyRow:
     from gongkai.register.db import Agency
     from gongkai.register.store import NotFound, table_name
 
-    found = next((row for row in accounts.list_agencies(registry(request)) if row.id == agency_id), None)
+    found = next(iter(accounts.list_agencies(registry(request), agency=agency_id)), None)
     if found is None:
         raise NotFound(Message("register.record.not_found", table=table_name(Agency.__tablename__), id=agency_id))
     return found
