@@ -172,3 +172,18 @@ def test_build_fill_totals_says_what_it_filled(tmp_path: Path) -> None:
     assert "已填：表三「（七）总计·总计」" in result.output
     assert "已更正：表四「行政复议·总计」 99 → 0" in result.output
     assert parse_file(out).value("review.total") == 0
+
+
+def test_build_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of memory while reading, in this process (no worker to catch it): one line, exit 2, no traceback."""
+    import gongkai.commands.build as build
+
+    def exhausted(path: str) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(build, "read_report", exhausted)
+    source = SEEDS / f"{seed_names()[0]}.txt"
+    result = CliRunner().invoke(main, ["build", str(source), "-o", str(tmp_path / "out.docx")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.strip().splitlines() == [f"gongkai: {source}: 内存不足，无法读取"]

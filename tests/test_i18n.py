@@ -194,7 +194,8 @@ def test_chinese_texts_read_as_chinese() -> None:
 # Calls whose argument at this position is a message id: t("…"), Message("…"), InputError(path, "…"), the deadline
 # trace's add(kind, start, end, "…") and warn(day, "…").
 _ID_CALLS = {"t": 0, "Message": 0, "InputError": 1, "Failure": 1, "add": 3, "warn": 1}
-_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check|web|office|pool|letters)\.[\w.]+")
+_ID = re.compile(r"(cli|click|common|errors|register|deadline|calendar|fee|check|web|office|pool|letters|collect)"
+                 r"\.[\w.]+")
 
 
 def _ids_in_source() -> dict[str, str]:
@@ -247,7 +248,18 @@ def _ids_built_at_run_time() -> list[str]:
     ids += [f"register.agency_kind.{kind.value}" for kind in AgencyKind]
     ids += [f"register.closing.{what}{listed}" for what in ("added", "removed") for listed in ("", "_listed")]
     ids += [f"check.where.{k}" for k in ("page", "line")]
-    return ids + _web_ids_built_at_run_time()
+    return ids + _web_ids_built_at_run_time() + _collect_ids_built_at_run_time()
+
+
+def _collect_ids_built_at_run_time() -> list[str]:
+    """The office's 收集 and 审核: states, actions and timeliness put together from their values."""
+    from gongkai.register.submissions import ACTIONS, TIMELINESS, Decision, Source, State
+
+    return ([f"collect.state.{s.value}" for s in State] + [f"collect.action.{a}" for a in ACTIONS]
+            + [f"collect.timeliness.{w}" for w in TIMELINESS] + [f"collect.decision.{d.value}" for d in Decision]
+            + [f"collect.source.{s.value}" for s in Source]
+            + [f"register.table.{name}" for name in ("submissions", "finding_decisions")]  # the audit page
+            + [f"collect.web.no_action.{s}" for s in ("returned", "published")])
 
 
 def _web_ids_built_at_run_time() -> list[str]:

@@ -173,6 +173,21 @@ def test_written_pdf_reads_back_to_the_same_data(request: pytest.FixtureRequest,
     assert again.meta.published == reports[name].meta.published
 
 
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("printer", PRINTERS)
+def test_printed_pdf_reads_the_same_through_pdfium_and_pdfplumber(request: pytest.FixtureRequest, printer: str,
+                                                                  name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Word/LibreOffice's and Chromium's PDFs: PDFium reads every page, to the document pdfplumber gives."""
+    from gongkai.readers import read_document
+    from gongkai.readers.pdf import BACKEND
+
+    pdf = _printed(request, printer, name)
+    monkeypatch.delenv(BACKEND, raising=False)
+    pdfium = read_document(pdf)
+    monkeypatch.setenv(BACKEND, "pdfplumber")
+    assert pdfium.fallbacks == {} and pdfium.blocks == read_document(pdf).blocks
+
+
 def test_the_page_loads_nothing_from_the_network() -> None:
     """The page names only local fonts (local() or installed families): no url(), @import or link."""
     from gongkai.writers.html import render_html

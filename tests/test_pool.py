@@ -244,11 +244,15 @@ def test_the_limits_on_the_command_line_reach_the_pool(monkeypatch: pytest.Monke
     seed = str(seed_files()[1])
     run("check", seed, "--timeout", "7.5", "--max-memory", "300", "-j", "3")
     run("export", seed, "-o", str(tmp_path / "x.csv"), "--timeout", "0", "--max-memory", "0", "--jobs", "1")
-    run("parse", seed)
+    run("parse", seed, seed)
+    run("parse", seed)  # one file: read here, as --jobs 1 (a worker costs more than the reading)
+    run("check", seed, "--max-memory", "500")  # unless a memory limit is asked for: only a worker can hold it
     assert [(p.jobs, p.in_process, p.limits) for p in made] == [
         (3, False, Limits(seconds=7.5, memory_mb=300)),
         (1, True, Limits(seconds=None, memory_mb=None)),
         (default_jobs(), False, Limits(seconds=300, memory_mb=2048)),
+        (1, True, Limits(seconds=300, memory_mb=2048)),
+        (default_jobs(), False, Limits(seconds=300, memory_mb=500)),
     ]
 
 

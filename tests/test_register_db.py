@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from gongkai.register import store
 from gongkai.register.db import (
+    SCHEMA_REVISION,
     Agency,
     Application,
     AuditEntry,
@@ -63,7 +64,7 @@ def test_migrations_build_exactly_the_models_schema(register_url: str) -> None:
         with reg.engine.connect() as connection:
             differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
             assert [d for d in differences if _unexplained(d, reg.is_sqlite)] == []
-            assert MigrationContext.configure(connection).get_current_revision() == "0003"
+            assert MigrationContext.configure(connection).get_current_revision() == SCHEMA_REVISION
     finally:
         reg.close()
 
@@ -94,7 +95,7 @@ def test_many_openers_of_a_new_register_migrate_it_once(register_url: str) -> No
         thread.join()
     assert errors == []
     with registers[0].engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [SCHEMA_REVISION]
     for reg in registers:
         reg.close()
 

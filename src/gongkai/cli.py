@@ -250,11 +250,17 @@ def _reading_options(function: Callable) -> Callable:
     return option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="cli.option.jobs")(function)
 
 
-def _reading(command: str, jobs: int | None, timeout: float | None, max_memory: int | None) -> Any:
+def _reading(command: str, jobs: int | None, timeout: float | None, max_memory: int | None,
+             inputs: tuple[str, ...] = ()) -> Any:
     """The reading options as gongkai.pool.ReadingOptions (None: the default), the workers' server started
-    (it loads the readers while this process imports the command)."""
+    (it loads the readers while this process imports the command).
+
+    One file given and neither --jobs nor --max-memory: it is read in this process (as --jobs 1, the time limit
+    holding), since starting a worker costs more than most reports take to read."""
     from gongkai.pool import ReadingOptions
 
+    if jobs is None and max_memory is None and len(inputs) == 1 and os.path.isfile(inputs[0]):
+        jobs = 1
     return ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory).prepare(f"gongkai.commands.{command}")
 
 
@@ -273,7 +279,7 @@ def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: boo
           timeout: float | None, max_memory: int | None, sheet: str | None, previous: tuple[str, ...],
           regions: str | None, agencies: str | None) -> None:
     """Check reports (files or folders) against the official format and its arithmetic."""
-    reading = _reading("check", jobs, timeout, max_memory)
+    reading = _reading("check", jobs, timeout, max_memory, () if previous else paths)
     from gongkai.commands.check import run_check
     from gongkai.supervision.across import Across
 
@@ -289,7 +295,7 @@ def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: boo
 def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float | None,
           max_memory: int | None) -> None:
     """Parse reports and print them as JSON: one report as one object, several as one line each."""
-    reading = _reading("parse", jobs, timeout, max_memory)
+    reading = _reading("parse", jobs, timeout, max_memory, paths)
     from gongkai.commands.parse import run_parse
 
     sys.exit(run_parse(list(paths), shape, reading))
@@ -300,13 +306,21 @@ def parse(paths: tuple[str, ...], shape: str, jobs: int | None, timeout: float |
 @option("-o", "--output", required=True, help="cli.export.output")
 @option("--headers", type=click.Choice(["keys", "zh"]), default="keys", help="cli.export.headers")
 @_reading_options
+@option("--engine", type=click.Choice(["local", "dask"]), default="local", help="cli.export.engine")
+@option("--scheduler", metavar="ADDRESS", help="cli.export.scheduler")
 def export(paths: tuple[str, ...], output: str, headers: str, jobs: int | None, timeout: float | None,
-           max_memory: int | None) -> None:
-    """Export reports as a table: one row per report, one column per cell key."""
-    reading = _reading("export", jobs, timeout, max_memory)
+           max_memory: int | None, engine: str, scheduler: str | None) -> None:
+    """Export reports as a table: one row per report, one column per cell key; or as a Parquet dataset."""
+    engine = "dask" if scheduler else engine
+    if engine == "dask":  # the cluster's workers read: no local pool's server to start
+        from gongkai.pool import ReadingOptions
+
+        reading = ReadingOptions(jobs=jobs, seconds=timeout, memory_mb=max_memory)
+    else:
+        reading = _reading("export", jobs, timeout, max_memory)
     from gongkai.commands.export import run_export
 
-    sys.exit(run_export(list(paths), output, reading, headers))
+    sys.exit(run_export(list(paths), output, reading, headers, engine, scheduler))
 
 
 @main.command(help="cli.rules.help", short_help="cli.rules.short")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import fields
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from gongkai.errors import InputError
@@ -66,13 +67,14 @@ def report_from_flat(flat: dict, file: str, prose: dict | None = None) -> Report
     """Cells and metadata from flat keys; six sections from `prose` (or the flat data's own)."""
     meta = _meta(flat, file)
     known = _cell_keys()
+    source = Source(file)  # one for every cell: a flat file has no lines or pages to tell them apart
     cells: dict[str, Cell] = {}
     for key, value in flat.items():
         if key.startswith("meta.") or key == "prose":
             continue
         if key not in known:
             raise InputError(file, "errors.json.unknown_cell", key=key)
-        cells[key] = _cell(key, value, file)
+        cells[key] = _cell(key, value, source)
     meta.table2_formats = table2_formats_of(cells)
     year_format = format_for_year(meta.year).id if meta.year else None
     meta.table3_format = table3_format_of(cells, meta.template or year_format)
@@ -120,8 +122,8 @@ def _meta_value(name: str, value: object, file: str) -> object:
     return value
 
 
-def _cell(key: str, value: object, file: str) -> Cell:
-    source = Source(file)
+def _cell(key: str, value: object, source: Source) -> Cell:
+    file = source.file
     if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
         return Cell(key, value, "" if value is None else str(value), source, note="blank" if value is None else None)
     if isinstance(value, str):  # printed text such as 无 or 12件: read as a printed cell is read
@@ -130,6 +132,7 @@ def _cell(key: str, value: object, file: str) -> Cell:
     raise InputError(file, "errors.json.cell_value", key=key, value=value)
 
 
+@cache
 def _cell_keys() -> frozenset[str]:
     return frozenset(k for f in all_formats().values()
                      for k in f.table2_keys() + f.table3_keys() + f.table4_keys())

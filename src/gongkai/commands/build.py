@@ -32,7 +32,11 @@ def print_findings(findings: list[Finding]) -> None:
 
 def run_build(source: str, output: str, force: bool, fill: bool = False, prose: str | None = None) -> int:
     write = output_writer(output)
-    outcome = read_report(source)
+    try:
+        outcome = read_report(source)
+    except MemoryError:  # in a worker gongkai.pool says so; here, in this process, we do
+        click.echo(f"gongkai: {source}: {t('pool.out_of_memory')}", err=True)
+        return 2
     if outcome.report is None:
         click.echo(f"gongkai: {outcome.error}", err=True)
         return 2

@@ -99,9 +99,9 @@ def _write_xlsx(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
     return count
 
 
-def _write_parquet(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
+def arrow_fields(headers: str = "keys") -> list:
+    """The Parquet columns of the table (pyarrow fields): text for the file and the metadata, numbers for the rest."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     def arrow_type(column: str) -> pa.DataType:
         if column in STRING_COLUMNS:
@@ -110,7 +110,15 @@ def _write_parquet(rows: Iterable[Row], path: Path, headers: str = "keys") -> in
         return pa.int64() if column == "meta.year" else pa.float64()
 
     names = _names(headers)
-    schema = pa.schema([(names.get(c, c), arrow_type(c)) for c in _columns()])
+    return [pa.field(names.get(c, c), arrow_type(c)) for c in _columns()]
+
+
+def _write_parquet(rows: Iterable[Row], path: Path, headers: str = "keys") -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names = _names(headers)
+    schema = pa.schema(arrow_fields(headers))
     count = 0
     with replacing(path) as part, pq.ParquetWriter(part, schema) as writer:
         iterator = _renamed(rows, names)

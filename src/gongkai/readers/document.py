@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -42,6 +43,8 @@ class Document:
     kind: str = "text"
     encoding: str | None = None
     published: str | None = None  # YYYY-MM-DD the page says it was published (a crawler's 发布时间), if any
+    # PDF: page → why pdfplumber read it rather than PDFium (an i18n Message; readers/pdf.py)
+    fallbacks: dict[int, Any] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

@@ -1,4 +1,9 @@
-"""Reader for PDF files (pdfplumber): words with their positions → Document.
+"""Reader for PDF files: words with their positions → Document.
+
+Pages are read by PDFium (readers/pdfium_page.py), which gives the words and ruled cells pdfplumber would, several
+times faster; a page it cannot give that way (rotated, glyphs without characters, a scan) is read by pdfplumber,
+and the reason kept in the document's `fallbacks`. Setting GONGKAI_PDF_BACKEND=pdfplumber reads every page with
+pdfplumber, to compare the two.
 
 Each page gives its words and the cell boxes of its ruled tables; readers/pages.py turns those into
 grids, lines and paragraphs, joining tables across page breaks. A page without a text layer (a scan)
@@ -9,7 +14,9 @@ positions of their words (readers/pdf_unruled.py).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai.errors import InputError
 from gongkai.i18n import Message
@@ -19,9 +26,13 @@ from gongkai.readers.limits import MAX_PAGES, MAX_PDF_BYTES, MAX_RENDER_PIXELS, 
 from gongkai.readers.pages import PageTable, document, page_items
 from gongkai.readers.pdf_layout import Line
 
+if TYPE_CHECKING:
+    from gongkai.readers.pdfium_page import PdfiumDocument, PdfiumPage
+
 PDF_MAGIC = b"%PDF-"
 OCR_DPI = 200  # pages are rendered at least at this resolution for OCR, at their scan's where higher
 MAX_OCR_DPI = 400
+BACKEND = "GONGKAI_PDF_BACKEND"  # "pdfplumber": every page read by pdfplumber (to compare the two readings)
 BROKEN_SHARE = 0.02  # a text layer with more unmapped glyphs than this is OCR'd instead
 
 
@@ -29,20 +40,107 @@ def read_pdf_file(path: str | Path) -> Document:
     name = str(path)
     check_size(name, MAX_PDF_BYTES)
     _check_header(name)
-    import pdfplumber
+    fallbacks: dict[int, Message] = {}
+    with _Plumber(name) as plumber:
+        if os.environ.get(BACKEND) == "pdfplumber":
+            items = plumber.every_page(fallbacks, Message("readers.pdf.fallback.forced", variable=BACKEND))
+        else:
+            items = _pdfium_pages(name, plumber, fallbacks)
+    doc = document(name, items, "pdf")
+    doc.fallbacks = fallbacks
+    return doc
+
+
+def _pdfium_pages(name: str, plumber: _Plumber, fallbacks: dict[int, Message]) -> list[Line | PageTable]:
+    """Every page read by PDFium, but those it cannot read as pdfplumber would: these by pdfplumber, the reason
+    kept in `fallbacks`. A file PDFium cannot open (damaged, encrypted) is left to pdfplumber whole, whose
+    errors are the reader's."""
+    import pypdfium2
+
+    from gongkai.readers import pdfium_page
+
+    with pdfium_page.LOCK:  # PDFium is not thread-safe
+        try:
+            pdf = pdfium_page.open_document(name)
+        except (pypdfium2.PdfiumError, OSError) as exc:
+            return plumber.every_page(fallbacks, Message("readers.pdf.fallback.unopened", kind=str(exc)))
+        return _read_pages(name, pdf, plumber, fallbacks)
+
+
+def _read_pages(name: str, pdf: PdfiumDocument, plumber: _Plumber,
+                fallbacks: dict[int, Message]) -> list[Line | PageTable]:
+    try:
+        _check_count(name, len(pdf))
+        items: list[Line | PageTable] = []
+        for number in range(1, len(pdf) + 1):
+            page = _pdfium_page(pdf, number)
+            if isinstance(page, Message):
+                fallbacks[number] = page
+                items.extend(plumber.page(number))
+            else:
+                items.extend(page_items(page.words, page.tables, number, page.height))
+        return items
+    finally:
+        pdf.close()
+
+
+def _pdfium_page(pdf: PdfiumDocument, number: int) -> PdfiumPage | Message:
+    from gongkai.readers.pdfium_page import read_page
 
     try:
-        pdf = pdfplumber.open(name)
-    except Exception as exc:  # pdfminer raises many types for encrypted and damaged files
-        raise InputError(name, _open_problem(exc)) from None
-    try:
-        with pdf:
-            items = _pages(pdf, name)
-    except InputError:
-        raise
-    except Exception as exc:  # a damaged object found while closing or between pages
-        raise InputError(name, _open_problem(exc)) from None
-    return document(name, items, "pdf")
+        return read_page(pdf, number)
+    except Exception as exc:  # whatever PDFium or the reading of its records trips on, pdfplumber may still read
+        return Message("readers.pdf.fallback.failed", kind=type(exc).__name__)
+
+
+class _Plumber:
+    """pdfplumber on the same file, opened when a page needs it: importing it alone costs more than reading a whole
+    report with PDFium."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.pdf = None
+
+    def __enter__(self) -> _Plumber:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pdf is not None:
+            try:
+                self.pdf.close()
+            except Exception as exc:  # a damaged object found while closing
+                if exc_info[0] is None:
+                    raise InputError(self.name, _open_problem(exc)) from None
+
+    def _open(self):
+        if self.pdf is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(self.name)
+            except Exception as exc:  # pdfminer raises many types for encrypted and damaged files
+                raise InputError(self.name, _open_problem(exc)) from None
+        return self.pdf
+
+    def every_page(self, fallbacks: dict[int, Message], reason: Message) -> list[Line | PageTable]:
+        pdf = self._open()
+        try:
+            items = _pages(pdf, self.name)
+        except InputError:
+            raise
+        except Exception as exc:  # a damaged object found between pages
+            raise InputError(self.name, _open_problem(exc)) from None
+        fallbacks.update(dict.fromkeys(range(1, len(pdf.pages) + 1), reason))
+        return items
+
+    def page(self, number: int) -> list[Line | PageTable]:
+        try:
+            page = self._open().pages[number - 1]
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(self.name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
+        return _read_page(page, number, self.name)
 
 
 def _pages(pdf, name: str) -> list[Line | PageTable]:
@@ -51,19 +149,27 @@ def _pages(pdf, name: str) -> list[Line | PageTable]:
         count = len(pdf.pages)
     except Exception as exc:
         raise InputError(name, _open_problem(exc)) from None
-    if count > MAX_PAGES:
-        raise InputError(name, "errors.file.too_many_pages", count=count, limit=MAX_PAGES)
+    _check_count(name, count)
     items = []
     for number, page in enumerate(pdf.pages, start=1):
-        try:
-            items.extend(_page_items(page, number, name))
-        except InputError:
-            raise
-        except Exception as exc:
-            raise InputError(name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
-        finally:
-            page.close()  # frees the page's parsed objects: memory stays bounded by one page
+        items.extend(_read_page(page, number, name))
     return items
+
+
+def _check_count(name: str, count: int) -> None:
+    if count > MAX_PAGES:
+        raise InputError(name, "errors.file.too_many_pages", count=count, limit=MAX_PAGES)
+
+
+def _read_page(page, number: int, name: str) -> list[Line | PageTable]:
+    try:
+        return _page_items(page, number, name)
+    except InputError:
+        raise
+    except Exception as exc:
+        raise InputError(name, "errors.pdf.page_unreadable", page=number, kind=type(exc).__name__) from None
+    finally:
+        page.close()  # frees the page's parsed objects: memory stays bounded by one page
 
 
 def _check_header(name: str) -> None:

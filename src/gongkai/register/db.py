@@ -48,6 +48,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -65,7 +66,7 @@ WRITE_OPTION = "gongkai_register_write"  # execution option marking a connection
 _MIGRATION_LOCK = 0x67_6F_6E_67  # PostgreSQL advisory lock id: concurrent opens migrate one at a time
 # The newest migration (migrations/versions): a register at this revision opens without Alembic being imported.
 # A new migration changes it too (tests/test_register_cli.py holds it to Alembic's head).
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004"
 ACTIVE = text("withdrawn_at IS NULL")  # the condition of the partial indexes; queries filter the same way
 
 
@@ -294,6 +295,57 @@ class CarriedForward(Base):
 
     closing_id: Mapped[int] = mapped_column(ForeignKey("closings.id"), primary_key=True)
     application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), primary_key=True)
+
+
+class Submission(Base):
+    """One version of a report submitted to a supervising office (migration 0004; gongkai.register.submissions).
+
+    Per agency and year the versions 1, 2, … are the history: the file as received (or as made from the register),
+    the flat cell data, prose and findings read from it once at upload (JSON), and the version's state. Only the
+    state and the decision on it change; the file and what was read from it never do.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index("uq_submissions_version", "agency_id", "year", "version", unique=True),
+        CheckConstraint("source IN ('upload', 'register')", name="ck_submissions_source"),
+        CheckConstraint("state IN ('submitted', 'failed', 'returned', 'accepted', 'published')",
+                        name="ck_submissions_state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    year: Mapped[int]
+    version: Mapped[int]
+    source: Mapped[str] = mapped_column(String(16))  # upload | register
+    file_name: Mapped[str]
+    file_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of content
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime]
+    flat: Mapped[str] = mapped_column(Text)  # JSON: flat cell data of cell-keys.md, meta.* included
+    prose: Mapped[str] = mapped_column(Text)  # JSON: {section number: text}
+    findings: Mapped[str] = mapped_column(Text)  # JSON: [{code, params, cells, where}], as `gongkai check` finds
+    errors: Mapped[int]  # findings of severity error
+    state: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)  # why it was returned
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    decided_at: Mapped[datetime | None]
+
+
+class FindingDecision(Base):
+    """The office's decision on one finding of a submitted version (by its index in `Submission.findings`)."""
+
+    __tablename__ = "finding_decisions"
+    __table_args__ = (CheckConstraint("decision IN ('confirmed', 'dismissed')",
+                                      name="ck_finding_decisions_decision"),)
+
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
+    finding: Mapped[int] = mapped_column(primary_key=True)
+    decision: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(128))
+    decided_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

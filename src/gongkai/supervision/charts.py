@@ -93,7 +93,7 @@ def trend(comparison: Comparison, indicator_id: str = "received", lang: str = "z
     if medians:
         axes.plot([y for y, _ in medians], [v for _, v in medians], color="black", linestyle="--",
                   label=t("office.chart.median", lang=lang))
-    axes.set_xticks(years)
+    axes.set_xticks(years, [str(y) for y in years])  # 2019, 2020: not offsets from 2.02e3
     if axes.get_legend_handles_labels()[0]:
         axes.legend(fontsize=7, loc="best")
     title = t("office.chart.trend", lang=lang, indicator=indicator.label[lang])

@@ -32,7 +32,7 @@ def _label(indicator: Indicator) -> str:
     return indicator.label[LANG] + ("（%）" if indicator.share else "")
 
 
-def _header() -> list[str]:
+def header() -> list[str]:
     head = [t(c, lang=LANG) for c in ROW_COLUMNS]
     for indicator in indicators():
         head += [_label(indicator), t("office.column.position", lang=LANG, indicator=indicator.label[LANG])]
@@ -82,7 +82,7 @@ def _write_xlsx(comparison: Comparison, charts: list[tuple[str, bytes]], path: P
     book = Workbook()
     sheet = book.active
     sheet.title = t("office.sheet.indicators", lang=LANG)
-    for row in [_header(), *table_rows(comparison)]:
+    for row in [header(), *table_rows(comparison)]:
         _safe(sheet, row)
     sheet.freeze_panes = "D2"
     quartiles = book.create_sheet(t("office.sheet.quartiles", lang=LANG))
@@ -120,6 +120,6 @@ def page(comparison: Comparison, charts: list[tuple[str, bytes]]) -> str:
     quartile_header = [t(c, lang=LANG) for c in QUARTILE_COLUMNS]
     return (f"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"<style>{STYLE}</style></head><body><h1>{html.escape(title)}</h1>"
-            f"{_html_table(_header(), table_rows(comparison))}"
+            f"{_html_table(header(), table_rows(comparison))}"
             f"<h2>{html.escape(t('office.sheet.quartiles', lang=LANG))}</h2>"
             f"{_html_table(quartile_header, quartile_rows(comparison))}{figures}</body></html>\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from gongkai.checks.catalogue import SEVERITY_ORDER, severity
 from gongkai.model import Finding, Report
@@ -31,8 +31,8 @@ class Checked:
 
     @classmethod
     def of(cls, report: Report, findings: list[Finding], digest: object | None = None) -> Checked:
-        meta = asdict(report.meta)
-        checked = cls(report.file, meta={k: meta[k] for k in META_FIELDS}, digest=digest)
+        meta = {k: getattr(report.meta, k) for k in META_FIELDS}  # plain values: no asdict deep copy
+        checked = cls(report.file, meta=meta, digest=digest)
         checked.add(findings)
         return checked
 

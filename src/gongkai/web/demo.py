@@ -3,8 +3,10 @@
 Two agencies of one city (示范市), a year and a half of generated applications (answered ones with an outcome,
 the recent ones still open, some with a correction, an extension or a fee), review and litigation cases,
 published documents, table 二's yearly counts, and the five example reports of `examples/seeds/` stored as closed
-years of their own agencies (what a supervising office sees of earlier years). A demo officer and a demo
-supervisor get random passwords, printed when the demo starts.
+years of their own agencies (what a supervising office sees of earlier years) and submitted to the city's office
+as files, in various states of 收集 (one published, one accepted, one returned with its defect confirmed, two
+failing the checks), with the demo agency's own report of last year submitted from its register. A demo officer and
+a demo supervisor get random passwords, printed when the demo starts.
 
 `application_rows` also makes the 100,000 applications of `bench/web_speed.py`.
 """
@@ -202,6 +204,44 @@ def _seeds(reg: Register, folder: Path) -> int:
     return stored
 
 
+# What the office did with each example report (by file name), for the 收集 board of the demo.
+SEED_STATES = {"000_1fa4e0cf87918f09.txt": "published", "001_205d0fb765df4a20.txt": "accepted",
+               "002_8183807e426b0491.txt": "returned"}
+RETURN_NOTE = "表二缺少规章的本年制发、本年废止和现行有效件数，请补充后重新报送。"
+
+
+def _submissions(reg: Register, folder: Path) -> None:
+    """The example reports submitted to the office as files, each taken to the state of SEED_STATES."""
+    from sqlalchemy import select
+
+    from gongkai.register import submissions as subs
+    from gongkai.register.db import Agency
+
+    with reg.sessions() as session:
+        agencies = {row.id: row.name for row in session.execute(select(Agency.id, Agency.name))}
+    for path in sorted(folder.glob("*.txt")):
+        read = subs.read_submission(str(path))
+        found = subs.match(read, agencies)
+        if found.agency_id is None:
+            continue
+        submission = subs.submit(reg, found.agency_id, read, path.name, path.read_bytes(), user=SUPERVISOR)
+        _take_to(reg, submission, read, SEED_STATES.get(path.name))
+
+
+def _take_to(reg: Register, submission: int, read: Any, state: str | None) -> None:
+    from gongkai.register import submissions as subs
+
+    if state == "returned":
+        for index, finding in enumerate(read.findings):
+            decision = "confirmed" if finding["code"].startswith("S") else "dismissed"
+            subs.decide(reg, submission, index, decision, None, user=SUPERVISOR)
+        subs.return_report(reg, submission, RETURN_NOTE, user=SUPERVISOR)
+    elif state in ("accepted", "published"):
+        subs.accept(reg, submission, user=SUPERVISOR)
+        if state == "published":
+            subs.publish(reg, submission, user=SUPERVISOR)
+
+
 def seeds_folder() -> Path | None:
     """examples/seeds/ of a source checkout (the demo runs without it, only without the example reports)."""
     here = Path(__file__).resolve()
@@ -224,5 +264,12 @@ def build_demo(reg: Register, today: date | None = None, applications: int = 600
     _records(reg, agency, today, rng, applications)
     _records(reg, other, today, rng, applications // 4)
     _counts(reg, AGENCY, today, rng)
+    from gongkai.web.collect import register_submission
+
+    register_submission(reg, agency, AGENCY, today.year - 1, OFFICER)  # 报送 from the register
     folder = seeds_folder()
-    return people, _seeds(reg, folder) if folder else 0
+    if folder is None:
+        return people, 0
+    stored = _seeds(reg, folder)
+    _submissions(reg, folder)
+    return people, stored

@@ -50,9 +50,12 @@ def desk_page(request: Request, desk: DeskDep) -> Response:
     reg, today = registry(request), date.today()
     due, waiting = desk_view.due_list(reg, desk.agency_id, today)
     report_years = [y for y in (today.year - 1, today.year)]
+    from gongkai.web.collect import submissions_of
+
     return render(request, "desk.html", desk=desk, today=today, due=due, waiting=waiting,
                   counts=desk_view.year_counts(reg, desk.agency_id, today.year),
-                  missing=[desk_view.missing(reg, desk.agency_id, y) for y in report_years])
+                  missing=[desk_view.missing(reg, desk.agency_id, y) for y in report_years],
+                  submissions=submissions_of(reg, desk.agency_id))
 
 
 @router.get("/switch")
@@ -282,6 +285,6 @@ def audit_page(request: Request, desk: DeskDep, table: str = "", user: str = "",
     return render(request, "audit.html", desk=desk, rows=rows, total=total, page=page, args=args,
                   pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1),
                   query=urlencode({k: v for k, v in args.items() if v}),
-                  tables=("applications", "cases", "documents", "yearly_counts", "report_texts"),
+                  tables=("applications", "cases", "documents", "yearly_counts", "report_texts", "submissions"),
                   actions=("create", "update", "withdraw", "import"))
 

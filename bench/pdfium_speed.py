@@ -1,0 +1,111 @@
+"""The PDFium backend's speed, as ratios measured in one run (targets of issue 17, on the 6-page huaian report):
+
+- parse + check in-process ≤ 4× pypdfium2's plain text extraction of the same file (pdfplumber: ~27×);
+- the whole `gongkai check --jobs 1 FILE` process ≤ 6× a `pdftotext -layout FILE` process (pdfplumber: ~44×).
+
+Each figure is CPU time (this process's, or the child's own from wait4): on a machine shared with other work the wall
+time of a short task and of a long one are disturbed unequally, their CPU time is not. The fastest of several
+interleaved rounds is kept, for the default reading (PDFium, pdfplumber only for the pages it cannot read) and for
+every page read by pdfplumber (GONGKAI_PDF_BACKEND=pdfplumber: the reading before PDFium). The process is
+`gongkai check --jobs 1 FILE`: one file is read in gongkai's own process, whose CPU time then holds all of it.
+Run: python bench/pdfium_speed.py [PDF]
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from gongkai.checks import run_checks
+from gongkai.inputs import parse_file
+from gongkai.readers.pdf import BACKEND
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real"
+ROUNDS = 7
+PROCESS_ROUNDS = 5
+
+
+def plain_text(pdf: Path) -> None:
+    """pypdfium2's plain text extraction of every page: the floor of any reading through PDFium."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    for page in document:
+        textpage = page.get_textpage()
+        textpage.get_text_range()
+        textpage.close()
+        page.close()
+    document.close()
+
+
+def parse_and_check(pdf: Path, backend: str | None) -> Callable[[], None]:
+    def run() -> None:
+        if backend:
+            os.environ[BACKEND] = backend
+        try:
+            run_checks(parse_file(pdf))
+        finally:
+            os.environ.pop(BACKEND, None)
+
+    return run
+
+
+def fastest(tasks: dict[str, Callable[[], float | None]], rounds: int) -> dict[str, float]:
+    for task in tasks.values():  # warm-up: imports, caches
+        task()
+    best = dict.fromkeys(tasks, float("inf"))
+    for _ in range(rounds):
+        for name, task in tasks.items():
+            start = time.process_time()
+            spent = task()
+            best[name] = min(best[name], spent if spent is not None else time.process_time() - start)
+    return best
+
+
+def process(command: list[str], backend: str | None = None) -> Callable[[], None]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
+    if backend:
+        env[BACKEND] = backend
+
+    def run() -> float:
+        """The child's own CPU time (user + system)."""
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        _, _, usage = os.wait4(child.pid, 0)
+        child.returncode = 0
+        return usage.ru_utime + usage.ru_stime
+
+    return run
+
+
+def main() -> None:
+    pdf = Path(sys.argv[1]) if len(sys.argv) > 1 else REAL / "huaian-city-2024.pdf"
+    if not pdf.exists():
+        sys.exit(f"{pdf} not found: put shared/ beside the checkout or name a PDF")
+    inside = fastest({"plain": lambda: plain_text(pdf), "pdfium": parse_and_check(pdf, None),
+                      "pdfplumber": parse_and_check(pdf, "pdfplumber")}, ROUNDS)
+    print(f"{pdf.name}: in-process CPU time, fastest of {ROUNDS}")
+    print(f"  pypdfium2 plain text      {inside['plain'] * 1000:7.1f} ms")
+    for name in ("pdfium", "pdfplumber"):
+        print(f"  parse + check, {name:<10} {inside[name] * 1000:7.1f} ms  = {inside[name] / inside['plain']:5.1f}× "
+              f"plain text{'  (target ≤ 4×)' if name == 'pdfium' else '  (before)'}")
+    if shutil.which("pdftotext") is None:
+        sys.exit("pdftotext (poppler-utils) is not installed: no process figures")
+    check = [sys.executable, "-m", "gongkai", "check", "--jobs", "1", str(pdf)]
+    whole = fastest({"pdftotext": process(["pdftotext", "-layout", str(pdf), "-"]), "pdfium": process(check),
+                     "pdfplumber": process(check, "pdfplumber")}, PROCESS_ROUNDS)
+    print(f"whole processes, their CPU time, fastest of {PROCESS_ROUNDS}")
+    print(f"  pdftotext -layout         {whole['pdftotext'] * 1000:7.1f} ms")
+    for name in ("pdfium", "pdfplumber"):
+        print(f"  gongkai check, {name:<10} {whole[name] * 1000:7.1f} ms  = {whole[name] / whole['pdftotext']:5.1f}× "
+              f"pdftotext{'  (target ≤ 6×)' if name == 'pdfium' else '  (before)'}")
+
+
+if __name__ == "__main__":
+    main()
