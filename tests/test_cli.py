@@ -179,3 +179,28 @@ def test_deadline_and_fee_misuse_exit_2() -> None:
 def test_fee_command() -> None:
     assert "3000 元" in run("fee", "--applications", "35").output
     assert json.loads(run("fee", "--pages", "150", "--json").output)["amount"] == 1700
+
+
+def test_run_as_the_program_it_writes_and_prints_everything_before_it_exits(tmp_path) -> None:
+    """Run as the program, gongkai hands its objects to gc.freeze at exit instead of a last collection: the files
+    it wrote are whole and its output complete; called with arguments (tests, other programs) it leaves the
+    collector alone."""
+    def program(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gongkai", *args], capture_output=True, text=True,
+                              cwd=tmp_path)
+
+    assert program("register", "template", "--kind", "applications", "-o", "a.xlsx").returncode == 0
+    db = str(tmp_path / "r.sqlite")
+    imported = program("register", "import", "a.xlsx", "--agency", "某局", "--kind", "department", "--db", db)
+    assert imported.returncode == 0, imported.stderr
+    assert program("register", "deadlines", "--db", db).stdout.startswith("编号\t收到日期")
+    assert program("register", "export", "-o", "back.xlsx", "--db", db).returncode == 0
+    from openpyxl import load_workbook
+
+    assert load_workbook(tmp_path / "back.xlsx").active.max_row == 2  # the header and the example row
+    exported = program("export", str(SEEDS), "-o", "reports.jsonl")
+    assert exported.returncode == 0
+    assert len((tmp_path / "reports.jsonl").read_text(encoding="utf-8").splitlines()) == 5
+    code = ("import atexit\nfrom gongkai.cli import main\nbefore = atexit._ncallbacks()\n"
+            "try:\n    main(['--version'])\nexcept SystemExit:\n    pass\nprint(atexit._ncallbacks() - before)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.split()[-1] == "0"

@@ -291,7 +291,8 @@ def test_the_schema_revision_is_alembics_head() -> None:
 
 
 def test_a_register_command_imports_neither_alembic_nor_the_postgresql_dialect(tmp_path: Path) -> None:
-    """A register at the newest revision is opened with one query, not Alembic; SQLite never loads PostgreSQL."""
+    """A register at the newest revision is opened with one query, not Alembic; SQLite never loads PostgreSQL;
+    listing deadlines reads none of the official formats."""
     db = tmp_path / "r.sqlite"
     store.add_agency(open_register(db), AGENCY)  # created and migrated: Alembic was needed once
     code = ("import sys\n"
@@ -301,7 +302,8 @@ def test_a_register_command_imports_neither_alembic_nor_the_postgresql_dialect(t
             "except SystemExit as exc:\n"
             "    assert exc.code == 0, exc.code\n"
             "print(sorted(m for m in ('alembic', 'sqlalchemy.dialects.postgresql', 'gongkai.register.closing',\n"
-            "                         'gongkai.register.report', 'openpyxl', 'docx') if m in sys.modules))")
+            "                         'gongkai.register.report', 'openpyxl', 'docx', 'gongkai.formats') if m in\n"
+            "       sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
 

@@ -20,12 +20,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gongkai.i18n import Message
 from gongkai.register.db import (
     Agency,
     AgencyKind,
+    Application,
     AuditEntry,
     LoginFailure,
     Region,
@@ -36,7 +37,16 @@ from gongkai.register.db import (
     current_user,
     now,
 )
-from gongkai.register.store import RecordInvalid, RegisterError, active, audit_text, create, update
+from gongkai.register.store import (
+    NotFound,
+    RecordInvalid,
+    RegisterError,
+    active,
+    audit_text,
+    create,
+    update,
+    withdraw,
+)
 
 PASSWORD_MIN_LENGTH = 8
 SESSION_IDLE = timedelta(hours=8)  # a browser left alone this long logs in again
@@ -146,6 +156,154 @@ def scope(session: Session, account: Account) -> set[int] | None:
     return set(session.scalars(active(Agency).with_only_columns(Agency.id).where(Agency.region_id.in_(regions))))
 
 
+# ── agencies and regions, as an admin keeps them ─────────────────────────────────────────────────────────────
+# By id (the pages hold ids; the command line finds them by name with `store.agency_id` and `region_id`). Each
+# change goes through `store` (checked, audited); what it depends on elsewhere is checked in its transaction.
+
+
+def _live_region(session: Session, rid: int | None, table: str) -> None:
+    if rid is not None and session.scalar(active(Region).where(Region.id == rid)) is None:
+        raise RecordInvalid(table, [("region_id", Message("web.account.no_such_region", id=rid))])
+
+
+def _clean(name: str | None) -> str:
+    return (name or "").strip()
+
+
+def add_agency(reg: Register, name: str, kind: str, region: int | None, *, user: str | None = None) -> int:
+    """A new agency (a department or a government) in a region, or in none yet."""
+    with reg.sessions() as session:
+        _live_region(session, region, "agencies")
+    return create(reg, Agency, {"name": _clean(name), "kind": kind, "region_id": region}, user=user)
+
+
+def change_agency(reg: Register, agency: int, name: str, kind: str, region: int | None, *,
+                  user: str | None = None) -> None:
+    """Rename an agency, change its kind or its region: it keeps its id (and records), each change audited."""
+    update(reg, Agency, agency, {"name": _clean(name), "kind": kind, "region_id": region}, user=user,
+           guard=lambda session: _live_region(session, region, "agencies"))
+
+
+def _agency_in_use(session: Session, agency: int) -> list:
+    """Why an agency may not be withdrawn: applications still open, people still working in it."""
+    problems: list = []
+    still_open = session.scalar(active(Application).with_only_columns(func.count()).where(
+        Application.agency_id == agency, Application.answered.is_(None)))
+    if still_open:
+        problems.append(("", Message("web.account.agency_has_open", count=still_open)))
+    people = list(session.scalars(active(User).with_only_columns(User.name).where(
+        User.agency_id == agency, User.disabled.is_(False)).order_by(User.name)))
+    if people:
+        problems.append(("", Message("web.account.agency_has_people", names="、".join(people))))
+    return problems
+
+
+def withdraw_agency(reg: Register, agency: int, reason: str, *, user: str | None = None) -> None:
+    """Withdraw an agency that has no open application and no enabled officer (its records stay, closed)."""
+    def guard(session: Session) -> None:
+        problems = _agency_in_use(session, agency)
+        if problems:
+            raise RecordInvalid("agencies", problems)
+
+    withdraw(reg, Agency, agency, reason, user=user, guard=guard)
+
+
+def add_region(reg: Register, name: str, parent: int | None = None, *, user: str | None = None) -> int:
+    """A new region under `parent` (or at the top)."""
+    with reg.sessions() as session:
+        _live_region(session, parent, "regions")
+    return create(reg, Region, {"name": _clean(name), "parent_id": parent}, user=user)
+
+
+def change_region(reg: Register, region: int, name: str, parent: int | None, *, user: str | None = None) -> None:
+    """Rename a region or move it under another parent; a region cannot move under itself or below itself."""
+    def guard(session: Session) -> None:
+        _live_region(session, parent, "regions")
+        if parent is not None and parent in regions_under(session, region):
+            raise RecordInvalid("regions", [("parent_id", Message("web.account.region_cycle"))])
+
+    update(reg, Region, region, {"name": _clean(name), "parent_id": parent}, user=user, guard=guard)
+
+
+def _region_in_use(session: Session, region: int) -> list:
+    """Why a region may not be withdrawn: regions, agencies or enabled supervisors still in it."""
+    counts = {
+        "web.account.region_has_regions": active(Region).where(Region.parent_id == region),
+        "web.account.region_has_agencies": active(Agency).where(Agency.region_id == region),
+        "web.account.region_has_people": active(User).where(User.region_id == region, User.disabled.is_(False)),
+    }
+    problems: list = []
+    for message, query in counts.items():
+        count = session.scalar(query.with_only_columns(func.count()))
+        if count:
+            problems.append(("", Message(message, count=count)))
+    return problems
+
+
+def withdraw_region(reg: Register, region: int, reason: str, *, user: str | None = None) -> None:
+    """Withdraw a region with nothing left in it."""
+    def guard(session: Session) -> None:
+        problems = _region_in_use(session, region)
+        if problems:
+            raise RecordInvalid("regions", problems)
+
+    withdraw(reg, Region, region, reason, user=user, guard=guard)
+
+
+@dataclass(frozen=True)
+class AgencyRow:
+    id: int
+    name: str
+    kind: str
+    region_id: int | None
+    region: str | None
+    version: int
+
+
+def list_agencies(reg: Register, search: str = "", agency: int | None = None) -> list[AgencyRow]:
+    """The agencies not withdrawn, by name; `search` keeps those whose name or region's name contains it,
+    `agency` the one with that id."""
+    query = (select(Agency.id, Agency.name, Agency.kind, Agency.region_id, Region.name, Agency.version)
+             .outerjoin(Region, Region.id == Agency.region_id).where(Agency.withdrawn_at.is_(None))
+             .order_by(Agency.name))
+    if agency is not None:
+        query = query.where(Agency.id == agency)
+    if search.strip():
+        pattern = f"%{search.strip()}%"
+        query = query.where(Agency.name.like(pattern) | Region.name.like(pattern))
+    with reg.sessions() as session:
+        return [AgencyRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    id: int
+    name: str
+    parent_id: int | None
+    depth: int  # 0 at the top of the tree
+    agencies: int  # agencies directly in it
+
+
+def region_tree(reg: Register) -> list[RegionRow]:
+    """Every region not withdrawn, each followed by the regions under it (depth first, by name)."""
+    with reg.sessions() as session:
+        rows = session.execute(select(Region.id, Region.name, Region.parent_id)
+                               .where(Region.withdrawn_at.is_(None)).order_by(Region.name)).all()
+        counts = dict(session.execute(active(Agency).with_only_columns(Agency.region_id, func.count())
+                                      .group_by(Agency.region_id)).all())
+    ids = {row.id for row in rows}
+    children: dict[int | None, list] = {}
+    for row in rows:
+        children.setdefault(row.parent_id if row.parent_id in ids else None, []).append(row)
+    out: list[RegionRow] = []
+    stack = [(row, 0) for row in reversed(children.get(None, []))]
+    while stack:
+        row, depth = stack.pop()
+        out.append(RegionRow(row.id, row.name, row.parent_id, depth, counts.get(row.id, 0)))
+        stack.extend((child, depth + 1) for child in reversed(children.get(row.id, [])))
+    return out
+
+
 # ── people ─────────────────────────────────────────────────────────────────────────────────────────────────
 
 def _user(session: Session, name: str) -> User:
@@ -163,10 +321,13 @@ def _audit(session: Session, who: str, action: str, user_id: int, field: str, af
 def add_user(reg: Register, name: str, password: str, role: str, *, agency: str | None = None,
              region: str | None = None, kind: str | None = None, user: str | None = None) -> int:
     """Add a person: an officer with their agency (added when new), a supervisor with their region."""
-    role = Role(role)
+    name = name.strip()
     problems = _role_problems(role, agency, region)
+    if not name:
+        problems.insert(0, ("name", Message("web.account.no_name")))
     if problems:
         raise RecordInvalid("users", problems)
+    role = Role(role)
     agency_id = ensure_agency(reg, agency, kind, user=user) if agency else None
     region_id_ = ensure_region(reg, region, user=user) if region else None
     values = {"name": name, "password_hash": hash_password(password), "role": str(role), "agency_id": agency_id,
@@ -185,7 +346,9 @@ def add_user(reg: Register, name: str, password: str, role: str, *, agency: str 
         return record.id
 
 
-def _role_problems(role: Role, agency: str | None, region: str | None) -> list:
+def _role_problems(role: str, agency: str | None, region: str | None) -> list:
+    if role not in set(Role):
+        return [("role", Message("web.account.no_such_role", role=role, roles=", ".join(Role)))]
     if role == Role.OFFICER and not agency:
         return [("agency", Message("web.account.officer_needs_agency"))]
     if role == Role.SUPERVISOR and not region:
@@ -203,10 +366,31 @@ def set_password(reg: Register, name: str, password: str, *, user: str | None = 
         _audit(session, current_user(user), "update", record.id, "password", "(changed)")
 
 
+def confirmed_password(password: str, again: str) -> str:
+    """A new password typed twice (as the command line asks on a terminal): both the same."""
+    if password != again:
+        raise RecordInvalid("users", [("password", Message("web.account.password_mismatch"))])
+    return password
+
+
+def _may_disable(session: Session, record: User, who: str | None) -> None:
+    """An admin cannot disable themselves, and the last enabled admin stays: someone must be able to log in and
+    manage the others."""
+    if who is not None and who == record.name:
+        raise RecordInvalid("users", [("disabled", Message("web.account.not_yourself"))])
+    others = session.scalar(active(User).with_only_columns(func.count()).where(
+        User.role == Role.ADMIN, User.disabled.is_(False), User.id != record.id))
+    if record.role == Role.ADMIN and not others:
+        raise RecordInvalid("users", [("disabled", Message("web.account.last_admin", name=record.name))])
+
+
 def set_disabled(reg: Register, name: str, disabled: bool = True, *, user: str | None = None) -> None:
-    """Disable a person (their sessions end) or enable them again."""
+    """Disable a person (their sessions end) or enable them again. `user`, the person doing it, cannot disable
+    themselves; nobody can disable the last enabled admin."""
     with reg.writing() as session:
         record = _user(session, name)
+        if disabled and not record.disabled:
+            _may_disable(session, record, user)
         record.disabled = disabled
         if disabled:
             session.execute(delete(WebSession).where(WebSession.user_id == record.id))
@@ -220,15 +404,30 @@ class UserRow:
     agency: str | None
     region: str | None
     disabled: bool
+    id: int
+    last_login: datetime | None  # the newest session the register still holds (a logout forgets it)
 
 
-def list_users(reg: Register) -> list[UserRow]:
+def list_users(reg: Register, user_id: int | None = None) -> list[UserRow]:
+    """The people not withdrawn, by name (or the one with `user_id`)."""
+    seen = aliased(WebSession)
+    last = select(func.max(seen.created_at)).where(seen.user_id == User.id).scalar_subquery()
+    query = (select(User.name, User.role, Agency.name, Region.name, User.disabled, User.id, last)
+             .outerjoin(Agency, Agency.id == User.agency_id).outerjoin(Region, Region.id == User.region_id)
+             .where(User.withdrawn_at.is_(None)).order_by(User.name))
+    if user_id is not None:
+        query = query.where(User.id == user_id)
     with reg.sessions() as session:
-        rows = session.execute(
-            select(User.name, User.role, Agency.name, Region.name, User.disabled)
-            .outerjoin(Agency, Agency.id == User.agency_id).outerjoin(Region, Region.id == User.region_id)
-            .where(User.withdrawn_at.is_(None)).order_by(User.name)).all()
-    return [UserRow(*row) for row in rows]
+        rows = session.execute(query).all()
+    return [UserRow(*row[:6], _aware(row[6]) if row[6] else None) for row in rows]
+
+
+def user_row(reg: Register, user_id: int) -> UserRow:
+    """One person by id; NotFound when there is none (or they were withdrawn)."""
+    found = list_users(reg, user_id)
+    if not found:
+        raise NotFound(Message("register.record.not_found", table=Message("register.table.users"), id=user_id))
+    return found[0]
 
 
 def account(session: Session, user_id: int) -> Account | None:

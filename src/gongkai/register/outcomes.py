@@ -13,7 +13,6 @@ every format (they are the same or only differ in wording).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,6 +54,8 @@ class Vocabulary:
 
     def suggest(self, text: str) -> str | None:
         """The official label closest to a spelling that did not resolve (for the error message)."""
+        import difflib  # only for a value not in the vocabulary
+
         by_form = {comparable(label): label for label in self._labels.values()}
         close = difflib.get_close_matches(comparable(text), list(by_form), n=1, cutoff=0.3)
         return by_form[close[0]] if close else None

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, Select, select
 from sqlalchemy.exc import IntegrityError
@@ -46,16 +46,9 @@ from gongkai.register.db import (
     current_user,
     now,
 )
-from gongkai.register.deadline import Channel
-from gongkai.register.outcomes import (
-    Vocabulary,
-    applicants,
-    case_kinds,
-    case_results,
-    document_kinds,
-    outcomes,
-    yearly_count_keys,
-)
+
+if TYPE_CHECKING:
+    from gongkai.register.outcomes import Vocabulary
 
 # The Chinese name of each field: the column header of import files and the word in every message.
 LABELS: dict[type[Record], dict[str, str]] = {
@@ -71,17 +64,23 @@ LABELS: dict[type[Record], dict[str, str]] = {
            "application_id": "关联申请"},
     Document: {"kind": "类型", "number": "文号", "title": "标题", "issued": "发布日期", "repealed": "废止日期"},
     YearlyCount: {"year": "年度", "key": "项目", "value": "数量"},
-    Agency: {"name": "机关名称", "kind": "机关类型", "parent_id": "上级机关"},
+    Agency: {"name": "机关名称", "kind": "机关类型", "parent_id": "上级机关", "region_id": "所在地区"},
     Region: {"name": "地区名称", "parent_id": "上级地区"},
     ReportText: {"year": "年度", "section": "部分", "text": "正文"},
 }
 
-# Fields whose values are keys of cell-keys.md, and the vocabulary that turns a label into its key.
-VOCABULARIES: dict[type[Record], dict[str, Callable[[], Vocabulary]]] = {
-    Application: {"applicant": applicants, "outcome": outcomes},
-    Case: {"kind": case_kinds, "result": case_results},
-    Document: {"kind": document_kinds},
-}
+@cache
+def vocabularies() -> dict[type[Record], dict[str, Callable[[], Vocabulary]]]:
+    """Fields whose values are keys of cell-keys.md, and the vocabulary that turns a label into its key.
+    Imported when first asked for: the official formats they come from are not read by the commands that only
+    read the register (`register deadlines` starts faster)."""
+    from gongkai.register.outcomes import applicants, case_kinds, case_results, document_kinds, outcomes
+
+    return {
+        Application: {"applicant": applicants, "outcome": outcomes},
+        Case: {"kind": case_kinds, "result": case_results},
+        Document: {"kind": document_kinds},
+    }
 
 Problem = tuple[str, Message | str]  # (field, message)
 
@@ -236,6 +235,8 @@ def _count_problems(values: Mapping[str, Any], today: date) -> list[Problem]:
     if isinstance(year, int) and not REGULATION_START.year <= year <= today.year:
         out.append(("year", Message("register.rule.year_out_of_range", year=year, first=REGULATION_START.year,
                                     last=today.year)))
+    from gongkai.register.outcomes import yearly_count_keys
+
     if values.get("key") not in yearly_count_keys():
         out.append(("key", Message("register.rule.count_key", key=values.get("key"))))
     return out
@@ -262,7 +263,7 @@ RULES: dict[type[Record], Callable[[Mapping[str, Any], date], list[Problem]]] = 
 def keyed(model: type[Record], values: dict[str, Any]) -> list[Problem]:
     """Replace labels in the controlled fields by their keys (in place); the problems of those that are unknown."""
     out = []
-    for field, vocabulary in VOCABULARIES.get(model, {}).items():
+    for field, vocabulary in vocabularies().get(model, {}).items():
         value = values.get(field)
         if value is None:
             continue
@@ -272,6 +273,8 @@ def keyed(model: type[Record], values: dict[str, Any]) -> list[Problem]:
         else:
             values[field] = key
     if model is Application and values.get("channel") is not None:
+        from gongkai.register.deadline import Channel
+
         try:
             values["channel"] = Channel.parse(values["channel"]).value
         except ValueError as exc:
@@ -406,12 +409,13 @@ def _flush(session: Session, model: type[Record]) -> None:
 
 
 def _duplicate(session: Session, model: type[Record], values: Mapping[str, Any], record_id: int | None) -> None:
-    """Refuse a number (or agency name) another active record of the same agency already has."""
-    field = "number" if "number" in values else "name" if model is Agency else None
+    """Refuse a number another active record of the same agency already has (or an agency's or region's name)."""
+    named = model in (Agency, Region)
+    field = "number" if "number" in values else "name" if named else None
     if field is None:
         return
     query = active(model).where(getattr(model, field) == values[field])
-    if model is not Agency:
+    if not named:
         query = query.where(model.agency_id == values["agency_id"])
     if record_id is not None:
         query = query.where(model.id != record_id)
@@ -544,9 +548,14 @@ def _stale(model: type[Record], record_id: int) -> ConflictError:
     return ConflictError(Message("register.record.stale", table=table_name(model.__tablename__), id=record_id))
 
 
+Guard = Callable[[Session], None]  # a condition checked inside a change's transaction (raises to refuse it)
+
+
 def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[str, Any], *,
-           expected_version: int | None = None, user: str | None = None, today: date | None = None) -> int:
-    """Change some fields of a record; returns its new version. See the module docstring on concurrency."""
+           expected_version: int | None = None, user: str | None = None, today: date | None = None,
+           guard: Guard | None = None) -> int:
+    """Change some fields of a record; returns its new version. See the module docstring on concurrency.
+    `guard` checks what the change depends on elsewhere (a region's place in the tree) in the same transaction."""
     unknown = set(changes) - set(_stored_fields(model))
     if unknown:
         raise RecordInvalid(model.__tablename__, [(f, Message("register.rule.not_a_field", field=f))
@@ -554,19 +563,25 @@ def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[
     who = current_user(user)
     try:
         with reg.writing() as session:
+            if guard is not None:
+                guard(session)
             return _apply(session, model, record_id, changes, expected_version, who, today)
     except StaleDataError:
         raise _stale(model, record_id) from None
 
 
-def withdraw(reg: Register, model: type[Record], record_id: int, reason: str, *, user: str | None = None) -> None:
-    """Take a record out of the register without deleting it; the reason and who did it are audited."""
+def withdraw(reg: Register, model: type[Record], record_id: int, reason: str, *, user: str | None = None,
+             guard: Guard | None = None) -> None:
+    """Take a record out of the register without deleting it; the reason and who did it are audited. `guard`
+    checks, in the same transaction, what must hold first (an agency has no open applications)."""
     if not reason.strip():
         raise RecordInvalid(model.__tablename__, [("withdrawn_reason", Message("register.rule.withdrawal_reason"))])
     who = current_user(user)
     try:
         with reg.writing() as session:
             record = _load(session, model, record_id)
+            if guard is not None:
+                guard(session)
             at = now()
             record.withdrawn_at, record.withdrawn_reason = at, reason
             agency = getattr(record, "agency_id", None)

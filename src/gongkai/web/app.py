@@ -34,13 +34,13 @@ SECURITY_HEADERS = {
 def create_app(url: str | None = None, *, register: Register | None = None,
                max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """The web application over the register at `url` (or an open `register`)."""
-    from gongkai.web import api, collect, files, pages, reports, session, summary
+    from gongkai.web import admin, api, collect, files, pages, reports, session, summary
 
     app = FastAPI(title="gongkai", version=_version(), docs_url=None, redoc_url=None)
     app.state.register = register or open_register(url)
     app.state.max_upload = max_upload
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    for module in (session, api, pages, reports, files, collect, summary):
+    for module in (session, api, pages, reports, files, collect, summary, admin):
         app.include_router(module.router)
     _errors(app)
 

@@ -199,10 +199,15 @@ class AuditFilters:
     record: int | None = None
 
 
-def audit(reg: Register, agency: int, filters: AuditFilters, page: int = 1,
-          size: int = PAGE_SIZE) -> tuple[list[AuditEntry], int]:
-    """One page of an agency's audit entries (the newest first) and how many match."""
-    query = select(AuditEntry).where(AuditEntry.agency_id == agency)
+def audit(reg: Register, agency: int | None, filters: AuditFilters, page: int = 1,
+          size: int = PAGE_SIZE, tables: tuple[str, ...] = ()) -> tuple[list[AuditEntry], int]:
+    """One page of an agency's audit entries (the newest first) and how many match; with no agency, those of
+    `tables` (an admin's view of the agencies, regions and people)."""
+    query = select(AuditEntry)
+    if agency is not None:
+        query = query.where(AuditEntry.agency_id == agency)
+    if tables:
+        query = query.where(AuditEntry.table_name.in_(tables))
     if filters.table:
         query = query.where(AuditEntry.table_name == filters.table)
     if filters.user:
@@ -235,10 +240,10 @@ def field_label(table: str, field: str | None) -> str:
 
 def value_label(table: str, field: str | None, value: str | None) -> str:
     """A stored key shown as its official label (granted → 予以公开, natural_person → 自然人)."""
-    from gongkai.register.store import VOCABULARIES
+    from gongkai.register.store import vocabularies
 
     model = _models().get(table)
-    vocabulary = VOCABULARIES.get(model, {}).get(field or "") if model else None
+    vocabulary = vocabularies().get(model, {}).get(field or "") if model else None
     if value is None:
         return ""
     if vocabulary is not None and value in vocabulary().keys:

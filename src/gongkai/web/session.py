@@ -69,7 +69,8 @@ def login(request: Request, username: Annotated[str, Form()] = "", password: Ann
         _set_cookie(response, request, LOGIN_COOKIE, token, 3600)
         return response
     session_token, _csrf = open_session(registry(request), person.id, "page")
-    response = RedirectResponse("/", status_code=303)
+    # an admin starts at the agencies (a new register has none yet, and no desk without one)
+    response = RedirectResponse("/admin/agencies" if person.is_admin else "/", status_code=303)
     _set_cookie(response, request, COOKIE, session_token, int(SESSION_LIFE.total_seconds()))
     response.delete_cookie(LOGIN_COOKIE, path="/")
     return response
