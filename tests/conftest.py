@@ -13,6 +13,7 @@ import pytest
 
 from gongkai.i18n import using
 from support import REGISTER_AGENCY, SEEDS, Seed, postgres_schema, seed_names, truth
+from webserver import CHROMIUM
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +60,14 @@ def register_fixture(register_url: str):
 def seed(request: pytest.FixtureRequest) -> Seed:
     """Each of the five seed reports: its name, its text file and its hand-checked truth."""
     return Seed(request.param, SEEDS / f"{request.param}.txt", truth(request.param))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module (the browser tests)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM))
+        yield launched
+        launched.close()

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from gongkai.register.accounts import add_user, list_agencies, list_users
 from gongkai.register.db import open_register
 from gongkai.web.app import create_app
-from webserver import running
+from webserver import needs_chromium, running
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 PASSWORD = "一个足够长的密码"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)")
+pytestmark = needs_chromium
 
 
 def shot(page, name: str) -> None:
@@ -40,15 +37,12 @@ def log_in(page, name: str, password: str) -> None:
     page.click("button.primary")
 
 
-def test_the_first_admin_adds_an_agency_and_an_officer(tmp_path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_first_admin_adds_an_agency_and_an_officer(tmp_path, browser) -> None:
     reg = open_register(f"sqlite:///{tmp_path / 'admin.sqlite'}")
     add_user(reg, "管理员", PASSWORD, "admin", user="setup")  # as `gongkai users add 管理员 --role admin` does
     add_user(reg, "李四", PASSWORD, "supervisor", region="某市", user="setup")
     try:
-        with running(create_app(register=reg)) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        with running(create_app(register=reg)) as url:
             context = browser.new_context(viewport={"width": 1366, "height": 860}, locale="zh-CN", base_url=url)
             page = context.new_page()
             log_in(page, "管理员", PASSWORD)
@@ -77,7 +71,6 @@ def test_the_first_admin_adds_an_agency_and_an_officer(tmp_path) -> None:
             log_in(officer, "张三", "另一个足够长的密码")
             officer.wait_for_url(f"{url}/")
             assert "某市生态环境局" in officer.inner_text("header")
-            browser.close()
         people = {row.name: row for row in list_users(reg)}
         assert people["张三"].agency == "某市生态环境局" and people["张三"].role == "officer"
         assert [(a.name, a.region) for a in list_agencies(reg)] == [("某市生态环境局", "某市")]

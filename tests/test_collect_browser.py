@@ -14,8 +14,8 @@ import pytest
 from gongkai.register.accounts import add_user, ensure_agency, ensure_region
 from gongkai.register.db import open_register
 from gongkai.web.app import create_app
-from test_web_browser import CHROMIUM, VIEWPORT, shot
-from webserver import running
+from test_web_browser import VIEWPORT, shot
+from webserver import needs_chromium, running
 
 SEEDS = Path("/work/shared/seeds") if Path("/work/shared/seeds").is_dir() else (
     Path(__file__).resolve().parent.parent / "examples" / "seeds")
@@ -24,7 +24,7 @@ RETURNED = "高新区(近海镇)"  # the seed with an error (表二 lacks 规章
 AGENCIES = {"高铁新区服务中心": "department", "铜鼓县行政服务中心": "department", RETURNED: "government",
             "赣州经开区机关事务管理中心": "department", "高安市行政服务中心管委会": "department"}
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +40,6 @@ def server(tmp_path_factory):
     with running(create_app(register=reg)) as url:
         yield url
     reg.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
 
 
 def login(browser, url: str, name: str):

@@ -4,24 +4,19 @@ county; the supervisor of 乙市 sees none of it. Screenshots of 汇总 and 对�
 
 from __future__ import annotations
 
-import pytest
-
 from gongkai.web.app import create_app
 from test_summary_pages import ACCEPTED_甲, PASSWORD, YEAR, build_office, expected
-from test_web_browser import CHROMIUM, logged_in, shot
-from webserver import running
+from test_web_browser import logged_in, shot
+from webserver import needs_chromium, running
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)")
+pytestmark = needs_chromium
 
 
-def test_the_supervisor_opens_the_summary_and_sees_the_sum(tmp_path) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_the_supervisor_opens_the_summary_and_sees_the_sum(tmp_path, browser) -> None:
     reg, flats = build_office(tmp_path / "office.sqlite")
     want = expected(flats, ACCEPTED_甲).cells["applications.new.total"]
     try:
-        with running(create_app(register=reg)) as url, sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM))
+        with running(create_app(register=reg)) as url:
             context, page = logged_in(browser, url, ("sue", PASSWORD))
             page.click("nav.menu >> text=汇总")
             page.select_option("select[name=year]", str(YEAR))
@@ -40,6 +35,5 @@ def test_the_supervisor_opens_the_summary_and_sees_the_sum(tmp_path) -> None:
             page.goto(f"/summary?year={YEAR}")
             assert "甲市" not in page.content()
             context.close()
-            browser.close()
     finally:
         reg.close()

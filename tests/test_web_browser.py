@@ -18,13 +18,12 @@ import pytest
 from gongkai.register.db import open_register
 from gongkai.web.app import create_app
 from gongkai.web.demo import build_demo
-from webserver import running
+from webserver import needs_chromium, running
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 VIEWPORT = {"width": 1366, "height": 860}
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/run does)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -35,16 +34,6 @@ def demo(tmp_path_factory):
     with running(create_app(register=reg)) as url:
         yield url, people
     reg.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM))
-        yield launched
-        launched.close()
 
 
 def logged_in(browser, url: str, person: tuple[str, str]):
