@@ -241,6 +241,10 @@ def test_the_demo_board_shows_reports_in_various_states(tmp_path) -> None:
     last_year = c.get("/collect").text
     assert state_of(last_year, "示范市交通运输局") == "submitted"  # 报送 from its register
     assert state_of(last_year, "示范市生态环境局") == "not_submitted"
+    admin = TestClient(create_app(register=reg))
+    name, password = people.admin  # the demo's admin manages its agencies, regions and people
+    assert admin.post("/api/session", json={"username": name, "password": password}).status_code == 200
+    assert "示范市生态环境局" in admin.get("/admin/agencies").text
     reg.close()
 
 

@@ -45,5 +45,5 @@ def _fill_demo(reg) -> None:
     people, seeds = build_demo(reg)
     click.echo(t("web.cli.demo", seeds=seeds), err=True)
     for role, (name, password) in (("officer", people.officer), ("officer", people.other_officer),
-                                   ("supervisor", people.supervisor)):
+                                   ("supervisor", people.supervisor), ("admin", people.admin)):
         click.echo(t("web.cli.demo_person", role=t(f"web.role.{role}"), name=name, password=password), err=True)

@@ -28,7 +28,7 @@ RECENT = timedelta(days=120)  # the demo's forgotten applications are among the 
 REGION = "示范市"
 AGENCY = "示范市交通运输局"
 OTHER_AGENCY = "示范市生态环境局"
-OFFICER, OTHER_OFFICER, SUPERVISOR = "demo-officer", "demo-officer2", "demo-supervisor"
+OFFICER, OTHER_OFFICER, SUPERVISOR, ADMIN = "demo-officer", "demo-officer2", "demo-supervisor", "demo-admin"
 SEED_REGION = "示例报告"
 SUBJECTS = (
     "某路段改造工程的立项批复和资金来源", "本单位2025年度部门预算和决算", "某公交线路调整的论证材料",
@@ -102,6 +102,7 @@ class DemoPeople:
     officer: tuple[str, str]
     other_officer: tuple[str, str]
     supervisor: tuple[str, str]
+    admin: tuple[str, str]
 
 
 def _people(reg: Register) -> DemoPeople:
@@ -110,7 +111,7 @@ def _people(reg: Register) -> DemoPeople:
     ensure_region(reg, REGION, user="demo")
     made = {}
     who = ((OFFICER, "officer", AGENCY, None), (OTHER_OFFICER, "officer", OTHER_AGENCY, None),
-           (SUPERVISOR, "supervisor", None, REGION))
+           (SUPERVISOR, "supervisor", None, REGION), (ADMIN, "admin", None, None))
     for name, role, agency, region in who:
         password = secrets.token_urlsafe(9)
         add_user(reg, name, password, role, agency=agency, region=region, user="demo")
@@ -119,7 +120,7 @@ def _people(reg: Register) -> DemoPeople:
 
     for agency in (AGENCY, OTHER_AGENCY):
         ensure_agency(reg, agency, region=REGION, user="demo")
-    return DemoPeople(made[OFFICER], made[OTHER_OFFICER], made[SUPERVISOR])
+    return DemoPeople(made[OFFICER], made[OTHER_OFFICER], made[SUPERVISOR], made[ADMIN])
 
 
 def _records(reg: Register, agency: int, today: date, rng: random.Random, count: int) -> None:
