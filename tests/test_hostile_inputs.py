@@ -10,8 +10,8 @@ PNG, and PDFs of many pages. Each is read by `gongkai parse` in a process of its
 from __future__ import annotations
 
 import io
+import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -30,6 +30,7 @@ from support import ROOT, SEEDS
 SECONDS = 30
 PEAK_MB = 1024
 ADDRESS_SPACE = 8 * 1024**3  # safety only: a runaway reader fails here instead of taking the machine
+MEASURED = Path(__file__).with_name("measured.py")  # the go-between that reports the command's own rusage
 
 
 @dataclass
@@ -44,20 +45,21 @@ class Run:
 
 def parse(path: Path, *args: str) -> Run:
     """`gongkai parse PATH` in a child process: exit code, output, wall time and the child's own peak RSS."""
-    def limit() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    out, err = path.with_suffix(".stdout"), path.with_suffix(".stderr")
+    out, err, usage = path.with_suffix(".stdout"), path.with_suffix(".stderr"), path.with_suffix(".usage")
+    command = [sys.executable, "-m", "gongkai", *args, "parse", str(path)]
     started = time.perf_counter()
     with open(out, "wb") as o, open(err, "wb") as e:
-        proc = subprocess.Popen([sys.executable, "-m", "gongkai", *args, "parse", str(path)], stdout=o, stderr=e,
-                                env=env, preexec_fn=limit)
-        status, usage = _wait(proc, started)
+        proc = subprocess.Popen([sys.executable, str(MEASURED), str(usage), str(ADDRESS_SPACE), *command],
+                                stdout=o, stderr=e, env=env, start_new_session=True)
+        _wait(proc, started)
     seconds = time.perf_counter() - started
-    code = os.waitstatus_to_exitcode(status)
+    if not usage.exists():
+        pytest.fail(f"gongkai parse {path.name} stopped after {seconds:.0f} s")
+    measured = json.loads(usage.read_text())
+    code = os.waitstatus_to_exitcode(measured["status"])
     return Run(code, out.read_text(errors="replace"), err.read_text(errors="replace"), seconds,
-               usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+               measured["cpu"], measured["maxrss_kb"] / 1024)
 
 
 def within_time(run: Run, seconds: float = SECONDS) -> None:
@@ -68,14 +70,10 @@ def within_time(run: Run, seconds: float = SECONDS) -> None:
     assert run.seconds < seconds * busy, f"{run.seconds:.1f} s with load {os.getloadavg()[0]:.1f}"
 
 
-def _wait(proc: subprocess.Popen, started: float):
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
+def _wait(proc: subprocess.Popen, started: float) -> None:
+    while proc.poll() is None:
         if time.perf_counter() - started > 3 * SECONDS:  # far past the bound: stop it, the test fails below
-            os.kill(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
         time.sleep(0.02)
 
 

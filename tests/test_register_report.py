@@ -27,6 +27,7 @@ from gongkai.register import store
 from gongkai.register.cells import Entered, UncountableCell, definitions
 from gongkai.register.closing import ClosingError
 from gongkai.register.db import (
+    SCHEMA_REVISION,
     Application,
     AuditEntry,
     CarriedForward,
@@ -512,7 +513,7 @@ def test_a_register_made_before_closings_is_upgraded(register_url: str) -> None:
     reg = open_register(register_url)
     try:
         with reg.engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_REVISION
         assert close_year(reg, AGENCY, 2024, today=TODAY).carried_forward == 1
         assert build_report(reg, AGENCY, 2025).flat["applications.carried_over.natural_person"] == 1
     finally:
