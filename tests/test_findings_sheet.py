@@ -72,3 +72,21 @@ def test_text_starting_with_an_equals_sign_stays_text(tmp_path):
     write_sheets(out, [("s", ["a"], [["=1+1"], ["plain"]])])
     sheet = load_workbook(out)["s"]
     assert sheet["A2"].value == "=1+1" and sheet["A2"].data_type == "s"
+
+
+def test_rows_rendered_by_the_workers_are_those_the_library_writes(tmp_path):
+    """`check -o` has its workers render the rows; write_findings renders them itself: the same sheets either way."""
+    from openpyxl import load_workbook
+
+    from gongkai.commands.check import check_file
+    from gongkai.inputs import iter_files
+    from gongkai.supervision.findings_sheet import write_findings
+
+    by_cli, by_library = tmp_path / "cli.xlsx", tmp_path / "library.xlsx"
+    _invoke("check", str(SEEDS), "--jobs", "2", "-o", str(by_cli))
+    write_findings([check_file(path) for path in iter_files([str(SEEDS)])], by_library)
+    books = [load_workbook(path, read_only=True) for path in (by_cli, by_library)]
+    for name in books[0].sheetnames:
+        cli_rows, library_rows = (list(book[name].iter_rows(values_only=True)) for book in books)
+        assert cli_rows == library_rows
+        assert len(cli_rows) > 1

@@ -17,7 +17,7 @@ from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
 from gongkai.pool import ReadingOptions
 from gongkai.supervision.across import Across
-from gongkai.supervision.findings_sheet import FindingsSheet
+from gongkai.supervision.findings_sheet import FindingsSheet, rendered_rows
 from gongkai.supervision.results import Checked, check_report
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
@@ -33,10 +33,11 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def check_file(path: str, shown_as: tuple[str, int] | None = None) -> Checked:
+def check_file(path: str, shown_as: tuple[str, int] | None = None, sheet: str | None = None) -> Checked:
     """Read and check one report: its findings, and its digest for the checks across reports. With `shown_as`
-    (output, severity limit) the worker also renders what `check` prints for it and hands back only that and the
-    light form: rendering is most of the printing process's work, and the findings need not be sent."""
+    (output, severity limit) the worker also renders what `check` prints for it (and with `sheet`, the suffix of a
+    问题清单, its rows of that list) and hands back only those and the light form: rendering is most of the
+    printing process's work, and the findings need not be sent."""
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
@@ -45,6 +46,8 @@ def check_file(path: str, shown_as: tuple[str, int] | None = None) -> Checked:
         return checked
     light = checked.light()
     light.lines = _lines(checked, *shown_as)
+    if sheet is not None:
+        light.sheet_rows = rendered_rows(checked, sheet)
     return light
 
 
@@ -99,8 +102,7 @@ def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet:
     """Check (in the workers of `reading`), print and list each report as it comes, in input order; keep only its
     light form (counts, digest)."""
     kept = []
-    # with a 问题清单 the findings themselves are needed here; otherwise the workers render what is printed
-    work = check_file if sheet is not None else partial(check_file, shown_as=(output, limit))
+    work = partial(check_file, shown_as=(output, limit), sheet=sheet.path.suffix if sheet else None)  # rendered there
     with reading.pool(work) as pool:
         for result in pool.imap(files, on_finished=progress.advance if progress else None):
             checked = result.value or Checked(result.item, error=result.error)

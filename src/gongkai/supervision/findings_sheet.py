@@ -96,6 +96,16 @@ def code_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
                counts[code]]
 
 
+def rendered_rows(checked: Checked, suffix: str) -> list:
+    """A report's finding rows ready to be written into a 问题清单 of this suffix: SpreadsheetML rows (xlsx.row_xml)
+    or CSV fields. A worker renders them (gongkai check), so that writing them costs the writing process little."""
+    if suffix.lower() == ".csv":
+        return [["" if v is None else v for v in row] for row in finding_rows([checked])]
+    from gongkai.supervision.xlsx import row_xml
+
+    return [row_xml(row) for row in finding_rows([checked])]
+
+
 class FindingsSheet:
     """The 问题清单 written as a run goes: each report's finding rows when it has been checked (the findings need
     not be kept), the sheets of reports and codes at the end from the reports' counts."""
@@ -121,12 +131,13 @@ class FindingsSheet:
             self.sheet = self.book.sheet(t("office.sheet.findings", lang=LANG), headers(FINDING_COLUMNS))
 
     def add(self, checked: Checked) -> None:
-        for row in finding_rows([checked]):
-            if self.path.suffix.lower() == ".csv":
-                self.csv.writerow(["" if v is None else v for v in row])
+        rows = checked.sheet_rows if checked.sheet_rows is not None else rendered_rows(checked, self.path.suffix)
+        for row in rows:
+            if isinstance(row, str):
+                self.sheet.append_xml(row)
             else:
-                self.sheet.append(row)
-            self.rows += 1
+                self.csv.writerow(row)
+        self.rows += len(rows)
 
     def close(self, results: list[Checked]) -> int:
         """Finish the file with the sheets of every report and every code; returns the number of finding rows."""

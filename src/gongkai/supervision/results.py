@@ -28,6 +28,7 @@ class Checked:
     severities: Counter = field(default_factory=Counter)  # of every finding, kept by light()
     codes: Counter = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)  # what `gongkai check` prints for it, where a worker rendered it
+    sheet_rows: list[list] | None = None  # its rows of the 问题清单, where a worker rendered them (findings_sheet)
 
     @classmethod
     def of(cls, report: Report, findings: list[Finding], digest: object | None = None) -> Checked:

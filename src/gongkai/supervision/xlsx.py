@@ -42,15 +42,34 @@ def _column(index: int) -> str:
     return name
 
 
+# one pass over a text: the XML escapes, and the control characters XML cannot hold dropped (as _ILLEGAL does)
+_ESCAPED = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
+            **{c: None for c in range(32) if _ILLEGAL.match(chr(c))}}
+
+
 def _cell(ref: str, value: object, style: str = "") -> str:
     if value is None or value == "":
         return ""
+    if type(value) is str:  # most cells: the common case first
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{value.translate(_ESCAPED)}</t></is></c>'
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, int | float):
         return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
-    text = escape(_ILLEGAL.sub("", str(value)))
+    text = str(value).translate(_ESCAPED)
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+_ROW_NUMBER = "\x00"  # where a row rendered ahead (row_xml) takes its number: XML text never holds NUL (_ILLEGAL)
+_COLUMNS = [_column(i) for i in range(64)]
+
+
+def row_xml(row: list[object]) -> str:
+    """A row of cells as SpreadsheetML, its row number left open: rendered where the row is made (in a worker
+    process), numbered where it is written (`_SheetPart.append_xml`)."""
+    columns = _COLUMNS if len(row) <= len(_COLUMNS) else [_column(i) for i in range(len(row))]
+    return (f'<row r="{_ROW_NUMBER}">' + "".join(_cell(f"{columns[i]}{_ROW_NUMBER}", v) for i, v in enumerate(row))
+            + "</row>")
 
 
 class _SheetPart:
@@ -58,22 +77,21 @@ class _SheetPart:
 
     def __init__(self, part, header: list[str]) -> None:
         self.part, self.rows, self.batch = part, 0, []
-        self.columns = [_column(i) for i in range(max(len(header), 1))]
         self._write(f'{_HEAD}<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" '
                     'topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>'
-                    + '<row r="1">' + "".join(_cell(f"{self.columns[i]}1", h, ' s="1"') for i, h in enumerate(header))
+                    + '<row r="1">' + "".join(_cell(f"{_column(i)}1", h, ' s="1"') for i, h in enumerate(header))
                     + "</row>")
 
     def _write(self, text: str) -> None:
         self.part.write(text.encode("utf-8"))
 
     def append(self, row: list[object]) -> None:
-        while len(self.columns) < len(row):
-            self.columns.append(_column(len(self.columns)))
+        self.append_xml(row_xml(row))
+
+    def append_xml(self, rendered: str) -> None:
+        """Add a row rendered by `row_xml`."""
         self.rows += 1
-        n = self.rows + 1
-        self.batch.append(f'<row r="{n}">' + "".join(_cell(f"{self.columns[i]}{n}", v) for i, v in enumerate(row))
-                          + "</row>")
+        self.batch.append(rendered.replace(_ROW_NUMBER, str(self.rows + 1)))
         if len(self.batch) == _BATCH:
             self._write("".join(self.batch))
             self.batch.clear()
