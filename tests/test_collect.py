@@ -257,3 +257,18 @@ def test_the_audit_page_shows_the_office_s_changes_to_the_agency(app) -> None:
     page = client(app, "alice").get("/audit")
     assert page.status_code == 200
     assert "报送的年度报告" in page.text and "检查发现的审核" in page.text and "请补充" in page.text
+
+
+def test_the_problem_list_is_signed_by_the_office_that_returned_it(reg, app) -> None:
+    """A county's supervisor returns a report: the county's office signs the Word 问题清单, not the city above it."""
+    from docx import Document
+
+    add_user(reg, "cal", PASSWORD, "supervisor", region="乙县", user="setup")
+    cal = client(app, "cal")
+    upload(cal, seed(ERRORS_SEED))
+    first = submission_id(cal.get("/collect?year=2020").text, "高新区(近海镇)")
+    cal.post(f"/collect/{first}/findings/0", data={"csrf": cal.csrf, "decision": "confirmed", "note": ""})
+    assert cal.post(f"/collect/{first}/return", data={"csrf": cal.csrf, "note": "请补充"}).status_code == 200
+    word = client(app, "alice").get(f"/collect/{first}/problems.docx").content
+    text = "\n".join(p.text for p in Document(io.BytesIO(word)).paragraphs)
+    assert "乙县政务公开办公室" in text and "甲市政务公开办公室" not in text

@@ -336,7 +336,7 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
         row = subs.get(session, submission, _allowed(reg, account))
         agency = session.get(Agency, row.agency_id)
         decided = subs.decisions(session, row.id)
-        region = _region_name(session, agency.region_id)
+        region = _signing_region(session, row.decided_by) or _region_name(session, agency.region_id)
     findings = [f for i, f in enumerate(subs.findings_of(row.findings))
                 if i in decided and decided[i].decision == subs.Decision.CONFIRMED]
     flat = json.loads(row.flat)
@@ -345,6 +345,19 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
     office = t("collect.problems.office", lang="zh", region=region) if region else ""
     day = (row.decided_at or row.uploaded_at).date()
     return Returned(agency.name, row.year, row.version, row.file_name, meta, row.note, findings, office, day)
+
+
+def _signing_region(session: Any, decided_by: str | None) -> str | None:
+    """The region of the supervisor who returned the report: their office signs the 问题清单 (a county's office
+    returning a report signs as the county, not as the city above it)."""
+    from sqlalchemy import select
+
+    from gongkai.register.db import Region, User
+
+    if not decided_by:
+        return None
+    region_id = session.scalar(select(User.region_id).where(User.name == decided_by, User.withdrawn_at.is_(None)))
+    return session.get(Region, region_id).name if region_id is not None else None
 
 
 def _region_name(session: Any, region_id: int | None) -> str | None:
