@@ -132,13 +132,19 @@ def test_glyphs_without_characters_go_to_pdfplumber(tmp_path: Path, monkeypatch:
         assert read_page(document, 1).id == "readers.pdf.fallback.unmapped"
     finally:
         document.close()
+    errors = _errors_of_both(path, monkeypatch)
+    assert errors[0] == errors[1] and "字形没有对应的文字" in errors[0]
+
+
+def _errors_of_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The one-line error each backend gives for `path`, with OCR unavailable (PDFium's first, pdfplumber's)."""
     monkeypatch.setattr("gongkai.readers.ocr.ocr_available", lambda: False)
     errors = []
     for backend in (None, "pdfplumber"):
         with pytest.raises(InputError) as caught:
             _read(path, monkeypatch, backend)
         errors.append(str(caught.value))
-    assert errors[0] == errors[1] and "字形没有对应的文字" in errors[0]
+    return errors
 
 
 def test_a_forced_backend_is_recorded_for_every_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,12 +164,7 @@ def test_a_scanned_page_goes_to_pdfplumber_and_ocr(tmp_path: Path, monkeypatch: 
                          b"/ColorSpace /DeviceGray /BitsPerComponent 8 ")])
     path = tmp_path / "scan.pdf"
     path.write_bytes(data)
-    monkeypatch.setattr("gongkai.readers.ocr.ocr_available", lambda: False)
-    errors = []
-    for backend in (None, "pdfplumber"):
-        with pytest.raises(InputError) as caught:
-            _read(path, monkeypatch, backend)
-        errors.append(str(caught.value))
+    errors = _errors_of_both(path, monkeypatch)
     assert errors[0] == errors[1] and "第 1 页没有文字层" in errors[0]
 
 

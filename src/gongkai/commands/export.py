@@ -41,6 +41,13 @@ def dataset_record(path: str) -> dict[str, object] | str:
     return {"row": {"file": path, **outcome.report.flat()}, "findings": findings}
 
 
+def _failed(output: str, exc: ValueError | OSError) -> int:
+    """The output could not be written: one line naming it, exit 2."""
+    problem = os_problem(exc) if isinstance(exc, OSError) else message_of(exc)
+    click.echo(f"gongkai: {output}: {problem}", err=True)
+    return 2
+
+
 def is_dataset(output: str, engine: str) -> bool:
     """A dataset folder is asked for: an existing folder, a name ending in a slash, or any name without a suffix
     given to the Dask engine (which writes nothing else)."""
@@ -63,12 +70,8 @@ def run_dataset(paths: list[str], output: str, reading: ReadingOptions, engine: 
             row = record["row"]
             dataset.add_report(sha256, row, record["findings"], province_of(row.get("meta.agency")))
         dataset.flush()
-    except ValueError as exc:
-        click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
-        return 2
-    except OSError as exc:
-        click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
-        return 2
+    except (ValueError, OSError) as exc:
+        return _failed(output, exc)
     click.echo(dataset.tally.summary(output), err=True)
     return 2 if dataset.tally.failed else 0
 
@@ -120,12 +123,8 @@ def run_export(paths: list[str], output: str, reading: ReadingOptions | None = N
     try:
         with reading.pool(flat_row) as pool:
             count = write_reports(rows(pool), output, headers)
-    except ValueError as exc:
-        click.echo(f"gongkai: {output}: {message_of(exc)}", err=True)
-        return 2
-    except OSError as exc:
-        click.echo(f"gongkai: {output}: {os_problem(exc)}", err=True)
-        return 2
+    except (ValueError, OSError) as exc:
+        return _failed(output, exc)
     click.echo(t("check.export.written", count=count, output=output), err=True)
     return 2 if unreadable else 0
 
