@@ -500,21 +500,3 @@ def test_json_outputs_keep_both_languages_whatever_the_current_one() -> None:
     warning = data["warnings"][0]
     assert warning["zh"].startswith("注意：补正告知应在") and warning["en"].startswith("Warning: a correction")
     assert all(step["zh"] and step["en"] and step["zh"] != step["en"] for step in data["trace"])
-
-
-def test_parsed_catalogues_are_kept_and_renewed_when_the_file_changes(tmp_path, monkeypatch):
-    from gongkai import i18n
-
-    (tmp_path / "demo.toml").write_text('[greeting]\nzh = "你好"\nen = "hello"\n', encoding="utf-8")
-    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n.catalogue.cache_clear()
-    try:
-        assert i18n.catalogue("demo")["demo.greeting"]["en"] == "hello"
-        assert (tmp_path / "__pycache__" / "demo.catalogue").exists()
-        i18n.catalogue.cache_clear()
-        assert i18n.catalogue("demo")["demo.greeting"]["zh"] == "你好"  # from the kept copy
-        (tmp_path / "demo.toml").write_text('[greeting]\nzh = "您好啊"\nen = "hello there"\n', encoding="utf-8")
-        i18n.catalogue.cache_clear()
-        assert i18n.catalogue("demo")["demo.greeting"]["en"] == "hello there"
-    finally:
-        i18n.catalogue.cache_clear()

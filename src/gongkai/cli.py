@@ -281,9 +281,13 @@ def check(paths: tuple[str, ...], output: str, min_severity: str, exit_zero: boo
     """Check reports (files or folders) against the official format and its arithmetic."""
     reading = _reading("check", jobs, timeout, max_memory, () if previous else paths)
     from gongkai.commands.check import run_check
-    from gongkai.supervision.across import Across
 
-    code = run_check(list(paths), output, min_severity, sheet, Across(list(previous), regions, agencies), reading)
+    across = None
+    if previous or regions or agencies:  # otherwise imported only where more than one report is checked
+        from gongkai.supervision.across import Across
+
+        across = Across(list(previous), regions, agencies)
+    code = run_check(list(paths), output, min_severity, sheet, across, reading)
     sys.exit(EXIT_OK if exit_zero and code == EXIT_FINDINGS else code)
 
 

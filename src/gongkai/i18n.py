@@ -106,52 +106,12 @@ def _entries(table: Mapping[str, Any], prefix: str) -> Iterator[tuple[str, dict[
 @cache
 def catalogue(name: str) -> dict[str, dict[str, str]]:
     """id → {"zh": …, "en": …} of one catalogue file, read once."""
-    path = LOCALE_DIR / f"{name}.toml"
+    from gongkai.toml_data import load_toml
+
     try:
-        stamp = path.stat()
+        return dict(_entries(load_toml(LOCALE_DIR / f"{name}.toml"), name))
     except FileNotFoundError:
         return {}
-    key = (stamp.st_mtime_ns, stamp.st_size)
-    cached = _cached_catalogue(name, key)
-    if cached is not None:
-        return cached
-    import tomllib  # only when the catalogue changed since it was last parsed
-
-    entries = dict(_entries(tomllib.loads(path.read_text(encoding="utf-8")), name))
-    _keep_catalogue(name, key, entries)
-    return entries
-
-
-# Parsing TOML is pure Python and costs more than the rest of `gongkai --help`; like the interpreter's own
-# bytecode cache, each parsed catalogue is kept beside it as marshal data, stamped with the file's mtime and size.
-
-
-def _cache_path(name: str) -> Path:
-    return LOCALE_DIR / "__pycache__" / f"{name}.catalogue"
-
-
-def _cached_catalogue(name: str, key: tuple[int, int]) -> dict[str, dict[str, str]] | None:
-    import marshal
-
-    try:
-        stored_key, entries = marshal.loads(_cache_path(name).read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    return entries if tuple(stored_key) == key and isinstance(entries, dict) else None
-
-
-def _keep_catalogue(name: str, key: tuple[int, int], entries: dict[str, dict[str, str]]) -> None:
-    import marshal
-    import os
-
-    target = _cache_path(name)
-    temporary = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-    try:  # a read-only installation simply parses every time
-        target.parent.mkdir(exist_ok=True)
-        temporary.write_bytes(marshal.dumps((key, entries)))
-        os.replace(temporary, target)
-    except OSError:
-        temporary.unlink(missing_ok=True)
 
 
 def catalogue_names() -> list[str]:

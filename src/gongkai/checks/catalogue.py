@@ -6,10 +6,9 @@ The catalogue is the documentation of every code; its messages are rendered by t
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from gongkai.i18n import language, ljust, t
 from gongkai.i18n import render as render_text
@@ -30,9 +29,10 @@ class Rule:
 
 @cache
 def rules() -> dict[str, Rule]:
-    text = resources.files(__package__).joinpath("catalogue.toml").read_text(encoding="utf-8")
+    from gongkai.toml_data import load_toml
+
     return {c["code"]: Rule(c["code"], c["severity"], c["title"], c["explain"], c["message"], c.get("limits", {}))
-            for c in tomllib.loads(text)["check"]}
+            for c in load_toml(Path(__file__).with_name("catalogue.toml"))["check"]}
 
 
 def message(finding: Finding, lang: str | None = None) -> str:

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,9 +17,11 @@ from gongkai.errors import InputError, os_problem
 from gongkai.i18n import Join, Message, language, t
 from gongkai.inputs import iter_files, read_report
 from gongkai.pool import ReadingOptions
-from gongkai.supervision.across import Across
-from gongkai.supervision.findings_sheet import FindingsSheet, rendered_rows
 from gongkai.supervision.results import Checked, check_report
+
+if TYPE_CHECKING:
+    from gongkai.supervision.across import Across
+    from gongkai.supervision.findings_sheet import FindingsSheet
 
 _MARK = {"error": "✗", "warning": "!", "info": "·"}
 _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
@@ -33,20 +36,23 @@ class Tally:
     codes: Counter = field(default_factory=Counter)
 
 
-def check_file(path: str, shown_as: tuple[str, int] | None = None, sheet: str | None = None) -> Checked:
-    """Read and check one report: its findings, and its digest for the checks across reports. With `shown_as`
-    (output, severity limit) the worker also renders what `check` prints for it (and with `sheet`, the suffix of a
-    问题清单, its rows of that list) and hands back only those and the light form: rendering is most of the
-    printing process's work, and the findings need not be sent."""
+def check_file(path: str, shown_as: tuple[str, int] | None = None, sheet: str | None = None,
+               across: bool = True) -> Checked:
+    """Read and check one report: its findings, and (`across`) its digest for the checks across reports. With
+    `shown_as` (output, severity limit) the worker also renders what `check` prints for it (and with `sheet`, the
+    suffix of a 问题清单, its rows of that list) and hands back only those and the light form: rendering is most
+    of the printing process's work, and the findings need not be sent."""
     outcome = read_report(path)
     if outcome.report is None:
         return Checked(path, error=outcome.error)
-    checked = check_report(outcome.report)
+    checked = check_report(outcome.report, digest=across)
     if shown_as is None:
         return checked
     light = checked.light()
     light.lines = _lines(checked, *shown_as)
     if sheet is not None:
+        from gongkai.supervision.findings_sheet import rendered_rows
+
         light.sheet_rows = rendered_rows(checked, sheet)
     return light
 
@@ -98,11 +104,12 @@ def _show(checked: Checked, output: str, limit: int, tally: Tally, across: bool 
 
 
 def _check_files(files: list[str], output: str, limit: int, tally: Tally, sheet: FindingsSheet | None,
-                 reading: ReadingOptions, progress: _progress | None = None) -> list[Checked]:
+                 reading: ReadingOptions, across: bool, progress: _progress | None = None) -> list[Checked]:
     """Check (in the workers of `reading`), print and list each report as it comes, in input order; keep only its
-    light form (counts, digest)."""
+    light form (counts, and the digest where there are checks `across` reports)."""
     kept = []
-    work = partial(check_file, shown_as=(output, limit), sheet=sheet.path.suffix if sheet else None)  # rendered there
+    work = partial(check_file, shown_as=(output, limit), sheet=sheet.path.suffix if sheet else None,
+                   across=across)  # rendered there
     with reading.pool(work) as pool:
         for result in pool.imap(files, on_finished=progress.advance if progress else None):
             checked = result.value or Checked(result.item, error=result.error)
@@ -159,8 +166,8 @@ def run_check(paths: list[str], output: str, min_severity: str, sheet: str | Non
         click.echo("gongkai: " + t("check.no_files", paths=", ".join(paths)), err=True)
         return 2
     try:
-        context = (across or Across()).load()
-        findings_sheet = FindingsSheet(sheet) if sheet is not None else None
+        context = _across_context(across, len(files))
+        findings_sheet = _findings_sheet(sheet)
     except InputError as exc:
         click.echo(f"gongkai: {exc}", err=True)
         return 2
@@ -172,12 +179,13 @@ def run_check(paths: list[str], output: str, min_severity: str, sheet: str | Non
     limit = SEVERITY_ORDER[min_severity]
     progress = _progress(len(files)) if output == "text" and len(files) > 1 else None
     try:
-        kept = _check_files(files, output, limit, tally, findings_sheet, reading, progress)
+        kept = _check_files(files, output, limit, tally, findings_sheet, reading, context is not None, progress)
     finally:
         if progress:
             progress.close()
     tally.with_errors = sum(c.errors for c in kept)
-    kept += _across(kept, context, output, limit, tally, findings_sheet, reading)
+    if context is not None:
+        kept += _across(kept, context, output, limit, tally, findings_sheet, reading)
     if output == "text":
         _summary(tally)
     if findings_sheet is not None and not _close_sheet(findings_sheet, kept, sheet):  # type: ignore[arg-type]
@@ -185,6 +193,24 @@ def run_check(paths: list[str], output: str, min_severity: str, sheet: str | Non
     if tally.unreadable:
         return 2
     return 1 if tally.with_errors else 0
+
+
+def _across_context(across: Across | None, files: int) -> Across | None:
+    """What the checks across reports are given, loaded; None where they cannot find anything: one report, with
+    neither the reports of the year before (--previous) nor a region tree (--regions) to set it against."""
+    if files < 2 and (across is None or not (across.previous or across.regions_file)):
+        return None
+    from gongkai.supervision.across import Across
+
+    return (across or Across()).load()
+
+
+def _findings_sheet(sheet: str | None) -> FindingsSheet | None:
+    if sheet is None:
+        return None
+    from gongkai.supervision.findings_sheet import FindingsSheet
+
+    return FindingsSheet(sheet)
 
 
 def _sheet_ok(sheet: str) -> bool:

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -328,20 +326,19 @@ def _parse(data: dict) -> Format:
     )
 
 
-def _format_files() -> Iterable[tuple[str, str]]:
-    """(name, text) of every format file: the package's own, then those of $GONGKAI_FORMATS."""
-    for entry in resources.files(__package__).iterdir():
-        if entry.name.endswith(".toml"):
-            yield entry.name, entry.read_text(encoding="utf-8")
+def _format_files() -> Iterable[Path]:
+    """Every format file: the package's own, then those of $GONGKAI_FORMATS."""
+    yield from sorted(Path(__file__).parent.glob("*.toml"))
     for folder in filter(None, os.environ.get(FORMATS_PATH_VARIABLE, "").split(os.pathsep)):
-        for path in sorted(Path(folder).glob("*.toml")):
-            yield str(path), path.read_text(encoding="utf-8")
+        yield from sorted(Path(folder).glob("*.toml"))
 
 
 @cache
 def all_formats() -> dict[str, Format]:
     """Every known format, by id, oldest first."""
-    found = [_parse(tomllib.loads(text)) for _, text in _format_files()]
+    from gongkai.toml_data import load_toml
+
+    found = [_parse(load_toml(path)) for path in _format_files()]
     return {f.id: f for f in sorted(found, key=lambda f: f.first_year)}
 
 

@@ -55,14 +55,12 @@ def _pdfium_pages(name: str, plumber: _Plumber, fallbacks: dict[int, Message]) -
     """Every page read by PDFium, but those it cannot read as pdfplumber would: these by pdfplumber, the reason
     kept in `fallbacks`. A file PDFium cannot open (damaged, encrypted) is left to pdfplumber whole, whose
     errors are the reader's."""
-    import pypdfium2
-
     from gongkai.readers import pdfium_page
 
     with pdfium_page.LOCK:  # PDFium is not thread-safe
         try:
             pdf = pdfium_page.open_document(name)
-        except (pypdfium2.PdfiumError, OSError) as exc:
+        except (pdfium_page.PdfiumError, ImportError, OSError) as exc:
             return plumber.every_page(fallbacks, Message("readers.pdf.fallback.unopened", kind=str(exc)))
         return _read_pages(name, pdf, plumber, fallbacks)
 

@@ -9,8 +9,7 @@ rules); readers/pdf_words.py turns them into words and cell boxes as pdfplumber 
 exactly — rotated, text that is not upright, glyphs PDFium cannot map to characters, no text at all — is returned
 as the reason, and readers/pdf.py reads it with pdfplumber.
 
-PDFium is called through ctypes with plain pointer arguments: a page makes several calls per character, and these
-cost a third of pypdfium2's typed calls.
+PDFium is called through ctypes (readers/pdfium_lib.py), with plain pointer arguments.
 """
 
 from __future__ import annotations
@@ -24,71 +23,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
-
 from gongkai.i18n import Message
 from gongkai.readers.pdf_words import Box, Char, Edge, curve_edges, line_edge, rect_edges, table_cells, words_of
+from gongkai.readers.pdfium_lib import (
+    BEZIER_TO,
+    FORM_OBJECT,
+    IMAGE_OBJECT,
+    LINE_TO,
+    MOVE_TO,
+    PATH_OBJECT,
+    TEXT_OBJECT,
+    Library,
+    PdfiumError,  # noqa: F401 (what open_document raises, for its callers)
+    library,
+)
 
-_TEXT, _PATH, _IMAGE, _FORM = (pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_IMAGE,
-                               pdfium_c.FPDF_PAGEOBJ_FORM)
-_LINETO, _BEZIERTO, _MOVETO = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_BEZIERTO, pdfium_c.FPDF_SEGMENT_MOVETO
 _VERTICAL_ORIGIN = 0.01  # points: a glyph whose origin is off its text object's baseline is set in vertical writing
 _SINGLE = struct.Struct("f")
-_P, _I, _F = ctypes.c_void_p, ctypes.c_int, ctypes.c_float
-_SIGNATURES: dict[str, tuple[Any, tuple]] = {
-    "FPDFText_CountChars": (_I, (_P,)),
-    "FPDFText_IsGenerated": (_I, (_P, _I)),
-    "FPDFText_HasUnicodeMapError": (_I, (_P, _I)),
-    "FPDFText_GetTextObject": (_P, (_P, _I)),
-    "FPDFText_GetLooseCharBox": (_I, (_P, _I, _P)),
-    "FPDFText_GetCharOrigin": (_I, (_P, _I, _P, _P)),
-    "FPDFText_GetMatrix": (_I, (_P, _I, _P)),
-    "FPDFText_GetFontSize": (ctypes.c_double, (_P, _I)),
-    "FPDFTextObj_GetFont": (_P, (_P,)),
-    "FPDFFont_GetDescent": (_I, (_P, _F, _P)),
-    "FPDFFont_GetBaseFontName": (ctypes.c_size_t, (_P, _P, ctypes.c_size_t)),
-    "FPDFPage_CountObjects": (_I, (_P,)),
-    "FPDFPage_GetObject": (_P, (_P, _I)),
-    "FPDFFormObj_CountObjects": (_I, (_P,)),
-    "FPDFFormObj_GetObject": (_P, (_P, ctypes.c_ulong)),
-    "FPDFPageObj_GetType": (_I, (_P,)),
-    "FPDFPageObj_GetMatrix": (_I, (_P, _P)),
-    "FPDFPath_CountSegments": (_I, (_P,)),
-    "FPDFPath_GetPathSegment": (_P, (_P, _I)),
-    "FPDFPathSegment_GetPoint": (_I, (_P, _P, _P)),
-    "FPDFPathSegment_GetType": (_I, (_P,)),
-    "FPDFPathSegment_GetClose": (_I, (_P,)),
-}
-
-
-class _Calls:
-    """PDFium's functions declared with plain pointer arguments, and the buffers they write into."""
-
-    def __init__(self) -> None:
-        from pypdfium2_raw import bindings
-
-        # pypdfium2's loaded library (no public name for it); indexing it makes a fresh function object, so that
-        # pypdfium2's own keep their argument types
-        library = bindings._libs["pdfium"]
-        for name, (restype, argtypes) in _SIGNATURES.items():
-            function = library[name]
-            function.restype, function.argtypes = restype, argtypes
-            setattr(self, name.removeprefix("FPDF"), function)
-        self.rect, self.matrix = pdfium_c.FS_RECTF(), pdfium_c.FS_MATRIX()
-        self.x, self.y, self.fx, self.fy = ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), ctypes.c_float()
-        self.at = {name: ctypes.addressof(getattr(self, name)) for name in ("rect", "matrix", "x", "y", "fx", "fy")}
-
-
-_calls: _Calls | None = None
-LOCK = threading.RLock()  # PDFium is not thread-safe, nor are the buffers of _Calls: one document at a time
-
-
-def _lib() -> Any:
-    global _calls
-    if _calls is None:
-        _calls = _Calls()
-    return _calls
+LOCK = threading.RLock()  # PDFium is not thread-safe, nor are the buffers of Library: one document at a time
 
 
 @dataclass(slots=True)
@@ -108,22 +60,26 @@ class _Fallback(Exception):
 
 @dataclass(slots=True)
 class PdfiumDocument:
-    pdf: pdfium.PdfDocument
+    handle: int
+    data: bytes  # the file, which PDFium reads from while the document is open
     descents: dict[bytes, float]  # font name → the descent its descriptor declares (see declared_descents)
     ctm: tuple[float, float] = (1.0, 0.0)  # the last page's matrix (_Objects.ctm), for a page without paths
+    pages: int = 0
 
     def __len__(self) -> int:
-        return len(self.pdf)
+        return self.pages
 
     def close(self) -> None:
-        self.pdf.close()
+        library().CloseDocument(self.handle)
 
 
 def open_document(name: str) -> PdfiumDocument:
-    """The document, or pypdfium2's PdfiumError (damaged, encrypted)."""
+    """The document; PdfiumError when PDFium cannot open it (damaged, encrypted), ImportError without PDFium."""
     with open(name, "rb") as f:
         data = f.read()
-    return PdfiumDocument(pdfium.PdfDocument(data), declared_descents(data))
+    lib = library()
+    handle = lib.open(data)
+    return PdfiumDocument(handle, data, declared_descents(data), pages=lib.GetPageCount(handle))
 
 
 _DESCRIPTOR = re.compile(rb"/FontDescriptor\b")
@@ -157,16 +113,16 @@ def font_key(name: bytes) -> bytes:
 
 def read_page(document: PdfiumDocument, number: int) -> PdfiumPage | Message:
     """The words and ruled tables of page `number` (1-based), or why pdfplumber must read it."""
-    try:
-        page = document.pdf[number - 1]
-    except pdfium.PdfiumError:
+    lib = library()
+    page = lib.LoadPage(document.handle, number - 1)
+    if not page:
         return Message("readers.pdf.fallback.page_unloaded")
     try:
-        return _read(page, document)
+        return _read(lib, page, document)
     except _Fallback as fallback:
         return fallback.reason
     finally:
-        page.close()
+        lib.ClosePage(page)
 
 
 @dataclass(slots=True)
@@ -187,33 +143,33 @@ class _Objects:
         self.ctm = self.flips.most_common(1)[0][0] if self.flips else before
 
 
-def _read(page: pdfium.PdfPage, document: PdfiumDocument) -> PdfiumPage:
-    lib = _lib()
-    found = _Objects(_check_boxes(page))
-    _walk(lib, _page_objects(lib, page.raw), (1, 0, 0, 1, 0, 0), found)
+def _read(lib: Library, page: int, document: PdfiumDocument) -> PdfiumPage:
+    found = _Objects(_check_boxes(lib, page))
+    _walk(lib, _page_objects(lib, page), (1, 0, 0, 1, 0, 0), found)
     found.guess_ctm(document.ctm)
     document.ctm = found.ctm
-    descents = document.descents
-    textpage = page.get_textpage()
+    textpage = lib.Text_LoadPage(page)
+    if not textpage:
+        raise _Fallback(Message("readers.pdf.fallback.failed", kind="FPDFText_LoadPage"))
     try:
-        chars = _chars(lib, textpage, found, descents)
+        chars = _chars(lib, textpage, found, document.descents)
     finally:
-        textpage.close()
+        lib.Text_ClosePage(textpage)
     if not chars and found.images:
         raise _Fallback(Message("readers.pdf.fallback.no_text"))
     return PdfiumPage(words_of(chars), table_cells(found.edges), found.height)
 
 
-def _check_boxes(page: pdfium.PdfPage) -> float:
+def _check_boxes(lib: Library, page: int) -> float:
     """The page's height; a rotated page, or one whose boxes pdfplumber would shift, goes to pdfplumber.
 
     pdfplumber measures from the media box, PDFium's bounding box is the crop box where there is one (inherited
     boxes count): they must be one box at the origin."""
-    rotation = page.get_rotation()
+    rotation = lib.Page_GetRotation(page)
     if rotation:
-        raise _Fallback(Message("readers.pdf.fallback.rotated_page", degrees=rotation))
-    bbox = page.get_bbox()
-    own = [page.get_mediabox(fallback_ok=False), page.get_cropbox(fallback_ok=False)]  # None: inherited
+        raise _Fallback(Message("readers.pdf.fallback.rotated_page", degrees=rotation * 90))
+    bbox = lib.bounding_box(page)
+    own = [lib.own_box(page, lib.Page_GetMediaBox), lib.own_box(page, lib.Page_GetCropBox)]  # None: inherited
     if bbox[:2] != (0, 0) or any(box is not None and box != bbox for box in own):
         raise _Fallback(Message("readers.pdf.fallback.page_box"))
     return bbox[3]
@@ -224,33 +180,33 @@ def _check_boxes(page: pdfium.PdfPage) -> float:
 Matrix = tuple[float, float, float, float, float, float]
 
 
-def _page_objects(lib: Any, handle: Any) -> list[int]:
+def _page_objects(lib: Library, handle: int) -> list[int]:
     return [lib.Page_GetObject(handle, i) for i in range(lib.Page_CountObjects(handle))]
 
 
-def _form_objects(lib: Any, handle: int) -> list[int]:
+def _form_objects(lib: Library, handle: int) -> list[int]:
     return [lib.FormObj_GetObject(handle, i) for i in range(lib.FormObj_CountObjects(handle))]
 
 
-def _walk(lib: Any, objects: list[int], outer: Matrix, found: _Objects) -> None:
+def _walk(lib: Library, objects: list[int], outer: Matrix, found: _Objects) -> None:
     """Every object in drawing order, into forms: text objects numbered (the content order of their characters),
     paths into edges, images counted."""
     for obj in objects:
         kind = lib.PageObj_GetType(obj)
-        if kind == _TEXT:
+        if kind == TEXT_OBJECT:
             found.order[obj] = len(found.order)
-        elif kind == _PATH:
+        elif kind == PATH_OBJECT:
             m = _compose(outer, _matrix(lib, obj))
             found.edges.extend(_path_edges(lib, obj, m, found.height))
             if not m[1] and not m[2]:
                 found.flips[(m[3], m[5])] += 1
-        elif kind == _IMAGE:
+        elif kind == IMAGE_OBJECT:
             found.images += 1
-        elif kind == _FORM:
+        elif kind == FORM_OBJECT:
             _walk(lib, _form_objects(lib, obj), _compose(outer, _matrix(lib, obj)), found)
 
 
-def _matrix(lib: Any, obj: int) -> Matrix:
+def _matrix(lib: Library, obj: int) -> Matrix:
     m = lib.matrix
     lib.PageObj_GetMatrix(obj, lib.at["matrix"])
     return m.a, m.b, m.c, m.d, m.e, m.f
@@ -263,7 +219,7 @@ def _compose(outer: Matrix, inner: Matrix) -> Matrix:
     return a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F
 
 
-def _segments(lib: Any, path: int, m: Matrix) -> tuple[str, list[tuple[float, float]]]:
+def _segments(lib: Library, path: int, m: Matrix) -> tuple[str, list[tuple[float, float]]]:
     """The path as pdfminer records it: one letter per operator (m, l, c, h) and the point each ends at."""
     shape, points = [], []
     curve = 0
@@ -272,9 +228,9 @@ def _segments(lib: Any, path: int, m: Matrix) -> tuple[str, list[tuple[float, fl
         lib.PathSegment_GetPoint(segment, lib.at["fx"], lib.at["fy"])
         x, y = lib.fx.value, lib.fy.value
         kind = lib.PathSegment_GetType(segment)
-        curve = curve + 1 if kind == _BEZIERTO else 0
-        if kind != _BEZIERTO or curve % 3 == 0:  # PDFium keeps a curve's two control points as segments of their own
-            shape.append("m" if kind == _MOVETO else "l" if kind == _LINETO else "c")
+        curve = curve + 1 if kind == BEZIER_TO else 0
+        if kind != BEZIER_TO or curve % 3 == 0:  # PDFium keeps a curve's two control points as segments of their own
+            shape.append("m" if kind == MOVE_TO else "l" if kind == LINE_TO else "c")
             points.append((m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]))
         if lib.PathSegment_GetClose(segment):
             start = max((j for j, s in enumerate(shape) if s == "m"), default=0)
@@ -283,7 +239,7 @@ def _segments(lib: Any, path: int, m: Matrix) -> tuple[str, list[tuple[float, fl
     return "".join(shape), points
 
 
-def _path_edges(lib: Any, path: int, m: Matrix, height: float) -> list[Edge]:
+def _path_edges(lib: Library, path: int, m: Matrix, height: float) -> list[Edge]:
     shape, points = _segments(lib, path, m)
     if shape[:1] != "m":
         return []
@@ -324,12 +280,11 @@ class _Run:
     vertical: bool
 
 
-def _chars(lib: Any, textpage: pdfium.PdfTextPage, found: _Objects, descents: dict[bytes, float]) -> list[Char]:
+def _chars(lib: Library, handle: int, found: _Objects, descents: dict[bytes, float]) -> list[Char]:
     """The page's characters in content-stream order (PDFium sorts them by position; pdfplumber takes runs of one
     size in the order they were drawn), without the spaces and line breaks PDFium makes up."""
-    handle = textpage.raw
     count = lib.Text_CountChars(handle)
-    text = textpage.get_text_range(0, count) if count else ""
+    text = lib.text(handle, count)
     if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
         raise _Fallback(Message("readers.pdf.fallback.unmapped"))
     runs = _Runs(lib, handle, found, descents)
@@ -358,7 +313,7 @@ class _Runs:
     """The run of each text object on a page: what its characters share, worked out once for each text matrix,
     font size and font."""
 
-    def __init__(self, lib: Any, handle: Any, found: _Objects, descents: dict[bytes, float]) -> None:
+    def __init__(self, lib: Library, handle: Any, found: _Objects, descents: dict[bytes, float]) -> None:
         self.lib, self.handle, self.height, self.descents = lib, handle, found.height, descents
         self.ctm = found.ctm
         self.runs: dict[int, _Run] = {}
@@ -435,7 +390,7 @@ _AFM_DESCENTS = {
     "Symbol": 0.0, "ZapfDingbats": 0.0}
 
 
-def _descent(lib: Any, font: int | None, descents: dict[bytes, float]) -> float:
+def _descent(lib: Library, font: int | None, descents: dict[bytes, float]) -> float:
     """The font's descent in thousandths of the font size, as pdfminer takes it: from its own metrics for the
     standard fonts, else as the font's descriptor declares it."""
     if not font:
@@ -452,7 +407,7 @@ def _descent(lib: Any, font: int | None, descents: dict[bytes, float]) -> float:
     return lib.fy.value if lib.Font_GetDescent(font, 1000.0, lib.at["fy"]) else 0.0
 
 
-def _vertical_char(lib: Any, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
+def _vertical_char(lib: Library, handle: Any, i: int, text: str, run: _Run, height: float) -> Char:
     """A glyph set in vertical writing: its box stands on its origin, a font size wide and high (as pdfminer has
     it; PDFium's own box for it is not scaled by the text matrix)."""
     lib.Text_GetCharOrigin(handle, i, lib.at["x"], lib.at["y"])

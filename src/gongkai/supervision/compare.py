@@ -4,13 +4,12 @@ P25/P50/P75 of each per year, and the defect codes found per agency."""
 from __future__ import annotations
 
 import statistics
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from fnmatch import fnmatchcase
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from gongkai.checks.dates import publication_deadline
 from gongkai.formats import get_format
@@ -34,9 +33,11 @@ class Indicator:
 
 @cache
 def indicators() -> tuple[Indicator, ...]:
-    text = resources.files(__package__).joinpath("indicators.toml").read_text(encoding="utf-8")
+    from gongkai.toml_data import load_toml
+
+    data = load_toml(Path(__file__).with_name("indicators.toml"))
     return tuple(Indicator(i["id"], {"zh": i["zh"], "en": i["en"]}, tuple(i.get("numerator", ())),
-                           tuple(i.get("denominator", ())), i.get("meta")) for i in tomllib.loads(text)["indicator"])
+                           tuple(i.get("denominator", ())), i.get("meta")) for i in data["indicator"])
 
 
 @cache

@@ -8,7 +8,6 @@ a county's or a district's name alone is not enough, many are spelled alike in s
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -18,7 +17,9 @@ _NOT_AFTER_SHORT = frozenset("区县市旗")  # a short name followed by one of 
 @cache
 def _names() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """(full name, province) longest first, and (short name, province)."""
-    data = tomllib.loads((Path(__file__).with_name("provinces.toml")).read_text(encoding="utf-8"))
+    from gongkai.toml_data import load_toml
+
+    data = load_toml(Path(__file__).with_name("provinces.toml"))
     full = [(name, name) for name in data]
     full += [(prefecture, name) for name, entry in data.items() for prefecture in entry["prefectures"]]
     short = [(entry["short"], name) for name, entry in data.items()]

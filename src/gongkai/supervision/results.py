@@ -56,10 +56,14 @@ class Checked:
                        Counter(severity(f) for f in findings), Counter(f.code for f in findings))
 
 
-def check_report(report: Report) -> Checked:
-    """Check one report and keep what the office's outputs need: findings, metadata and the digest (the library call
-    behind `gongkai check`, `rollup` and `compare`, and the web pages that show the same)."""
+def check_report(report: Report, digest: bool = True) -> Checked:
+    """Check one report and keep what the office's outputs need: findings, metadata and (unless told not to) the
+    digest for the checks across reports (the library call behind `gongkai check`, `rollup` and `compare`, and the
+    web pages that show the same)."""
     from gongkai.checks import run_checks
+
+    if not digest:
+        return Checked.of(report, run_checks(report))
     from gongkai.supervision.digest import digest_of
 
     return Checked.of(report, run_checks(report), digest_of(report))
