@@ -155,3 +155,16 @@ def test_missing_agencies_of_a_region_without_its_own_report_and_the_sheet_has_e
     assert [f["code"] for f in found["b-2024.md"]] == ["Y803"]
     rows = list(load_workbook(sheet, read_only=True)["问题清单"].iter_rows(values_only=True))[1:]
     assert sorted(r[3] for r in rows) == sorted(f["code"] for fs in found.values() for f in fs)
+
+
+def test_one_report_alone_is_still_set_against_its_region(tmp_path: Path):
+    """One file and --regions: the checks across reports run (without --regions or --previous, one report has
+    nothing to be set against, and they are skipped)."""
+    regions = tmp_path / "regions.csv"
+    regions.write_text(f"region,parent,agency,kind\n测试市,,测试市人民政府,government\n测试市,,{AGENCY},department\n",
+                       encoding="utf-8")
+    government = {**this_year(), "meta.agency": "测试市人民政府", "meta.published": "2025-03-20"}
+    alone = write(tmp_path / "in", "gov.md", government, SAID)
+    _, found = check(str(alone), "--regions", str(regions))
+    assert [f["code"] for f in found["gov.md"] if f["code"] == "R902"] == ["R902"]
+    assert across(check(str(alone))[1]["gov.md"]) == []

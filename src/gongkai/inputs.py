@@ -30,6 +30,8 @@ def iter_files(paths: list[str]) -> Iterator[str]:
 
 @dataclass(slots=True)
 class Outcome:
+    """A file read: its report, or the one-line error that stopped it."""
+
     path: str
     report: Report | None = None
     error: str | None = None  # one line, naming the file, in the language current when it was read

@@ -18,6 +18,12 @@ _PUNCT = str.maketrans({"、": ".", "，": ",", "：": ":", "“": "", "”": ""
                         "；": ","})
 
 
+def has_cjk(text: str) -> bool:
+    """Some character of the text is a Chinese character (CJK Extension A and the Unified Ideographs). Not a regular
+    expression: re compiles a class this wide into a table, which cost more than the rest of a module's import."""
+    return any("\u3400" <= char <= "\u9fff" for char in text)
+
+
 def normalize_text(text: str) -> str:
     """NFKC plus the radicals NFKC misses; keeps spacing."""
     if text.isascii():

@@ -54,6 +54,8 @@ class Section:
 
 @dataclass(slots=True)
 class Meta:
+    """What a report says of itself: year, agency, format, publication date."""
+
     year: int | None = None
     agency: str | None = None
     template: str | None = None  # the id of the official format the report follows (gongkai.formats)
@@ -88,6 +90,8 @@ class Note:
 
 @dataclass(slots=True)
 class Report:
+    """One annual report read: its metadata, sections, cells by key, and what extraction noted."""
+
     file: str
     meta: Meta
     sections: list[Section] = field(default_factory=list)

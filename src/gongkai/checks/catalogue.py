@@ -19,6 +19,8 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One code of the catalogue: its severity, title, explanation and message in each language."""
+
     code: str
     severity: str
     title: dict[str, str]

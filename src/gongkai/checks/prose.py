@@ -27,6 +27,8 @@ _VERB_ROLES = {"制发": "issued", "制定": "issued", "印发": "issued", "出�
 
 @dataclass(slots=True)
 class Quote:
+    """A number quoted in the prose, and the words that quote it."""
+
     value: float
     text: str  # the words quoted, for the message
 

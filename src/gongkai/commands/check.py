@@ -29,6 +29,8 @@ _COLOR = {"error": "red", "warning": "yellow", "info": "blue"}
 
 @dataclass(slots=True)
 class Tally:
+    """What a run of `check` found, counted for its summary and its exit code."""
+
     files: int = 0
     unreadable: int = 0
     with_errors: int = 0

@@ -11,6 +11,8 @@ from gongkai.readers.document import TextCell
 
 @dataclass(slots=True)
 class Extraction:
+    """The cells and notes of one document as extraction finds them."""
+
     path: str
     cells: dict[str, Cell] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)

@@ -11,6 +11,8 @@ from gongkai.labels import core
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """An official label found for printed text, and how closely it matched."""
+
     label: Label
     variant: bool  # matched a non-official spelling (结果维护, 规范性文件 in 2021 wording…)
     exact: bool  # False for prefix/fuzzy matches: the label was truncated or misspelt

@@ -27,6 +27,8 @@ _DATE = re.compile(rf"^\s*(?P<y>{_CN_YEAR})\s*年\s*(?P<m>{_CN_DAY})\s*月\s*(?P
 
 @dataclass(slots=True)
 class Heading:
+    """A paragraph that is the title of one of the official sections."""
+
     number: int  # which official section the title names
     numbering: str  # as printed, e.g. 一、 or 4、
     text: str
@@ -156,7 +158,7 @@ def find_title(paragraphs: list[Paragraph]) -> str | None:
 _GOVERNMENT = re.compile(r"(人民政府|人民政府办公厅|政府办公厅)$")
 _ZONE = re.compile(r"(开发区|高新区|经开区|新区|园区|自贸区|试验区|示范区|管理区|保税区|合作区|度假区|风景区)"
                    r"[^局委办厅院所站队部室组处]{0,6}(管委会|管理委员会)$")
-_REGION = re.compile(r"^[\u4e00-\u9fff]{1,20}?(省|自治区|市|自治州|州|盟|县|自治县|旗|区|镇|乡|街道)$")
+_REGION_ENDS = ("省", "自治区", "市", "自治州", "州", "盟", "县", "自治县", "旗", "区", "镇", "乡", "街道")
 _DEPARTMENT_WORD = re.compile(r"局|委|办|中心|厅|院|所|站|队|公司|部|室|组|会|处|馆|署|社|行|庭")
 _BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
@@ -168,9 +170,17 @@ def agency_kind(agency: str | None) -> str:
     name = _BRACKETED.sub("", normalize_text(agency)).strip()
     if _GOVERNMENT.search(name) or _ZONE.search(name):
         return "government"
-    if _REGION.match(name) and not _DEPARTMENT_WORD.search(name):
+    if _names_a_region(name) and not _DEPARTMENT_WORD.search(name):
         return "government"
     return "department"
+
+
+def _names_a_region(name: str) -> bool:
+    """1 to 20 Chinese characters and a region's word at the end (高安市, 内蒙古自治区). Not a regular expression:
+    the class of every Chinese character compiles into a table that cost more than the rest of this module."""
+    if not all("\u4e00" <= char <= "\u9fff" for char in name):
+        return False
+    return any(name.endswith(end) and 1 <= len(name) - len(end) <= 20 for end in _REGION_ENDS)
 
 
 def parse_title(title: str) -> tuple[str | None, int | None]:

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gongkai.extract.values import read_value
+from gongkai.labels import has_cjk
 from gongkai.readers.document import TextCell
-
-_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @lru_cache(maxsize=8192)
 def is_label(text: str) -> bool:
     """Labels carry words; values are numbers, 无, blanks, dashes or unreadable scraps."""
-    return bool(text) and bool(_CJK.search(text)) and read_value(text).note == "unreadable"
+    return bool(text) and has_cjk(text) and read_value(text).note == "unreadable"
 
 
 @dataclass(slots=True)
 class RowParts:
+    """A table row split into its label cells and its value cells."""
+
     index: int  # row index within its table
     table: int
     labels: list[TextCell] = field(default_factory=list)
@@ -43,6 +43,8 @@ def split_row(row: list[TextCell], index: int, table: int, grid: bool = False,
 
 @dataclass(slots=True)
 class Alignment:
+    """A row's value cells placed under the table's columns, and what did not fit."""
+
     cells: list[TextCell | None]  # one per column; None where the value could not be placed
     extra: int = 0  # surplus non-blank cells that were resolved or left unplaced
     ambiguous: bool = False  # surplus cells whose placement changes the values

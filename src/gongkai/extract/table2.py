@@ -20,12 +20,16 @@ UNKNOWN_COLUMN = "?"
 
 @dataclass(slots=True)
 class Table2Result:
+    """What table 二 gave: each block's column keys and row key, and the formats its wording follows."""
+
     blocks: list[tuple[list[str], str]] = field(default_factory=list)  # (column keys, row key)
     formats: set[str] = field(default_factory=set)
 
 
 @dataclass(slots=True)
 class _Block:
+    """The columns of the block of table 二 being read."""
+
     columns: list[str] | None = None
     spans: Spans | None = None
 

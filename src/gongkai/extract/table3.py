@@ -78,6 +78,8 @@ def _note_unknown(parts: RowParts, ex: Extraction, voc: LabelVocabulary) -> None
 
 @dataclass(slots=True)
 class _HeaderLabels:
+    """The column labels of table 三's header, as they are met."""
+
     top: list[tuple[int, int, object]] = field(default_factory=list)  # (position, order seen, key or _GROUP)
     subs: list[str] = field(default_factory=list)  # the columns under 法人或其他组织, in order
     spans: Spans = field(default_factory=dict)
@@ -135,6 +137,8 @@ def _ordered(found: _HeaderLabels, positional: bool) -> list[str]:
 
 @dataclass(slots=True)
 class _RowLabels:
+    """The row labels of table 三 as reading goes down: the current group and a label still wrapping."""
+
     group: str | None = None  # core of the current group label (不予公开…)
     pending: list[TextCell] = field(default_factory=list)  # a wrapped label awaiting its values
 

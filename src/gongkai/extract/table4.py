@@ -17,6 +17,8 @@ from gongkai.readers.document import TextCell
 
 @dataclass(slots=True)
 class _Header:
+    """The groups and columns of table 四's header."""
+
     groups: list[str] = field(default_factory=list)  # group keys, left to right
     leaves: list[str] = field(default_factory=list)  # column keys over values, left to right
     leaf_columns: list[int | None] = field(default_factory=list)  # where each leaf stands, where known

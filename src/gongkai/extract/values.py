@@ -15,6 +15,8 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass(slots=True, frozen=True)
 class Reading:
+    """What a cell's text says as a value: the number, or why there is none."""
+
     value: Number | None
     note: str | None = None  # none_word, blank, placeholder, unreadable, unit, signed
     unit: str | None = None

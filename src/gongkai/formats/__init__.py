@@ -23,6 +23,8 @@ FORMATS_PATH_VARIABLE = "GONGKAI_FORMATS"  # folders of further format files, os
 
 @dataclass(frozen=True, slots=True)
 class Label:
+    """A row or column of an official table: its cell-key part, its official label and the spellings seen for it."""
+
     key: str
     label: str
     variants: tuple[str, ...] = ()
@@ -133,6 +135,8 @@ class AcrossYears:
 
 @dataclass(frozen=True, slots=True)
 class Format:
+    """One official report format, as its TOML file describes it: titles, sections, tables, labels, identities."""
+
     id: str
     document: str
     title: str

@@ -8,6 +8,8 @@ from typing import Any
 
 @dataclass(slots=True)
 class TextCell:
+    """The text of one table cell and where it was printed."""
+
     text: str
     line: int | None = None  # 1-based source line, for text files
     column: int | None = None  # 0-based position in its row (grid column where grid=True)
@@ -18,6 +20,8 @@ class TextCell:
 
 @dataclass(slots=True)
 class Paragraph:
+    """A paragraph of prose and where it was printed."""
+
     text: str
     line: int | None = None
     page: int | None = None
@@ -25,6 +29,8 @@ class Paragraph:
 
 @dataclass(slots=True)
 class Table:
+    """A table's rows of cells, as the reader found them."""
+
     rows: list[list[TextCell]]
     index: int = 0  # position among the document's tables
     # True when cell.column is a true grid column (Word, HTML); False when cells merely
@@ -38,6 +44,8 @@ Block = Paragraph | Table
 
 @dataclass(slots=True)
 class Document:
+    """A file read into paragraphs and tables in reading order, whatever its type (the neutral document)."""
+
     path: str
     blocks: list[Block] = field(default_factory=list)
     kind: str = "text"

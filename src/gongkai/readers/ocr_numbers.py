@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.labels import has_cjk
+
 # A dash or slash for "none" is kept as printed: the extraction knows these placeholders.
 PLACEHOLDERS = frozenset("-—－–/／\\×*")
 _BATCH = 32
@@ -43,7 +45,7 @@ def digit_indices(characters: list[str]):
 def number_like(text: str) -> bool:
     """No CJK and short: a number, perhaps misread as punctuation or look-alike letters."""
     text = text.replace(" ", "")
-    return 0 < len(text) <= 12 and not any("\u3400" <= c <= "\u9fff" for c in text)
+    return 0 < len(text) <= 12 and not has_cjk(text)
 
 
 def read_frames(frames, characters: list[str], digits, numbers: bool) -> tuple[str, float]:

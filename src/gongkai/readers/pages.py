@@ -23,6 +23,8 @@ _EDGE = 3.0  # points: column edges this close are one edge
 
 @dataclass(slots=True)
 class GridCell:
+    """A ruled cell of a PDF table, with its place in the table's grid and on the page."""
+
     text: str
     row: int
     rowspan: int

@@ -14,6 +14,8 @@ from gongkai.printed import list_numbered
 
 @dataclass(slots=True)
 class Line:
+    """A printed line of a PDF page: its words, text, place and font size."""
+
     text: str
     x0: float
     x1: float

@@ -45,6 +45,8 @@ LOCK = threading.RLock()  # PDFium is not thread-safe, nor are the buffers of Li
 
 @dataclass(slots=True)
 class PdfiumPage:
+    """A page read by PDFium: its words, the cell boxes of its ruled tables and its height."""
+
     words: list[dict]
     tables: list[list[Box]]
     height: float
@@ -60,6 +62,8 @@ class _Fallback(Exception):
 
 @dataclass(slots=True)
 class PdfiumDocument:
+    """A PDF opened by PDFium, with what reading its pages needs from the file itself."""
+
     handle: int
     data: bytes  # the file, which PDFium reads from while the document is open
     descents: dict[bytes, float]  # font name → the descent its descriptor declares (see declared_descents)

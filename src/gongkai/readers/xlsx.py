@@ -32,6 +32,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gongkai.errors import InputError
 from gongkai.formats import Format, get_format
 from gongkai.i18n import Message
+from gongkai.labels import has_cjk
 from gongkai.printed import numeric
 from gongkai.readers.document import Block, Document, Paragraph, Table, TextCell
 from gongkai.readers.files import read_bytes
@@ -50,7 +51,6 @@ from gongkai.workbook import KEY_FORMAT, KEY_META, KEY_SECTION, KEY_TABLE, KEYS_
 _REF = r"\$?[A-Z]{1,3}\$?\d+"
 _SUM = re.compile(rf"^=\s*SUM\(\s*((?:{_REF}(?::{_REF})?)(?:\s*,\s*{_REF}(?::{_REF})?)*)\s*\)\s*$", re.I)
 _PLUS = re.compile(rf"^=\s*({_REF}(?:\s*\+\s*{_REF})*)\s*$", re.I)
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _ISO_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 _UNPARSED = object()
 
@@ -460,6 +460,6 @@ def _paragraph_like(sheet: _Sheet, row: int, col: int, cell: TextCell) -> bool:
     if isinstance(sheet.value(row, col), date):
         return True
     text = cell.text.strip()
-    if len(text) < 2 or not _CJK.search(text) or numeric(text):
+    if len(text) < 2 or not has_cjk(text) or numeric(text):
         return False
     return not _bordered(sheet, row, col)
