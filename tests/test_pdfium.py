@@ -112,6 +112,15 @@ def test_a_page_pdfium_cannot_read_as_pdfplumber_is_read_by_it(tmp_path: Path, m
     assert pdfium.blocks == plumber.blocks and pdfium.blocks
 
 
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_a_turned_page_is_named_with_its_turn_in_degrees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         degrees: int) -> None:
+    path = tmp_path / "turned.pdf"
+    path.write_bytes(_one_page(TEXT, b"/Rotate %d " % degrees))
+    reason = _read(path, monkeypatch).fallbacks[1]
+    assert (reason.id, reason.params) == ("readers.pdf.fallback.rotated_page", {"degrees": degrees})
+
+
 def test_glyphs_without_characters_go_to_pdfplumber(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A CID font with no map to Unicode: PDFium says so, pdfplumber reads (cid:65) and hands the page to OCR."""
     from gongkai.readers.pdfium_page import open_document, read_page
@@ -208,3 +217,31 @@ def test_pdfminer_is_not_imported_when_pdfium_reads_every_page() -> None:
     out = subprocess.run([sys.executable, "-c", code, str(REAL / "huaian-city-2024.pdf")], capture_output=True,
                          text=True, check=True, env={"PYTHONPATH": str(ROOT / "src"), "PATH": ""})
     assert out.stdout.strip() == "[]"
+
+
+# ── PDFium's library, as gongkai loads it ───────────────────────────────────────────────────────────────────
+
+def test_a_file_pdfium_cannot_open_gives_pdfiums_reason() -> None:
+    from gongkai.readers.pdfium_lib import PdfiumError, library
+
+    with pytest.raises(PdfiumError, match=r"^Failed to load document \(PDFium: Data format error\)\.$"):
+        library().open(b"%PDF-1.7\nnot a PDF at all\n")
+
+
+def test_without_a_library_in_its_folder_pypdfium2_raws_own_loader_finds_one(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pypdfium2_raw built against a PDFium installed elsewhere has no library beside its modules."""
+    from importlib.machinery import ModuleSpec
+
+    from gongkai.readers import pdfium_lib
+
+    spec = ModuleSpec("pypdfium2_raw", None, is_package=True)
+    spec.submodule_search_locations = [str(tmp_path)]
+    monkeypatch.setattr(pdfium_lib, "find_spec", lambda name: spec)
+    library = pdfium_lib.Library(pdfium_lib._load())
+    data = _one_page(TEXT)
+    document = library.open(data)
+    try:
+        assert library.GetPageCount(document) == 1
+    finally:
+        library.CloseDocument(document)

@@ -34,7 +34,7 @@ from gongkai.readers.pdfium_lib import (
     PATH_OBJECT,
     TEXT_OBJECT,
     Library,
-    PdfiumError,  # noqa: F401 (what open_document raises, for its callers)
+    PdfiumError,
     library,
 )
 
@@ -169,7 +169,9 @@ def _check_boxes(lib: Library, page: int) -> float:
 
     pdfplumber measures from the media box, PDFium's bounding box is the crop box where there is one (inherited
     boxes count): they must be one box at the origin."""
-    rotation = lib.Page_GetRotation(page)
+    rotation = lib.Page_GetRotation(page)  # quarter turns
+    if rotation < 0:
+        raise PdfiumError("Failed to get page rotation.")
     if rotation:
         raise _Fallback(Message("readers.pdf.fallback.rotated_page", degrees=rotation * 90))
     bbox = lib.bounding_box(page)
