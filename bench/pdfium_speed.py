@@ -8,12 +8,16 @@ time of a short task and of a long one are disturbed unequally, their CPU time i
 interleaved rounds is kept, for the default reading (PDFium, pdfplumber only for the pages it cannot read) and for
 every page read by pdfplumber (GONGKAI_PDF_BACKEND=pdfplumber: the reading before PDFium). The process is
 `gongkai check --jobs 1 FILE`: one file is read in gongkai's own process, whose CPU time then holds all of it.
-Run: python bench/pdfium_speed.py [PDF]
+On a host shared with other work even the CPU time of a short process varies by half from one minute to the
+next; `--instructions` also counts the instructions each process executes (valgrind's cachegrind, ~15 s), a figure
+that does not vary: the ratio of work done, not of time (C code runs more instructions per cycle than Python).
+Run: python bench/pdfium_speed.py [PDF] [--instructions]
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,7 +31,7 @@ from gongkai.readers.pdf import BACKEND
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "real"
 ROUNDS = 7
-PROCESS_ROUNDS = 5
+PROCESS_ROUNDS = 15  # short processes on a shared host: the fastest of many
 
 
 def plain_text(pdf: Path) -> None:
@@ -84,8 +88,31 @@ def process(command: list[str], backend: str | None = None) -> Callable[[], None
     return run
 
 
+def instructions(command: list[str]) -> int:
+    """The instructions the process executes, counted by valgrind (deterministic, unlike its time)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
+    done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                           *command], capture_output=True, text=True, env=env)
+    return int(re.search(r"I\s+refs:\s+([\d,]+)", done.stderr).group(1).replace(",", ""))
+
+
+def count_instructions(pdf: Path) -> None:
+    if shutil.which("valgrind") is None:
+        sys.exit("valgrind is not installed: no instruction counts")
+    check = [sys.executable, "-m", "gongkai", "check", "--jobs", "1", str(pdf)]
+    counted = {"pdftotext": instructions(["pdftotext", "-layout", str(pdf), "-"]), "check": instructions(check),
+               "python": instructions([sys.executable, "-c", "pass"])}
+    print("instructions executed (valgrind)")
+    print(f"  pdftotext -layout         {counted['pdftotext'] / 1e6:7.0f} M")
+    print(f"  gongkai check, pdfium     {counted['check'] / 1e6:7.0f} M  = "
+          f"{counted['check'] / counted['pdftotext']:5.1f}× pdftotext")
+    print(f"  python -c pass            {counted['python'] / 1e6:7.0f} M")
+
+
 def main() -> None:
-    pdf = Path(sys.argv[1]) if len(sys.argv) > 1 else REAL / "huaian-city-2024.pdf"
+    arguments = [a for a in sys.argv[1:] if a != "--instructions"]
+    pdf = Path(arguments[0]) if arguments else REAL / "huaian-city-2024.pdf"
     if not pdf.exists():
         sys.exit(f"{pdf} not found: put shared/ beside the checkout or name a PDF")
     inside = fastest({"plain": lambda: plain_text(pdf), "pdfium": parse_and_check(pdf, None),
@@ -105,6 +132,16 @@ def main() -> None:
     for name in ("pdfium", "pdfplumber"):
         print(f"  gongkai check, {name:<10} {whole[name] * 1000:7.1f} ms  = {whole[name] / whole['pdftotext']:5.1f}× "
               f"pdftotext{'  (target ≤ 6×)' if name == 'pdfium' else '  (before)'}")
+    floor = fastest({"python": process([sys.executable, "-c", "pass"]),
+                     "click": process([sys.executable, "-c", "import click"]),
+                     "help": process([sys.executable, "-m", "gongkai", "--help"])}, PROCESS_ROUNDS)
+    print("where the process's time goes: processes that stop earlier on the same path")
+    print(f"  python -c pass            {floor['python'] * 1000:7.1f} ms")
+    print(f"  python -c 'import click'  {floor['click'] * 1000:7.1f} ms")
+    print(f"  gongkai --help            {floor['help'] * 1000:7.1f} ms")
+    print(f"  parse + check in process  {inside['pdfium'] * 1000:7.1f} ms  (from above: the reading itself)")
+    if "--instructions" in sys.argv:
+        count_instructions(pdf)
 
 
 if __name__ == "__main__":
