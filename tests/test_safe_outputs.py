@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from gongkai.atomic import atomic_open, part_prefix, replacing
+from gongkai.atomic import PART_SUFFIX, STALE_PART_SECONDS, atomic_open, part_prefix, replacing
 from gongkai.cli import main
 from gongkai.export.tabular import write_reports
 from gongkai.register import store
@@ -195,6 +195,22 @@ def test_replacing_leaves_the_target_on_failure(tmp_path: Path) -> None:
         raise RuntimeError("mid-way")
     assert target.read_text(encoding="utf-8") == "previous"
     assert _leftovers(target) == []
+
+
+def test_parts_killed_writers_left_are_removed_by_the_next_write_once_stale(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    stale = tmp_path / f"{part_prefix(target)}killed{PART_SUFFIX}"
+    fresh = tmp_path / f"{part_prefix(target)}now{PART_SUFFIX}"
+    other = tmp_path / f"{part_prefix(tmp_path / 'other.csv')}killed{PART_SUFFIX}"
+    for part in (stale, fresh, other):
+        part.write_text("half", encoding="utf-8")
+    hours_ago = time.time() - 2 * STALE_PART_SECONDS
+    for part in (stale, other):
+        os.utime(part, (hours_ago, hours_ago))
+    with atomic_open(target, "w", encoding="utf-8") as out:
+        out.write("whole")
+    assert sorted(_leftovers(target)) == [fresh.name]  # another writer's, perhaps, under way
+    assert other.exists()  # another target's
 
 
 def test_replacing_keeps_permissions_and_writes_through_links(tmp_path: Path) -> None:

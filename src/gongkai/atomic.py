@@ -5,8 +5,9 @@ crosses a file system); the caller writes it by any means (a text stream, openpy
 LibreOffice's output moved there). Only when the block ends without an exception is the file flushed to disk
 (fsync) and renamed over the target with `os.replace`, which is atomic on POSIX and Windows: a reader sees the
 previous file or the new one, never a part. A failure removes the temporary file and leaves the target as it
-was; a process killed outright (SIGKILL, power loss) leaves the target as it was too, plus at most one hidden
-`.NAME.*.part` file beside it.
+was; a process killed outright (SIGKILL, power loss) leaves the target as it was too, plus one hidden
+`.NAME.*.part` file beside it, which the next successful write of the same target removes once it is an hour old
+(younger, it may be another process's write under way: a part is written continuously until it is renamed).
 
 The new file gets the permissions of the file it replaces, or those a new file would get (0666 less the umask)
 rather than mkstemp's 0600. A target that is a symbolic link is written through (the file it points to is
@@ -17,15 +18,18 @@ directly, since renaming over it would be wrong.
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 PART_SUFFIX = ".part"  # the temporary files: .NAME.RANDOM.part, in the target's folder
+STALE_PART_SECONDS = 3600  # a part not written to for this long was left by a process killed while writing
 
 
 def part_prefix(target: str | Path) -> str:
@@ -97,6 +101,17 @@ def replacing(target: str | Path) -> Iterator[Path]:
             part.unlink()
         raise
     _fsync_folder(folder)
+    _remove_stale_parts(target)
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """The parts of this target that killed writers left behind (none of them is ever renamed now)."""
+    oldest = time.time() - STALE_PART_SECONDS
+    with contextlib.suppress(OSError):
+        for part in target.parent.glob(f"{glob.escape(part_prefix(target))}*{PART_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                if part.lstat().st_mtime < oldest and stat.S_ISREG(part.lstat().st_mode):
+                    part.unlink()
 
 
 @contextmanager
