@@ -71,12 +71,18 @@ def fastest(tasks: dict[str, Callable[[], float | None]], rounds: int) -> dict[s
     return best
 
 
-def process(command: list[str], backend: str | None = None) -> Callable[[], None]:
+def child_env(backend: str | None = None) -> dict[str, str]:
+    """This checkout's gongkai, its bytecode cached (as an installed one is), the PDF backend chosen."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     src = str(Path(__file__).resolve().parent.parent / "src")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     if backend:
         env[BACKEND] = backend
+    return env
+
+
+def process(command: list[str], backend: str | None = None) -> Callable[[], float]:
+    env = child_env(backend)
 
     def run() -> float:
         """The child's own CPU time (user + system)."""
@@ -90,24 +96,60 @@ def process(command: list[str], backend: str | None = None) -> Callable[[], None
 
 def instructions(command: list[str]) -> int:
     """The instructions the process executes, counted by valgrind (deterministic, unlike its time)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent / "src")
     done = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                           *command], capture_output=True, text=True, env=env)
+                           *command], capture_output=True, text=True, env=child_env())
     return int(re.search(r"I\s+refs:\s+([\d,]+)", done.stderr).group(1).replace(",", ""))
+
+
+def check_command(pdf: Path) -> list[str]:
+    return [sys.executable, "-m", "gongkai", "check", "--jobs", "1", str(pdf)]
+
+
+def show(label: str, value: float, unit: str = "ms", base: tuple[float, str] | None = None, note: str = "") -> None:
+    """One line of figures: the value (seconds shown as ms, counts as millions), its ratio to a base."""
+    shown = f"{value * 1000:7.1f} ms" if unit == "ms" else f"{value / 1e6:7.0f} M "
+    ratio = f"  = {value / base[0]:5.1f}× {base[1]}" if base else ""
+    print(f"  {label:<25} {shown}{ratio}{note}")
+
+
+def in_process(pdf: Path) -> dict[str, float]:
+    inside = fastest({"plain": lambda: plain_text(pdf), "pdfium": parse_and_check(pdf, None),
+                      "pdfplumber": parse_and_check(pdf, "pdfplumber")}, ROUNDS)
+    print(f"{pdf.name}: in-process CPU time, fastest of {ROUNDS}")
+    show("pypdfium2 plain text", inside["plain"])
+    show("parse + check, pdfium", inside["pdfium"], base=(inside["plain"], "plain text"), note="  (target ≤ 4×)")
+    show("parse + check, pdfplumber", inside["pdfplumber"], base=(inside["plain"], "plain text"), note="  (before)")
+    return inside
+
+
+def whole_processes(pdf: Path, inside: dict[str, float]) -> None:
+    check = check_command(pdf)
+    whole = fastest({"pdftotext": process(["pdftotext", "-layout", str(pdf), "-"]), "pdfium": process(check),
+                     "pdfplumber": process(check, "pdfplumber"),
+                     "python": process([sys.executable, "-c", "pass"]),
+                     "click": process([sys.executable, "-c", "import click"]),
+                     "help": process([sys.executable, "-m", "gongkai", "--help"])}, PROCESS_ROUNDS)
+    base = (whole["pdftotext"], "pdftotext")
+    print(f"whole processes, their CPU time, fastest of {PROCESS_ROUNDS}")
+    show("pdftotext -layout", whole["pdftotext"])
+    show("gongkai check, pdfium", whole["pdfium"], base=base, note="  (target ≤ 6×)")
+    show("gongkai check, pdfplumber", whole["pdfplumber"], base=base, note="  (before)")
+    print("where the process's time goes: processes that stop earlier on the same path")
+    show("python -c pass", whole["python"])
+    show("python -c 'import click'", whole["click"])
+    show("gongkai --help", whole["help"])
+    show("parse + check in process", inside["pdfium"], note="  (from above: the reading itself)")
 
 
 def count_instructions(pdf: Path) -> None:
     if shutil.which("valgrind") is None:
         sys.exit("valgrind is not installed: no instruction counts")
-    check = [sys.executable, "-m", "gongkai", "check", "--jobs", "1", str(pdf)]
-    counted = {"pdftotext": instructions(["pdftotext", "-layout", str(pdf), "-"]), "check": instructions(check),
-               "python": instructions([sys.executable, "-c", "pass"])}
+    counted = {"pdftotext": instructions(["pdftotext", "-layout", str(pdf), "-"]),
+               "check": instructions(check_command(pdf)), "python": instructions([sys.executable, "-c", "pass"])}
     print("instructions executed (valgrind)")
-    print(f"  pdftotext -layout         {counted['pdftotext'] / 1e6:7.0f} M")
-    print(f"  gongkai check, pdfium     {counted['check'] / 1e6:7.0f} M  = "
-          f"{counted['check'] / counted['pdftotext']:5.1f}× pdftotext")
-    print(f"  python -c pass            {counted['python'] / 1e6:7.0f} M")
+    show("pdftotext -layout", counted["pdftotext"], "count")
+    show("gongkai check, pdfium", counted["check"], "count", base=(counted["pdftotext"], "pdftotext"))
+    show("python -c pass", counted["python"], "count")
 
 
 def main() -> None:
@@ -115,31 +157,10 @@ def main() -> None:
     pdf = Path(arguments[0]) if arguments else REAL / "huaian-city-2024.pdf"
     if not pdf.exists():
         sys.exit(f"{pdf} not found: put shared/ beside the checkout or name a PDF")
-    inside = fastest({"plain": lambda: plain_text(pdf), "pdfium": parse_and_check(pdf, None),
-                      "pdfplumber": parse_and_check(pdf, "pdfplumber")}, ROUNDS)
-    print(f"{pdf.name}: in-process CPU time, fastest of {ROUNDS}")
-    print(f"  pypdfium2 plain text      {inside['plain'] * 1000:7.1f} ms")
-    for name in ("pdfium", "pdfplumber"):
-        print(f"  parse + check, {name:<10} {inside[name] * 1000:7.1f} ms  = {inside[name] / inside['plain']:5.1f}× "
-              f"plain text{'  (target ≤ 4×)' if name == 'pdfium' else '  (before)'}")
+    inside = in_process(pdf)
     if shutil.which("pdftotext") is None:
         sys.exit("pdftotext (poppler-utils) is not installed: no process figures")
-    check = [sys.executable, "-m", "gongkai", "check", "--jobs", "1", str(pdf)]
-    whole = fastest({"pdftotext": process(["pdftotext", "-layout", str(pdf), "-"]), "pdfium": process(check),
-                     "pdfplumber": process(check, "pdfplumber")}, PROCESS_ROUNDS)
-    print(f"whole processes, their CPU time, fastest of {PROCESS_ROUNDS}")
-    print(f"  pdftotext -layout         {whole['pdftotext'] * 1000:7.1f} ms")
-    for name in ("pdfium", "pdfplumber"):
-        print(f"  gongkai check, {name:<10} {whole[name] * 1000:7.1f} ms  = {whole[name] / whole['pdftotext']:5.1f}× "
-              f"pdftotext{'  (target ≤ 6×)' if name == 'pdfium' else '  (before)'}")
-    floor = fastest({"python": process([sys.executable, "-c", "pass"]),
-                     "click": process([sys.executable, "-c", "import click"]),
-                     "help": process([sys.executable, "-m", "gongkai", "--help"])}, PROCESS_ROUNDS)
-    print("where the process's time goes: processes that stop earlier on the same path")
-    print(f"  python -c pass            {floor['python'] * 1000:7.1f} ms")
-    print(f"  python -c 'import click'  {floor['click'] * 1000:7.1f} ms")
-    print(f"  gongkai --help            {floor['help'] * 1000:7.1f} ms")
-    print(f"  parse + check in process  {inside['pdfium'] * 1000:7.1f} ms  (from above: the reading itself)")
+    whole_processes(pdf, inside)
     if "--instructions" in sys.argv:
         count_instructions(pdf)
 
