@@ -29,6 +29,8 @@ METHOD_ENV = "GONGKAI_OCR"  # "page": the whole page recognised, as before the c
 METHODS = ("cells", "page")
 _MAX_SKEW = 5.0  # degrees; beyond this the lines found are not the page's rows
 CELL_MARGIN = 3  # pixels a cell box grows by on each side: from the hole to the middle of its lines
+CROP_PAD = 3  # pixels of white around ink cropped for the recogniser: with more, a lone 0 shrinks into a full stop
+MIN_INK = 12  # pixels of ink that make a mark, not specks of a scan
 _NUMBERISH = re.compile(rf"^[\d,.{LOOKALIKE_CHARS}]{{1,12}}$")  # digits, separators and their look-alikes
 _SPECK = 10  # pixels: smaller blobs of ink are the grain of the scan
 _DISAGREEMENT = 0.5  # a number read differently on the page and in its cell alone: flagged
@@ -275,18 +277,26 @@ def _second_opinion(word: dict, digits: str, confidence: float) -> None:
         word["text"], word["confidence"] = digits, confidence
 
 
-def _crop(gray, ink, box):
-    """The ink inside a cell's lines with a tight margin, and where it is; None for an empty cell."""
-    import numpy as np
-
+def cell_ink(ink, box) -> tuple | None:
+    """The ink inside a cell's lines, without the grain, and where it starts; None for an empty cell."""
     inner = 2 * CELL_MARGIN
     x0, top, x1, bottom = box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner
     if x1 <= x0 or bottom <= top:
         return None
-    ys, xs = np.nonzero(without_specks(ink[top:bottom, x0:x1]))
-    if len(xs) < 12:
-        return None  # specks of a scan, not a character
-    pad = 3  # tight: with more white around it, a lone 0 shrinks into a full stop for the recogniser
+    mask = without_specks(ink[top:bottom, x0:x1])
+    return (x0, top, mask) if mask.sum() >= MIN_INK else None
+
+
+def _crop(gray, ink, box):
+    """The ink inside a cell's lines with a tight margin, and where it is; None for an empty cell."""
+    import numpy as np
+
+    found = cell_ink(ink, box)
+    if found is None:
+        return None
+    x0, top, mask = found
+    ys, xs = np.nonzero(mask)
+    pad = CROP_PAD
     image = gray[max(0, top + ys.min() - pad):top + ys.max() + pad, max(0, x0 + xs.min() - pad):x0 + xs.max() + pad]
     place = {"x0": x0 + xs.min(), "x1": x0 + xs.max(), "top": top + ys.min(), "bottom": top + ys.max()}
     return image, place

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import math
 
-from gongkai.readers.ocr import CELL_MARGIN, without_specks
+from gongkai.readers.ocr import CROP_PAD, cell_ink
 from gongkai.readers.ocr_numbers import digit_indices, number_like, read_frames
 
 UNREAD = "?"  # what a cell with ink but nothing recognisable holds: S207 names it
 _BATCH = 32  # crops per run of the model at most
 _SPREAD = 1.15  # a run's widest crop is at most this much wider than its narrowest: little padding
-_PAD = 3  # pixels of white around a line's ink: tight, a lone 0 shrinks into a full stop with more
 _MIN_RATIO = 1.5  # width to height: a digit alone, or on grey padding, is read less surely
-_MIN_INK = 12  # pixels of ink that make a mark, not specks
 _THIN = 0.5  # a band of ink lower than this share of the cell's tallest (or usual) line: a character's stroke
 _DETECT_SIDE = 1000  # pixels: text lines are found on the page scaled to this long side
 _SQUEEZE = 0.6  # a cell's lines are first read narrowed to this share of their width: 3 frames a character
@@ -38,7 +36,7 @@ _TEXT_SCORE = 0.5  # a detected line read less surely than this is dropped, as r
 
 def cell_words(ocr, gray, ink, tables) -> list[dict]:
     """One word per text line of each cell with ink, in page pixels; numbers decoded over the digits."""
-    inks = [found for box in (b for t in tables for b in t) if (found := _cell_ink(ink, box)) is not None]
+    inks = [found for box in (b for t in tables for b in t) if (found := cell_ink(ink, box)) is not None]
     typical = _typical_height(inks)
     lines = [(crop, place, len(found) == 1) for cell in inks
              for found in [_cell_lines(gray, cell, typical)] for crop, place in found]
@@ -63,16 +61,6 @@ def _read_lines(ocr, lines: list[tuple]) -> list[tuple[str, float]]:
     return readings
 
 
-def _cell_ink(ink, box) -> tuple | None:
-    """The ink inside a cell's lines, without the grain, and where it starts; None for an empty cell."""
-    inner = 2 * CELL_MARGIN
-    x0, top, x1, bottom = box[0] + inner, box[1] + inner, box[2] - inner, box[3] - inner
-    if x1 <= x0 or bottom <= top:
-        return None
-    mask = without_specks(ink[top:bottom, x0:x1])
-    return (x0, top, mask) if mask.sum() >= _MIN_INK else None
-
-
 def _typical_height(inks: list[tuple]) -> int:
     """The usual height of a line of the page's cells: the median of each cell's tallest run of ink."""
     import numpy as np
@@ -90,7 +78,7 @@ def _cell_lines(gray, cell: tuple, typical: int) -> list[tuple]:
     for start, end in _bands(mask.any(axis=1), typical):
         xs = np.nonzero(mask[start:end].any(axis=0))[0]
         left, right = x0 + xs.min(), x0 + xs.max() + 1
-        crop = gray[max(0, top + start - _PAD):top + end + _PAD, max(0, left - _PAD):right + _PAD]
+        crop = gray[max(0, top + start - CROP_PAD):top + end + CROP_PAD, max(0, left - CROP_PAD):right + CROP_PAD]
         out.append((crop, {"x0": left, "x1": right, "top": top + start, "bottom": top + end}))
     return out
 
