@@ -24,6 +24,15 @@ def test_quiet_silences_and_restores() -> None:
     assert warnings.filters == filters
 
 
+def test_warnings_raised_inside_quiet_are_dropped() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with quiet():
+            warnings.warn("a library's warning while a file is read", stacklevel=1)
+        warnings.warn("after the reading", stacklevel=1)
+    assert [str(w.message) for w in caught] == ["after the reading"]
+
+
 def test_quiet_holds_until_the_last_thread_leaves() -> None:
     """The first reader out must not restore the loggers while another thread is still reading."""
     log = logging.getLogger("pdfplumber")

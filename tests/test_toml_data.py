@@ -37,8 +37,10 @@ def test_the_kept_copy_is_not_trusted_for_another_file_state(package):
     kept = package / "__pycache__" / "demo.toml.marshal"
     kept.write_bytes(b"not marshal data")
     assert toml_data.load_toml(path) == {"a": 1}
-    os.utime(path, ns=(1, 1))  # same size, other mtime
-    assert toml_data.load_toml(path) == {"a": 1}
+    stamp = path.stat().st_mtime_ns
+    path.write_text('a = 2\n', encoding="utf-8")  # same size
+    os.utime(path, ns=(stamp + 10**9, stamp + 10**9))  # another mtime, whatever the clock's resolution
+    assert toml_data.load_toml(path) == {"a": 2}
 
 
 def test_files_outside_the_package_are_parsed_and_nothing_is_written_beside_them(tmp_path):

@@ -110,7 +110,8 @@ def _remove_stale_parts(target: Path) -> None:
     with contextlib.suppress(OSError):
         for part in target.parent.glob(f"{glob.escape(part_prefix(target))}*{PART_SUFFIX}"):
             with contextlib.suppress(OSError):
-                if part.lstat().st_mtime < oldest and stat.S_ISREG(part.lstat().st_mode):
+                found = part.lstat()
+                if found.st_mtime < oldest and stat.S_ISREG(found.st_mode):
                     part.unlink()
 
 

@@ -141,8 +141,7 @@ def curve_edges(points: list[tuple[float, float]]) -> list[Edge]:
 
 def table_cells(edges: list[Edge]) -> list[list[Box]]:
     """The cell boxes of each ruled table on the page, top to bottom (pdfplumber's `find_tables()` cells)."""
-    merged = _merge([e for e in edges if e.orientation == "v" and e.length() >= PREFILTER]
-                    + [e for e in edges if e.orientation == "h" and e.length() >= PREFILTER])
+    merged = _merge([e for e in edges if e.orientation and e.length() >= PREFILTER])
     kept = [e for e in merged if e.length() >= MIN_EDGE]
     return _tables(_cells(_intersections(kept)))
 
