@@ -245,3 +245,49 @@ def test_without_a_library_in_its_folder_pypdfium2_raws_own_loader_finds_one(tmp
         assert library.GetPageCount(document) == 1
     finally:
         library.CloseDocument(document)
+
+
+def test_a_pdfium_without_a_function_gongkai_calls_leaves_the_file_to_pdfplumber(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.readers import pdfium_lib
+
+    monkeypatch.setattr(pdfium_lib, "_library", None)
+    monkeypatch.setitem(pdfium_lib._SIGNATURES, "FPDF_NoSuchFunction", (None, ()))
+    path = tmp_path / "one.pdf"
+    path.write_bytes(_one_page(TEXT))
+    document = _read(path, monkeypatch)
+    reason = document.fallbacks[1]
+    assert reason.id == "readers.pdf.fallback.unopened" and "FPDF_NoSuchFunction" in reason.params["kind"]
+    assert document.blocks == _read(path, monkeypatch, "pdfplumber").blocks
+
+
+def test_text_pdfium_does_not_count_as_its_characters_goes_to_pdfplumber(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from gongkai.readers import pdfium_lib
+
+    whole = pdfium_lib.Library.text
+    monkeypatch.setattr(pdfium_lib.Library, "text", lambda self, page, count: whole(self, page, count)[1:])
+    path = tmp_path / "one.pdf"
+    path.write_bytes(_one_page(TEXT))
+    assert _read(path, monkeypatch).fallbacks[1].id == "readers.pdf.fallback.text_mismatch"
+
+
+def test_pdfplumber_reads_its_pages_with_pdfiums_lock_released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another thread's PDF is not kept waiting while a page goes to pdfplumber (or to OCR, tens of seconds)."""
+    from gongkai.readers import pdf
+    from gongkai.readers.pdfium_lib import LOCK
+
+    free = []
+    read = pdf._Plumber.page
+
+    def page(self, number: int):
+        other = ThreadPoolExecutor(1)
+        free.append(other.submit(lambda: LOCK.acquire(timeout=0) and (LOCK.release() or True)).result())
+        other.shutdown()
+        return read(self, number)
+
+    monkeypatch.setattr(pdf._Plumber, "page", page)
+    path = tmp_path / "turned.pdf"
+    path.write_bytes(_one_page(TEXT, b"/Rotate 90 "))
+    assert _read(path, monkeypatch).fallbacks[1].id == "readers.pdf.fallback.rotated_page"
+    assert free == [True]

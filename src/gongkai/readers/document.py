@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gongkai.i18n import Message
 
 
 @dataclass(slots=True)
@@ -51,8 +54,8 @@ class Document:
     kind: str = "text"
     encoding: str | None = None
     published: str | None = None  # YYYY-MM-DD the page says it was published (a crawler's 发布时间), if any
-    # PDF: page → why pdfplumber read it rather than PDFium (an i18n Message; readers/pdf.py)
-    fallbacks: dict[int, Any] = field(default_factory=dict)
+    # PDF: page → why pdfplumber read it rather than PDFium (readers/pdf.py)
+    fallbacks: dict[int, Message] = field(default_factory=dict)
 
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]

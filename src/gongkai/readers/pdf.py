@@ -54,30 +54,34 @@ def read_pdf_file(path: str | Path) -> Document:
 def _pdfium_pages(name: str, plumber: _Plumber, fallbacks: dict[int, Message]) -> list[Line | PageTable]:
     """Every page read by PDFium, but those it cannot read as pdfplumber would: these by pdfplumber, the reason
     kept in `fallbacks`. A file PDFium cannot open (damaged, encrypted) is left to pdfplumber whole, whose
-    errors are the reader's."""
-    from gongkai.readers import pdfium_page
+    errors are the reader's. PDFium's lock is held only while PDFium reads: pdfplumber, and the OCR of a scanned
+    page, do not keep another thread's file waiting."""
+    from gongkai.readers import pdfium_lib, pdfium_page
 
-    with pdfium_page.LOCK:  # PDFium is not thread-safe
+    with pdfium_lib.LOCK:
         try:
             pdf = pdfium_page.open_document(name)
         except (pdfium_page.PdfiumError, ImportError, OSError) as exc:
-            return plumber.every_page(fallbacks, Message("readers.pdf.fallback.unopened", kind=str(exc)))
-        return _read_pages(name, pdf, plumber, fallbacks)
+            pages = Message("readers.pdf.fallback.unopened", kind=str(exc))
+        else:
+            pages = _read_pages(name, pdf)
+    if isinstance(pages, Message):
+        return plumber.every_page(fallbacks, pages)
+    items: list[Line | PageTable] = []
+    for number, page in enumerate(pages, start=1):
+        if isinstance(page, Message):
+            fallbacks[number] = page
+            items.extend(plumber.page(number))
+        else:
+            items.extend(page_items(page.words, page.tables, number, page.height))
+    return items
 
 
-def _read_pages(name: str, pdf: PdfiumDocument, plumber: _Plumber,
-                fallbacks: dict[int, Message]) -> list[Line | PageTable]:
+def _read_pages(name: str, pdf: PdfiumDocument) -> list[PdfiumPage | Message]:
+    """Each page as PDFium reads it, or why pdfplumber must."""
     try:
         _check_count(name, len(pdf))
-        items: list[Line | PageTable] = []
-        for number in range(1, len(pdf) + 1):
-            page = _pdfium_page(pdf, number)
-            if isinstance(page, Message):
-                fallbacks[number] = page
-                items.extend(plumber.page(number))
-            else:
-                items.extend(page_items(page.words, page.tables, number, page.height))
-        return items
+        return [_pdfium_page(pdf, number) for number in range(1, len(pdf) + 1)]
     finally:
         pdf.close()
 
@@ -217,9 +221,11 @@ def _ocr_page(page, number: int, name: str, problem: Message) -> list[Line | Pag
     import numpy as np
 
     from gongkai.readers.ocr import ocr_page
+    from gongkai.readers.pdfium_lib import LOCK
 
     dpi = _render_resolution(page, number, name)
-    image = page.to_image(resolution=dpi).original.convert("L")
+    with LOCK:  # pypdfium2 renders it, in the PDFium another thread may be reading with
+        image = page.to_image(resolution=dpi).original.convert("L")
     return ocr_page(np.asarray(image), number, name, 72 / dpi)
 
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import threading
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
 _P, _I, _F, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_float, ctypes.c_double
-_FLOAT_P = ctypes.POINTER(ctypes.c_float)
 _SIGNATURES: dict[str, tuple[Any, tuple]] = {
     "FPDF_InitLibrary": (None, ()),
     "FPDF_LoadMemDocument64": (_P, (_P, ctypes.c_size_t, ctypes.c_char_p)),
@@ -67,6 +67,11 @@ TEXT_OBJECT, PATH_OBJECT, IMAGE_OBJECT, FORM_OBJECT = 1, 2, 3, 5
 LINE_TO, BEZIER_TO, MOVE_TO = 0, 1, 2
 
 
+# PDFium is not thread-safe, nor are the buffers of Library: one document at a time, and pypdfium2's page rendering
+# (pdfplumber's to_image, for OCR) under the same lock, since it calls into the same library
+LOCK = threading.RLock()
+
+
 class PdfiumError(Exception):
     """PDFium could not open the document or one of its pages."""
 
@@ -84,7 +89,10 @@ class Library:
 
     def __init__(self, library: ctypes.CDLL) -> None:
         for name, (restype, argtypes) in _SIGNATURES.items():
-            function = library[name]  # a fresh function object: another loader's keep their own argument types
+            try:
+                function = library[name]  # a fresh function object: another loader's keep their own argument types
+            except AttributeError:  # an older PDFium on the system: pdfplumber reads instead
+                raise ImportError(f"PDFium lacks {name}") from None
             function.restype, function.argtypes = restype, argtypes
             setattr(self, name.removeprefix("FPDF").lstrip("_"), function)
         self.rect, self.matrix = Rect(), Matrix()
@@ -134,15 +142,20 @@ class Library:
         return bytes(memoryview(buffer).cast("B")[:max(written - 1, 0) * 2]).decode("utf-16-le", "ignore")
 
 
-_library: Library | None = None
+_library: Library | ImportError | None = None
 
 
 def library() -> Library:
-    """PDFium, loaded and initialised on first use. Callers hold readers.pdfium_page.LOCK: PDFium is not
-    thread-safe."""
+    """PDFium, loaded and initialised on first use; ImportError, every time, when it cannot be. Callers hold
+    LOCK: PDFium is not thread-safe."""
     global _library
     if _library is None:
-        _library = Library(_load())
+        try:
+            _library = Library(_load())
+        except ImportError as exc:
+            _library = exc
+    if isinstance(_library, ImportError):
+        raise ImportError(*_library.args)
     return _library
 
 

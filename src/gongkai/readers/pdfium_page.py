@@ -18,7 +18,6 @@ import ctypes
 import functools
 import re
 import struct
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,7 +39,6 @@ from gongkai.readers.pdfium_lib import (
 
 _VERTICAL_ORIGIN = 0.01  # points: a glyph whose origin is off its text object's baseline is set in vertical writing
 _SINGLE = struct.Struct("f")
-LOCK = threading.RLock()  # PDFium is not thread-safe, nor are the buffers of Library: one document at a time
 
 
 @dataclass(slots=True)
@@ -228,7 +226,7 @@ def _compose(outer: Matrix, inner: Matrix) -> Matrix:
 def _segments(lib: Library, path: int, m: Matrix) -> tuple[str, list[tuple[float, float]]]:
     """The path as pdfminer records it: one letter per operator (m, l, c, h) and the point each ends at."""
     shape, points = [], []
-    curve = 0
+    curve = start = 0  # start: where the current subpath's moveto is (a close returns to it)
     for i in range(lib.Path_CountSegments(path)):
         segment = lib.Path_GetPathSegment(path, i)
         lib.PathSegment_GetPoint(segment, lib.at["fx"], lib.at["fy"])
@@ -236,10 +234,10 @@ def _segments(lib: Library, path: int, m: Matrix) -> tuple[str, list[tuple[float
         kind = lib.PathSegment_GetType(segment)
         curve = curve + 1 if kind == BEZIER_TO else 0
         if kind != BEZIER_TO or curve % 3 == 0:  # PDFium keeps a curve's two control points as segments of their own
+            start = len(shape) if kind == MOVE_TO else start
             shape.append("m" if kind == MOVE_TO else "l" if kind == LINE_TO else "c")
             points.append((m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]))
         if lib.PathSegment_GetClose(segment):
-            start = max((j for j, s in enumerate(shape) if s == "m"), default=0)
             shape.append("h")
             points.append(points[start])
     return "".join(shape), points
@@ -291,8 +289,8 @@ def _chars(lib: Library, handle: int, found: _Objects, descents: dict[bytes, flo
     size in the order they were drawn), without the spaces and line breaks PDFium makes up."""
     count = lib.Text_CountChars(handle)
     text = lib.text(handle, count)
-    if len(text) != count:  # a character outside the Basic Multilingual Plane: pdfplumber knows what to do
-        raise _Fallback(Message("readers.pdf.fallback.unmapped"))
+    if len(text) != count:  # a character outside the Basic Multilingual Plane (PDFium counts UTF-16 units), or
+        raise _Fallback(Message("readers.pdf.fallback.text_mismatch"))  # characters it left out of its text
     runs = _Runs(lib, handle, found, descents)
     known, new_run = runs.runs.get, runs.new
     generated, unmapped, text_object = lib.Text_IsGenerated, lib.Text_HasUnicodeMapError, lib.Text_GetTextObject
@@ -309,7 +307,8 @@ def _chars(lib: Library, handle: int, found: _Objects, descents: dict[bytes, flo
         if run.vertical:
             chars.append((order(obj, -1), i, _vertical_char(lib, handle, i, char, run, found.height)))
             continue
-        loose(handle, i, rect_at)
+        if not loose(handle, i, rect_at):  # the buffer would still hold the character before's box
+            raise _Fallback(Message("readers.pdf.fallback.failed", kind="FPDFText_GetLooseCharBox"))
         chars.append((order(obj, -1), i, make(Char, (char, rect.left, rect.right, run.top, run.bottom, run.size))))
     chars.sort()  # by drawing order, then PDFium's (unique: the characters themselves are never compared)
     return [char for _, _, char in chars]
