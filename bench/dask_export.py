@@ -81,6 +81,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--new", type=int, default=100)
     args = parser.parse_args()
+    from gongkai.export.dataset import TABLES
     from mixed import write_mixed
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +92,7 @@ def main() -> None:
         pool = _export(corpus, Path(tmp) / "pool", "--jobs", str(CORES))
         dask = _export(corpus, dask_out, "--engine", "dask", "--jobs", str(CORES))
         fixed = _cluster_start_and_stop()
-        same = all(_rows(serial_out, t) == _rows(dask_out, t) for t in ("reports", "findings", "sources", "failures"))
+        same = all(_rows(serial_out, t) == _rows(dask_out, t) for t in TABLES)
         print(f"same rows as --jobs 1: {'yes' if same else 'no'}")
         runs = (("--jobs 1", serial), (f"--jobs {CORES}", pool), (f"--engine dask ({CORES} workers)", dask))
         for name, (wall, cpu, idle) in runs:

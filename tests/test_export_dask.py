@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from gongkai.cli import main
 from gongkai.commands.export import run_export
-from gongkai.export.dataset import NULL_PARTITION, PENDING, Dataset, read_table
+from gongkai.export.dataset import NULL_PARTITION, PENDING, TABLES, Dataset, read_table
 from gongkai.pool import ReadingOptions
 from gongkai.supervision.provinces import province_of
 from mixed import write_mixed
@@ -53,7 +53,7 @@ def on_dask(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_dask_gives_the_rows_of_jobs_1(serial: Path, on_dask: Path) -> None:
-    for table in ("reports", "findings", "sources", "failures"):
+    for table in TABLES:
         assert _rows(on_dask, table) == _rows(serial, table), table
     reports = _rows(serial, "reports")
     assert len(reports) == 30  # the copy is not a second report; the broken file is no report
