@@ -164,3 +164,12 @@ def test_a_damaged_dataset_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     [line] = result.output.strip().splitlines()
     assert line.startswith("gongkai: ") and "数据集文件夹已损坏" in line
+
+
+def test_a_report_with_keys_outside_the_contract_is_a_failure(tmp_path: Path) -> None:
+    dataset = Dataset.open(tmp_path / "ds")
+    dataset.add_report("c" * 64, {"file": "c.txt", "meta.year": 2024, "no.such.key": 1}, [], None)
+    dataset.flush()
+    [failure] = _rows(tmp_path / "ds", "failures")
+    assert failure["sha256"] == "c" * 64 and failure["path"] == "c.txt" and "no.such.key" in failure["error"]
+    assert not _rows(tmp_path / "ds", "reports") and dataset.tally.failed == 1
