@@ -35,9 +35,8 @@ def dataset_record(path: str) -> dict[str, object] | str:
         return outcome.error or path
     findings = []
     for finding in run_checks(outcome.report):
-        shown = render(finding)
-        findings.append({"code": shown["code"], "severity": shown["severity"], "message": shown["message"],
-                         "cells": shown["cells"], "where": json.dumps(shown["where"], ensure_ascii=False)})
+        shown = render(finding)  # {code, severity, message, cells, where}: the findings table's columns
+        findings.append({**shown, "where": json.dumps(shown["where"], ensure_ascii=False)})
     return {"row": {"file": path, **outcome.report.flat()}, "findings": findings}
 
 
