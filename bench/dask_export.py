@@ -5,7 +5,7 @@ to each Word and HTML file, all different), exports them into a dataset with `--
 `--engine dask --jobs 2` (each `gongkai export` a child process), prints whether the Dask dataset holds the same
 rows as the `--jobs 1` one (every table, in any order) and each run's throughput: wall time, and the processor time
 of all its processes (gongkai, the scheduler, the workers, their readers) with the time that would take on idle
-cores, since wall times say little on a machine shared with other sessions (bench/jobs_speed.py). Then it adds 100
+cores, since wall times say little on a machine shared with other sessions (bench/measure.py). Then it adds 100
 new files and runs the Dask export again on the whole folder: it prints how many reports that run read (goal:
 exactly the 100) and its time.
 
@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import gongkai, on_idle_cores, watched
+
 CORES = 2
 
 
@@ -36,21 +39,13 @@ def _rows(folder: Path, table: str) -> list[str]:
 def _export(corpus: Path, out: Path, *options: str) -> tuple[float, float, float]:
     """Run `gongkai export CORPUS -o OUT/ OPTIONS` as a child process: its wall seconds, the processor seconds of
     all its processes (gongkai, the scheduler, the workers, their readers), and the wall time those would take on
-    two idle cores (bench/jobs_speed.py: wall times say little on a machine shared with other sessions)."""
-    from jobs_speed import _cpu_of_group, on_idle_cores
-
-    command = [sys.executable, "-m", "gongkai", "export", str(corpus), "-o", f"{out}/", *options]
-    cpu: dict[int, float] = {}
-    start = time.perf_counter()
+    two idle cores (bench/measure.py: wall times say little on a machine shared with other sessions)."""
+    command = gongkai("export", str(corpus), "-o", f"{out}/", *options)
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-        while proc.poll() is None:
-            _cpu_of_group(proc.pid, cpu)
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
+        elapsed, cpu, code = watched(command, subprocess.DEVNULL, err)
+        if code != 0:
             err.seek(0)
-            raise SystemExit(f"export exited {proc.returncode}: {err.read().decode()}")
+            raise SystemExit(f"export exited {code}: {err.read().decode()}")
     return elapsed, sum(cpu.values()), on_idle_cores(cpu, CORES)
 
 
