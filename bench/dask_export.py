@@ -51,10 +51,10 @@ def _export(corpus: Path, out: Path, *options: str) -> tuple[float, float, float
 
 def _cluster_start_and_stop() -> float:
     """Seconds a two-worker LocalCluster takes to start and stop with nothing to do."""
-    from gongkai.export.engines import _client
+    from gongkai.export.engines import cluster_client
 
     start = time.perf_counter()
-    with _client(None, 2):
+    with cluster_client(None, 2):
         pass
     return time.perf_counter() - start
 

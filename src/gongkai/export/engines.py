@@ -112,7 +112,7 @@ def run_on_worker(work: Work, item: str, limits: Limits, lang: str) -> Result:
 
 
 @contextmanager
-def _client(scheduler: str | None, jobs: int | None) -> Iterator[Any]:
+def cluster_client(scheduler: str | None, jobs: int | None) -> Iterator[Any]:
     """A client of the cluster at `scheduler`, or of a LocalCluster of `jobs` worker processes (default: a core
     each), whose workers may start the processes that read under the limits."""
     import dask
@@ -145,7 +145,7 @@ def _finished(running: list[tuple[str, str, Any]]) -> Iterator[Read]:
 def dask_reads(paths: list[str], dataset: Dataset, work: Work, reading: ReadingOptions,
                scheduler: str | None) -> Iterator[Read]:
     """The files read on a Dask cluster, each a task, in the order they finish."""
-    with _client(scheduler, reading.jobs) as client:
+    with cluster_client(scheduler, reading.jobs) as client:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         size = max(256, 16 * workers)
         limits, lang = reading.limits(), language()
