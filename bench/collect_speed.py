@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +22,9 @@ from gongkai.register import submissions as subs
 from gongkai.register.accounts import add_user, ensure_region
 from gongkai.register.db import Agency, open_register
 from gongkai.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import median_ms
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 PASSWORD = "bench password"
@@ -39,16 +43,6 @@ def fill(reg, count: int) -> None:
         session.add(Agency(name="铜鼓县行政服务中心", kind="department", region_id=region))
     for agency in ids:
         subs.submit(reg, agency, read, f"{agency}.txt", content + str(agency).encode(), user="bench")
-
-
-def median_ms(client: TestClient, path: str, requests: int) -> float:
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append((time.perf_counter() - start) * 1000)
-        assert response.status_code == 200, response.text[:200]
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ to each Word and HTML file, all different), exports them into a dataset with `--
 `--engine dask --jobs 2` (each `gongkai export` a child process), prints whether the Dask dataset holds the same
 rows as the `--jobs 1` one (every table, in any order) and each run's throughput: wall time, and the processor time
 of all its processes (gongkai, the scheduler, the workers, their readers) with the time that would take on idle
-cores, since wall times say little on a machine shared with other sessions (bench/jobs_speed.py). Then it adds 100
+cores, since wall times say little on a machine shared with other sessions (bench/measure.py). Then it adds 100
 new files and runs the Dask export again on the whole folder: it prints how many reports that run read (goal:
 exactly the 100) and its time.
 
@@ -23,6 +23,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import gongkai, on_idle_cores, watched
+
 CORES = 2
 
 
@@ -36,30 +39,22 @@ def _rows(folder: Path, table: str) -> list[str]:
 def _export(corpus: Path, out: Path, *options: str) -> tuple[float, float, float]:
     """Run `gongkai export CORPUS -o OUT/ OPTIONS` as a child process: its wall seconds, the processor seconds of
     all its processes (gongkai, the scheduler, the workers, their readers), and the wall time those would take on
-    two idle cores (bench/jobs_speed.py: wall times say little on a machine shared with other sessions)."""
-    from jobs_speed import _cpu_of_group, on_idle_cores
-
-    command = [sys.executable, "-m", "gongkai", "export", str(corpus), "-o", f"{out}/", *options]
-    cpu: dict[int, float] = {}
-    start = time.perf_counter()
+    two idle cores (bench/measure.py: wall times say little on a machine shared with other sessions)."""
+    command = gongkai("export", str(corpus), "-o", f"{out}/", *options)
     with tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
-        while proc.poll() is None:
-            _cpu_of_group(proc.pid, cpu)
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - start
-        if proc.returncode != 0:
+        elapsed, cpu, code = watched(command, subprocess.DEVNULL, err)
+        if code != 0:
             err.seek(0)
-            raise SystemExit(f"export exited {proc.returncode}: {err.read().decode()}")
+            raise SystemExit(f"export exited {code}: {err.read().decode()}")
     return elapsed, sum(cpu.values()), on_idle_cores(cpu, CORES)
 
 
 def _cluster_start_and_stop() -> float:
     """Seconds a two-worker LocalCluster takes to start and stop with nothing to do."""
-    from gongkai.export.engines import _client
+    from gongkai.export.engines import cluster_client
 
     start = time.perf_counter()
-    with _client(None, 2):
+    with cluster_client(None, 2):
         pass
     return time.perf_counter() - start
 
@@ -81,6 +76,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--new", type=int, default=100)
     args = parser.parse_args()
+    from gongkai.export.dataset import TABLES
     from mixed import write_mixed
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,7 +87,7 @@ def main() -> None:
         pool = _export(corpus, Path(tmp) / "pool", "--jobs", str(CORES))
         dask = _export(corpus, dask_out, "--engine", "dask", "--jobs", str(CORES))
         fixed = _cluster_start_and_stop()
-        same = all(_rows(serial_out, t) == _rows(dask_out, t) for t in ("reports", "findings", "sources", "failures"))
+        same = all(_rows(serial_out, t) == _rows(dask_out, t) for t in TABLES)
         print(f"same rows as --jobs 1: {'yes' if same else 'no'}")
         runs = (("--jobs 1", serial), (f"--jobs {CORES}", pool), (f"--engine dask ({CORES} workers)", dask))
         for name, (wall, cpu, idle) in runs:

@@ -24,8 +24,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import gongkai, in_turn, on_idle_cores, watched
 
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 PLACES = ["江宁区", "鼓楼区", "玄武区", "秦淮区", "建邺区", "栖霞区", "雨花台区", "浦口区", "六合区", "溧水区"]
@@ -45,37 +47,13 @@ def write_corpus(folder: Path, count: int) -> None:
         (folder / f"report-{i:05d}.txt").write_text(text, encoding="utf-8")
 
 
-def _cpu_of_group(group: int, seen: dict[int, float]) -> None:
-    """Note the processor seconds so far of every process of the group (a process's last note stands)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[2]) == group:
-            seen[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / tick
-
-
 def run(folder: Path, jobs: list[str]) -> tuple[float, dict[int, float], str, int]:
     """Wall seconds, processor seconds by process, a digest of what it printed, the exit code."""
-    command = [sys.executable, "-m", "gongkai", "check", str(folder), *jobs]
-    cpu: dict[int, float] = {}
     with tempfile.TemporaryFile() as out:
-        start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        while proc.poll() is None:
-            _cpu_of_group(proc.pid, cpu)
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu, code = watched(gongkai("check", str(folder), *jobs), out, subprocess.STDOUT)
         out.seek(0)
         digest = hashlib.sha256(out.read()).hexdigest()
-    return elapsed, cpu, digest, proc.returncode
-
-
-def on_idle_cores(cpu: dict[int, float], cores: int) -> float:
-    """The wall time the processor time of a run would take on idle cores, at best."""
-    return max(sum(cpu.values()) / cores, max(cpu.values(), default=0))
+    return elapsed, cpu, digest, code
 
 
 def main() -> None:
@@ -90,15 +68,14 @@ def main() -> None:
         times: dict[str, list[float]] = {"default": [], "--jobs 1": []}
         idle: dict[str, list[float]] = {"default": [], "--jobs 1": []}
         outputs = set()
-        for _ in range(args.rounds):
-            for name, jobs in (("default", []), ("--jobs 1", ["--jobs", "1"])):
-                elapsed, cpu, digest, code = run(folder, jobs)
-                times[name].append(elapsed)
-                idle[name].append(on_idle_cores(cpu, cores))
-                outputs.add((digest, code))
-                busiest = ", ".join(f"{c:.2f}" for c in sorted(cpu.values(), reverse=True)[:4])
-                print(f"  {name:9} {elapsed:6.2f} s  {args.reports / elapsed:5.0f} reports/s  exit {code}  "
-                      f"processor time {sum(cpu.values()):6.2f} s (busiest processes {busiest})")
+        runs = {"default": lambda: run(folder, []), "--jobs 1": lambda: run(folder, ["--jobs", "1"])}
+        for name, (elapsed, cpu, digest, code) in in_turn(runs, args.rounds):
+            times[name].append(elapsed)
+            idle[name].append(on_idle_cores(cpu, cores))
+            outputs.add((digest, code))
+            busiest = ", ".join(f"{c:.2f}" for c in sorted(cpu.values(), reverse=True)[:4])
+            print(f"  {name:9} {elapsed:6.2f} s  {args.reports / elapsed:5.0f} reports/s  exit {code}  "
+                  f"processor time {sum(cpu.values()):6.2f} s (busiest processes {busiest})")
     if len(outputs) != 1:
         sys.exit("the default jobs and --jobs 1 printed different things")
     default, single = statistics.median(times["default"]), statistics.median(times["--jobs 1"])

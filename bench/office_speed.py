@@ -13,16 +13,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import gongkai, in_turn
 from stream_memory import write_corpus
 
 
 def timed(args: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "gongkai", *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=False)
+    subprocess.run(gongkai(*args), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
     return time.perf_counter() - start
 
 
@@ -41,9 +42,8 @@ def main() -> None:
             "rollup -o 汇总.json": ["rollup", str(folder), "-o", str(Path(tmp, "汇总.json"))],
         }
         best = dict.fromkeys(runs, float("inf"))
-        for _ in range(args.rounds):  # the commands in turn, round after round: a busy spell hits each alike
-            for name, command in runs.items():
-                best[name] = min(best[name], timed(command))
+        for name, seconds in in_turn({name: partial(timed, command) for name, command in runs.items()}, args.rounds):
+            best[name] = min(best[name], seconds)
     base = args.reports / best["check"]
     for name, seconds in best.items():
         rate = args.reports / seconds

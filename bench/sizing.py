@@ -92,22 +92,10 @@ def run_form(files: list[Path]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def scan_sample(folder: Path, pages: int) -> Path:
-    """The first `pages` pages of the real huaian report as a degraded image-only PDF."""
-    import random
-
-    from scans import Degradation, degrade, render
-
-    rng = random.Random(1)
-    images = [degrade(page, Degradation.random(rng), n) for n, page in
-              enumerate(render(REAL / "huaian-city-2024.pdf", folder)[:pages])]
-    out = folder / f"scan-{pages}-pages.pdf"
-    images[0].save(out, "PDF", resolution=200, save_all=True, append_images=images[1:])
-    return out
-
-
-def samples(folder: Path, scan_pages: int) -> dict[str, list[Path]]:
+def samples(folder: Path, ocr_pages: int) -> dict[str, list[Path]]:
+    """The files of each form; the scan: the first `ocr_pages` pages of the real huaian report, degraded."""
     from mixed import write_mixed
+    from scans import scanned_pdf
 
     made = write_mixed(folder / "made", 25)  # 15 text, 5 Word, 5 HTML
     forms = {"text": sorted((ROOT / "examples" / "seeds").glob("*.txt")),
@@ -115,7 +103,7 @@ def samples(folder: Path, scan_pages: int) -> dict[str, list[Path]]:
              "html": [p for p in made if p.suffix == ".html"],
              "pdf": sorted(REAL.glob("*.pdf"))}
     if shutil.which("pdftoppm"):
-        scan = scan_sample(folder, scan_pages)
+        scan, _ = scanned_pdf(REAL / "huaian-city-2024.pdf", folder, seed=1, pages=ocr_pages)
         forms["scan"] = [scan]  # read twice: first untimed (the model loads), then timed
     return forms
 
@@ -130,7 +118,7 @@ def dask_costs(tasks: int = 300) -> tuple[float, float] | None:
         return None
     import psutil
 
-    from gongkai.export.engines import _client, run_on_worker
+    from gongkai.export.engines import cluster_client, run_on_worker
     from gongkai.pool import Limits
 
     def used(client: object) -> float:
@@ -138,7 +126,7 @@ def dask_costs(tasks: int = 300) -> tuple[float, float] | None:
         there = client.run(lambda: sum(psutil.Process().cpu_times()[:2]))  # type: ignore[attr-defined]
         return here.user + here.system + sum(there.values())
 
-    with _client(None, 1) as client:
+    with cluster_client(None, 1) as client:
         client.gather(client.submit(run_on_worker, os.path.basename, "warm", Limits(), "zh", pure=False))
         before = used(client)
         futures = [client.submit(run_on_worker, os.path.basename, f"f{i}", Limits(), "zh", pure=False)
@@ -228,13 +216,14 @@ def main() -> None:
     parser.add_argument("--html", type=float, default=20)
     parser.add_argument("--scan", type=float, default=10)
     parser.add_argument("--scan-pages", type=int, default=6, help="pages of a scanned report in the mix")
-    parser.add_argument("--pages", type=int, default=2, help="pages of the scan OCR'd to measure a page")
+    parser.add_argument("--pages", type=int, default=2, dest="ocr_pages",
+                        help="pages of the scan OCR'd to measure a page")
     args = parser.parse_args()
     if args.measure:
         measure(args.measure)
         return
     with tempfile.TemporaryDirectory() as tmp:
-        forms = samples(Path(tmp), args.pages)
+        forms = samples(Path(tmp), args.ocr_pages)
         results = {}
         for form, files in forms.items():
             results[form] = run_form(files)

@@ -38,13 +38,9 @@ def _environment() -> dict[str, str]:
 
 
 def _times(command: list[str], env: dict[str, str]) -> list[float]:
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)  # warm-up
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
-        times.append(time.perf_counter() - start)
-    return times
+    """The wall seconds of RUNS runs, after one warm-up run."""
+    _one_run(command, env)
+    return [_one_run(command, env)[0] for _ in range(RUNS)]
 
 
 def _prepared_register(folder: Path) -> str:
@@ -64,11 +60,17 @@ def _prepared_register(folder: Path) -> str:
 HERE = Path(__file__).resolve().parent.parent / "src"
 
 
+def _register_args(db: str) -> dict[str, tuple[str, ...]]:
+    """The register's commands measured, by name: their arguments."""
+    return {"register deadlines": ("register", "deadlines", "--db", db),
+            "register counts": ("register", "counts", "--year", "2025", "--db", db),
+            "register letter": ("register", "letter", "2026-001", "--db", db)}
+
+
 def _commands(db: str) -> dict[str, list[str]]:
-    return {name: [sys.executable, "-m", "gongkai", *args] for name, args in (
-        ("--help", ("--help",)), ("register deadlines", ("register", "deadlines", "--db", db)),
-        ("register counts", ("register", "counts", "--year", "2025", "--db", db)),
-        ("register letter", ("register", "letter", "2026-001", "--db", db)))}
+    """`gongkai --help` and the register's commands, run by this Python (whose PYTHONPATH chooses the checkout)."""
+    return {name: [sys.executable, "-m", "gongkai", *args]
+            for name, args in {"--help": ("--help",), **_register_args(db)}.items()}
 
 
 def _children_cpu() -> float:
@@ -125,11 +127,9 @@ def main() -> None:
           f"({floor / help_median:.1f} × gongkai --help)")
     with tempfile.TemporaryDirectory() as tmp:
         db = _prepared_register(Path(tmp))
-        for args in (("register", "deadlines", "--db", db), ("register", "counts", "--year", "2025", "--db", db),
-                     ("register", "letter", "2026-001", "--db", db)):
+        for name, args in _register_args(db).items():
             times = _times(_command(*args), env)
             median = statistics.median(times)
-            name = " ".join(args[:2])
             print(f"gongkai {name}: median {median * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
                   f"({median / help_median:.1f} × gongkai --help) over {len(times)} runs (target < 500 ms)")
 

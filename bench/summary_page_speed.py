@@ -19,6 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import get_seconds
+
 SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
 PASSWORD = "bench password 1"
 
@@ -42,17 +45,6 @@ def build(url: str, agencies: int) -> None:
             accept(reg, submit(reg, agency, Read(flat=flat), f"{name}.docx", b"-", user="bench"), user="bench")
     finally:
         reg.close()
-
-
-def timed(client, path: str, requests: int) -> list[float]:
-    times = []
-    for _ in range(requests):
-        start = time.perf_counter()
-        response = client.get(path)
-        times.append(time.perf_counter() - start)
-        if response.status_code != 200:
-            sys.exit(f"{path}: {response.status_code}")
-    return times
 
 
 def p95(times: list[float]) -> float:
@@ -82,11 +74,11 @@ def main() -> None:
         cold = time.perf_counter() - start  # each stored version's flat data read into a digest, then kept
         if f"本级纳入 {args.agencies} 份报告" not in page:
             sys.exit("the summary page does not sum every report")
-        times = timed(client, "/summary?year=2020", args.requests)
+        times = get_seconds(client, "/summary?year=2020", args.requests)
         print(f"/summary, {args.agencies} agencies: p50 {statistics.median(times):.3f} s, p95 {p95(times):.3f} s "
               f"over {args.requests} requests (target < 1 s); the first request {cold:.3f} s")
-        first = timed(client, "/compare?year=2020", 1)[0]
-        again = timed(client, "/compare?year=2020", max(3, args.requests // 4))
+        first = get_seconds(client, "/compare?year=2020", 1)[0]
+        again = get_seconds(client, "/compare?year=2020", max(3, args.requests // 4))
         print(f"/compare, {args.agencies} agencies: first (charts drawn) {first:.2f} s, "
               f"then (charts cached) p50 {statistics.median(again):.3f} s")
         app.state.register.close()

@@ -4,20 +4,18 @@ a prefecture, some not) and with some counts changed, so that no two files are a
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from pathlib import Path
 
-SEEDS = Path(__file__).resolve().parent.parent / "examples" / "seeds"
+from support import seed_files, truth
+
 PLACES = ["江苏省", "淮安市", "宜春市", "广西壮族自治区", "海南藏族自治州", "北京市", "鼓楼区", "某县"]
 KINDS = [".txt", ".txt", ".docx", ".txt", ".html"]  # three text files to each Word and HTML file
 
 
 def _seeds() -> list[tuple[str, dict]]:
-    return [(path.read_text(encoding="utf-8"), json.loads(path.with_suffix("").with_suffix(".truth.json")
-                                                          .read_text(encoding="utf-8")))
-            for path in sorted(SEEDS.glob("*.txt"))]
+    return [(path.read_text(encoding="utf-8"), truth(path.stem)) for path in seed_files()]
 
 
 def write_mixed(folder: Path, count: int, start: int = 0) -> list[Path]:
@@ -29,8 +27,8 @@ def write_mixed(folder: Path, count: int, start: int = 0) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for i in range(start, start + count):
-        text, truth = seeds[i % len(seeds)]
-        agency = truth["meta.agency"]
+        text, seed_truth = seeds[i % len(seeds)]
+        agency = seed_truth["meta.agency"]
         other = f"{PLACES[i % len(PLACES)]}{agency}{i}"
         suffix = KINDS[i // len(seeds) % len(KINDS)]
         path = folder / f"report-{i:05d}{suffix}"
@@ -40,7 +38,7 @@ def write_mixed(folder: Path, count: int, start: int = 0) -> list[Path]:
         else:
             rng = random.Random(i)
             flat = {k: (v + rng.randrange(2) if isinstance(v, int) and not k.startswith("meta.") else v)
-                    for k, v in truth.items()}
+                    for k, v in seed_truth.items()}
             write_report(report_from_flat({**flat, "meta.agency": other}, str(path)), path)
         written.append(path)
     return written

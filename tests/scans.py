@@ -65,14 +65,16 @@ def degrade(page: Path, how: Degradation, seed: int):
     return Image.open(io.BytesIO(buffer.getvalue()))
 
 
-def scanned_pdf(pdf: Path, folder: Path, seed: int, dpi: int = 200) -> tuple[Path, list[Degradation]]:
-    """An image-only PDF of the real report, each page degraded at random (reproducibly, by seed)."""
+def scanned_pdf(pdf: Path, folder: Path, seed: int, dpi: int = 200,
+                pages: int | None = None) -> tuple[Path, list[Degradation]]:
+    """An image-only PDF of the real report (of its first `pages` pages, or all), each page degraded at random
+    (reproducibly, by seed)."""
     rng = random.Random(seed)
-    pages, used = [], []
-    for number, page in enumerate(render(pdf, folder, dpi)):
+    images, used = [], []
+    for number, page in enumerate(render(pdf, folder, dpi)[:pages]):
         how = Degradation.random(rng)
         used.append(how)
-        pages.append(degrade(page, how, seed * 1000 + number))
+        images.append(degrade(page, how, seed * 1000 + number))
     out = folder / f"{pdf.stem}-scan-{seed}.pdf"
-    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    images[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
     return out, used

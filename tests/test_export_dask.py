@@ -12,12 +12,10 @@ from click.testing import CliRunner
 
 from gongkai.cli import main
 from gongkai.commands.export import run_export
-from gongkai.export.dataset import NULL_PARTITION, PENDING, Dataset, read_table
+from gongkai.export.dataset import NULL_PARTITION, PENDING, TABLES, Dataset, read_table
 from gongkai.pool import ReadingOptions
 from gongkai.supervision.provinces import province_of
 from mixed import write_mixed
-
-pytest.importorskip("distributed")
 
 BROKEN = "broken.docx"
 
@@ -48,13 +46,14 @@ def serial(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def on_dask(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    pytest.importorskip("distributed")  # the Dask tests only: the others run without it
     out = tmp_path_factory.mktemp("dask") / "dataset"
     assert run_export([str(corpus)], str(out), ReadingOptions(jobs=2), engine="dask") == 2
     return out
 
 
 def test_dask_gives_the_rows_of_jobs_1(serial: Path, on_dask: Path) -> None:
-    for table in ("reports", "findings", "sources", "failures"):
+    for table in TABLES:
         assert _rows(on_dask, table) == _rows(serial, table), table
     reports = _rows(serial, "reports")
     assert len(reports) == 30  # the copy is not a second report; the broken file is no report
@@ -146,15 +145,6 @@ def test_options_that_do_not_go_together(args: list[str], words: str, tmp_path: 
     assert line.startswith("gongkai: ") and words in line
 
 
-@pytest.mark.parametrize(("agency", "province"), [
-    ("淮安市洪泽区人民政府", "江苏省"), ("吉林市人民政府", "吉林省"), ("海南藏族自治州财政局", "青海省"),
-    ("海南省财政厅", "海南省"), ("内蒙古自治区人民政府", "内蒙古自治区"), ("海南区人民政府", None),
-    ("洪泽区人民政府", None), ("", None),
-])
-def test_province_of_an_agency(agency: str, province: str | None) -> None:
-    assert province_of(agency) == province
-
-
 def test_a_file_that_cannot_be_opened_fails_once(tmp_path: Path) -> None:
     seed = next((Path(__file__).resolve().parent.parent / "examples" / "seeds").glob("*.txt"))
     missing, out = tmp_path / "gone.txt", f"{tmp_path / 'ds'}/"
@@ -174,3 +164,12 @@ def test_a_damaged_dataset_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     [line] = result.output.strip().splitlines()
     assert line.startswith("gongkai: ") and "数据集文件夹已损坏" in line
+
+
+def test_a_report_with_keys_outside_the_contract_is_a_failure(tmp_path: Path) -> None:
+    dataset = Dataset.open(tmp_path / "ds")
+    dataset.add_report("c" * 64, {"file": "c.txt", "meta.year": 2024, "no.such.key": 1}, [], None)
+    dataset.flush()
+    [failure] = _rows(tmp_path / "ds", "failures")
+    assert failure["sha256"] == "c" * 64 and failure["path"] == "c.txt" and "no.such.key" in failure["error"]
+    assert not _rows(tmp_path / "ds", "reports") and dataset.tally.failed == 1

@@ -35,9 +35,8 @@ def dataset_record(path: str) -> dict[str, object] | str:
         return outcome.error or path
     findings = []
     for finding in run_checks(outcome.report):
-        shown = render(finding)
-        findings.append({"code": shown["code"], "severity": shown["severity"], "message": shown["message"],
-                         "cells": shown["cells"], "where": json.dumps(shown["where"], ensure_ascii=False)})
+        shown = render(finding)  # {code, severity, message, cells, where}: the findings table's columns
+        findings.append({**shown, "where": json.dumps(shown["where"], ensure_ascii=False)})
     return {"row": {"file": path, **outcome.report.flat()}, "findings": findings}
 
 
@@ -98,11 +97,12 @@ def run_export(paths: list[str], output: str, reading: ReadingOptions | None = N
                engine: str = "local", scheduler: str | None = None) -> int:
     from gongkai.export.tabular import write_reports
     reading = reading or ReadingOptions()
-    problem = _dataset_problem(output, headers, engine)
+    dataset = is_dataset(output, engine)
+    problem = _dataset_problem(dataset, headers, engine)
     if problem:
         click.echo(f"gongkai: {output}: {problem}", err=True)
         return 2
-    if is_dataset(output, engine):
+    if dataset:
         return run_dataset(paths, output, reading, engine, scheduler)
 
     unreadable = read = 0
@@ -129,12 +129,12 @@ def run_export(paths: list[str], output: str, reading: ReadingOptions | None = N
     return 2 if unreadable else 0
 
 
-def _dataset_problem(output: str, headers: str, engine: str) -> str | None:
+def _dataset_problem(dataset: bool, headers: str, engine: str) -> str | None:
     """Why the options cannot go together: the Dask engine writes a dataset only, a dataset has the keys as headers;
-    and the engine must be installed."""
-    if engine == "dask" and not is_dataset(output, engine):
+    and the engine must be installed. `dataset`: whether the output is a dataset folder (is_dataset)."""
+    if engine == "dask" and not dataset:
         return t("check.export.dask_needs_folder")
-    if headers != "keys" and is_dataset(output, engine):
+    if headers != "keys" and dataset:
         return t("check.export.dataset_headers")
     if engine == "dask":
         from importlib.util import find_spec

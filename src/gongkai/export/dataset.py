@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.atomic import PART_SUFFIX, replacing, write_text
-from gongkai.i18n import Message, t
+from gongkai.i18n import t
 
 TABLES = ("reports", "findings", "sources", "failures")
 PARTITIONED = ("reports", "findings")
@@ -169,12 +169,10 @@ class Dataset:
         return path in self.failed_paths
 
     def add_report(self, sha256: str, row: Row, findings: list[Row], province: str | None) -> None:
-        from gongkai.export.tabular import all_columns
+        from gongkai.export.tabular import unknown_keys
 
-        unknown = row.keys() - set(all_columns())
-        if unknown:
-            message = Message("check.export.unknown_keys", file=row.get("file"), keys=", ".join(sorted(unknown)))
-            self.add_failure(sha256, str(row.get("file")), str(message))
+        if problem := unknown_keys(row):
+            self.add_failure(sha256, str(row.get("file")), str(problem))
             return
         where = _partition(row.get("meta.year"), province)
         self.batch.rows["reports", where].append({"sha256": sha256, **row})

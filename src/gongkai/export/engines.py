@@ -54,26 +54,27 @@ def content_hashes(paths: list[str]) -> list[tuple[str | None, str | None]]:
 
 
 def _admitted(dataset: Dataset, hashed: Iterable[tuple[str, str | None, str | None]],
-              unopened: list[Read]) -> Iterator[tuple[str, str]]:
+              unopened: deque[Read]) -> Iterator[tuple[str, str]]:
     """(path, sha256) of the files to read, from (path, sha256, error) in input order; the dataset notes the copies,
     and a file that cannot be opened goes to `unopened` as a Read of its error (unless it failed so before)."""
     for path, sha256, error in hashed:
         if sha256 is None:
             if not dataset.unopened(path):
-                unopened.append((None, Result(path, value=error or path)))
+                unopened.append((None, Result(path, value=error)))  # content_hash gives the error with None
         elif dataset.admit(path, sha256):
             yield path, sha256
 
 
-def _drained(reads: list[Read]) -> Iterator[Read]:
+def _drained(reads: deque[Read]) -> Iterator[Read]:
+    """The reads queued so far, taken off the queue (more may be queued while the caller has them)."""
     while reads:
-        yield reads.pop(0)
+        yield reads.popleft()
 
 
 def local_reads(paths: list[str], dataset: Dataset, work: Work, reading: ReadingOptions) -> Iterator[Read]:
     """The files read in the pool of `reading` (`--jobs`), in input order."""
     shas: deque[str] = deque()
-    unopened: list[Read] = []
+    unopened: deque[Read] = deque()
 
     def to_read() -> Iterator[str]:
         for path, sha256 in _admitted(dataset, ((p, *content_hash(p)) for p in iter_files(paths)), unopened):
@@ -111,7 +112,7 @@ def run_on_worker(work: Work, item: str, limits: Limits, lang: str) -> Result:
 
 
 @contextmanager
-def _client(scheduler: str | None, jobs: int | None) -> Iterator[Any]:
+def cluster_client(scheduler: str | None, jobs: int | None) -> Iterator[Any]:
     """A client of the cluster at `scheduler`, or of a LocalCluster of `jobs` worker processes (default: a core
     each), whose workers may start the processes that read under the limits."""
     import dask
@@ -144,7 +145,7 @@ def _finished(running: list[tuple[str, str, Any]]) -> Iterator[Read]:
 def dask_reads(paths: list[str], dataset: Dataset, work: Work, reading: ReadingOptions,
                scheduler: str | None) -> Iterator[Read]:
     """The files read on a Dask cluster, each a task, in the order they finish."""
-    with _client(scheduler, reading.jobs) as client:
+    with cluster_client(scheduler, reading.jobs) as client:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         size = max(256, 16 * workers)
         limits, lang = reading.limits(), language()
@@ -154,7 +155,7 @@ def dask_reads(paths: list[str], dataset: Dataset, work: Work, reading: ReadingO
             slices = [chunk[i:i + HASHED_IN_A_TASK] for i in range(0, len(chunk), HASHED_IN_A_TASK)]
             hashed = [h for part in client.gather(client.map(content_hashes, slices, pure=False, priority=10))
                       for h in part]
-            unopened: list[Read] = []
+            unopened: deque[Read] = deque()
             admitted = _admitted(dataset, ((p, *h) for p, h in zip(chunk, hashed, strict=True)), unopened)
             submitted = [(path, sha256, client.submit(run_on_worker, work, path, limits, lang, pure=False))
                          for path, sha256 in admitted]

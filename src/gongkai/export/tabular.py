@@ -48,14 +48,24 @@ def all_columns() -> list[str]:
     return list(_columns())
 
 
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(_columns())
+
+
+def unknown_keys(row: Row) -> Message | None:
+    """The message naming a row's keys outside the contract (the fixed header), or None if it has none."""
+    unknown = row.keys() - _known()
+    if not unknown:
+        return None
+    return Message("check.export.unknown_keys", file=row.get("file"), keys=", ".join(sorted(unknown)))
+
+
 def _checked(rows: Iterable[Row]) -> Iterator[Row]:
     """Pass rows through, refusing keys outside the contract rather than dropping them."""
-    known = frozenset(_columns())
     for row in rows:
-        unknown = row.keys() - known
-        if unknown:
-            raise ValueError(Message("check.export.unknown_keys", file=row.get("file"),
-                                     keys=", ".join(sorted(unknown))))
+        if problem := unknown_keys(row):
+            raise ValueError(problem)
         yield row
 
 
