@@ -131,10 +131,11 @@ def read_submission(path: str) -> Read:
                 names=tuple(n for n in (report.meta.agency, report.meta.signature) if n), digest=checked.digest)
 
 
-def across_years(session: Session, agency: int, read: Read) -> None:
-    """Add to `read` the checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps)
-    against the latest version the same agency submitted for the year before, as `gongkai check --previous` does.
-    The agency is known here, so the two reports are linked whatever names they print."""
+def across_years(session: Session, agency: int, read: Read) -> tuple[list[dict[str, Any]], int]:
+    """The checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps) of `read` against the
+    latest version the same agency submitted for the year before, as `gongkai check --previous` does: the findings
+    they add (plain dicts, as `Read.findings`) and how many of them are errors. `read` is left as it is. The agency
+    is known here, so the two reports are linked whatever names they print."""
     from gongkai.serialized import report_from_flat
     from gongkai.supervision.across import link
     from gongkai.supervision.agencies import Aliases, normalise
@@ -143,15 +144,14 @@ def across_years(session: Session, agency: int, read: Read) -> None:
 
     before = _latest_row(session, agency, read.year - 1) if read.year and read.digest is not None else None
     if before is None:
-        return
+        return [], 0
     report = report_from_flat(json.loads(before.flat), before.file_name, json.loads(before.prose))
     previous = Checked(before.file_name, digest=digest_of(report))
     one = normalise(read.names[0]) if read.names else ""
     aliases = Aliases({normalise(name): one for name in (*read.names, report.meta.agency or "") if name})
     current = Checked(read.digest.file, digest=read.digest)
     link([current], [previous], aliases=aliases)
-    read.findings += [_plain(asdict(f)) for f in current.findings]
-    read.errors += current.severities["error"]
+    return [_plain(asdict(f)) for f in current.findings], current.severities["error"]
 
 
 def _plain(value: Any) -> Any:
@@ -272,7 +272,7 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
         raise SubmissionError(Message("collect.unmatched.unreadable", error=read.error or file_name))
     who = current_user(user)
     with reg.sessions() as session:
-        across_years(session, agency, read)
+        extra, extra_errors = across_years(session, agency, read)
     with reg.writing() as session:
         latest = _latest_row(session, agency, read.year, lock=True)
         if latest is not None and latest.state == State.PUBLISHED:
@@ -280,13 +280,14 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
         digest = hashlib.sha256(content).hexdigest()
         if latest is not None and latest.file_hash == digest:
             raise SubmissionError(Message("collect.refused.same_file", version=latest.version))
+        findings, errors = [*read.findings, *extra], read.errors + extra_errors  # `read` unchanged (a retry)
         record = Submission(
             agency_id=agency, year=read.year, version=(latest.version + 1) if latest else 1, source=str(source),
             file_name=file_name[:255], file_hash=digest, content=content,
             uploaded_by=who, uploaded_at=now(), flat=json.dumps(read.flat, ensure_ascii=False),
             prose=json.dumps({str(k): v for k, v in read.prose.items()}, ensure_ascii=False),
-            findings=json.dumps(read.findings, ensure_ascii=False), errors=read.errors,
-            state=State.FAILED if read.errors else State.SUBMITTED)
+            findings=json.dumps(findings, ensure_ascii=False), errors=errors,
+            state=State.FAILED if errors else State.SUBMITTED)
         session.add(record)
         _flush(session)
         _audit(session, who, "create", "submissions", record.id, agency,
