@@ -38,14 +38,14 @@ from gongkai.i18n import Message
 from gongkai.readers.zipguard import Package
 from gongkai.register.db import (
     Agency,
-    AuditEntry,
+    Base,
     FindingDecision,
     Register,
     Submission,
     current_user,
     now,
 )
-from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_text
+from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_entry
 
 
 class State(StrEnum):
@@ -246,13 +246,11 @@ def match(read: Read, agencies: Mapping[int, str], aliases: Any = None) -> Match
 # ── changes ────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _audit(session: Session, who: str, action: str, table: str, record_id: int, agency: int,
+def _audit(session: Session, who: str, action: str, model: type[Base], record_id: int, agency: int,
            values: Mapping[str, Any], before: Mapping[str, Any] | None = None) -> None:
     at = now()
-    for name, value in values.items():
-        session.add(AuditEntry(at=at, user_name=who, action=action, table_name=table, record_id=record_id,
-                               field=name, before=audit_text((before or {}).get(name)), after=audit_text(value),
-                               agency_id=agency))
+    session.add_all(audit_entry(who, action, model, record_id, name, (before or {}).get(name), value, at,
+                                agency=agency) for name, value in values.items())
 
 
 def _latest_row(session: Session, agency: int, year: int, *, lock: bool = False) -> Submission | None:
@@ -290,7 +288,7 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
             state=State.FAILED if errors else State.SUBMITTED)
         session.add(record)
         _flush(session)
-        _audit(session, who, "create", "submissions", record.id, agency,
+        _audit(session, who, "create", Submission, record.id, agency,
                {"year": record.year, "version": record.version, "source": record.source,
                 "file_name": record.file_name, "file_hash": record.file_hash, "state": record.state})
         return record.id
@@ -342,7 +340,7 @@ def _change_state(reg: Register, submission: int, allowed: Collection[int] | Non
             _gate(session, row)
         before = {"state": row.state, "note": row.note}
         row.state, row.note, row.decided_by, row.decided_at = str(to), note, who, now()
-        _audit(session, who, "update", "submissions", row.id, row.agency_id, {"state": row.state, "note": note},
+        _audit(session, who, "update", Submission, row.id, row.agency_id, {"state": row.state, "note": note},
                before)
 
 
@@ -397,7 +395,7 @@ def decide(reg: Register, submission: int, finding: int, decision: str, note: st
             session.add(found)
         found.decision, found.note, found.decided_by, found.decided_at = str(decision), note or None, who, now()
         session.flush()
-        _audit(session, who, "update" if before else "create", "finding_decisions", row.id, row.agency_id,
+        _audit(session, who, "update" if before else "create", FindingDecision, row.id, row.agency_id,
                {f"decision[{finding}]": str(decision), f"note[{finding}]": note or None},
                {f"{k}[{finding}]": v for k, v in before.items()})
 
