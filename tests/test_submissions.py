@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from gongkai.register import submissions as subs
 from gongkai.register.accounts import ensure_agency, ensure_region
@@ -107,6 +107,10 @@ def test_isolation_is_in_every_query(reg) -> None:
         with pytest.raises(NotFound):
             subs.get(session, submission, {other})
         assert subs.get(session, submission, None).id == submission  # an admin
+    with reg.sessions() as session:  # the file's bytes only when asked for (a deferred column)
+        assert "content" not in inspect(subs.get(session, submission, None)).dict
+    with reg.sessions() as session:
+        assert subs.get(session, submission, None, with_file=True).content == b"a"
     for action in (subs.accept, subs.publish):
         with pytest.raises(NotFound):
             action(reg, submission, {other}, user="x")

@@ -32,10 +32,11 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, undefer
 
 from gongkai.i18n import Message
-from gongkai.readers.zipguard import Package
+from gongkai.readers.zipguard import Package, check_package
 from gongkai.register.db import (
     Agency,
     Base,
@@ -187,8 +188,6 @@ def unpack(path: str | Path, folder: Path) -> list[tuple[str, Path | None, Messa
     (no UTF-8 flag) are read as GBK."""
     import zipfile
 
-    from gongkai.readers.zipguard import check_package
-
     check_package(path, ZIP)
     out: list[tuple[str, Path | None, Message | None]] = []
     with zipfile.ZipFile(path) as archive:
@@ -254,10 +253,7 @@ def _audit(session: Session, who: str, action: str, model: type[Base], record_id
 
 
 def _latest_row(session: Session, agency: int, year: int, *, lock: bool = False) -> Submission | None:
-    from sqlalchemy.orm import defer
-
-    query = (select(Submission).options(defer(Submission.content))
-             .where(Submission.agency_id == agency, Submission.year == year)
+    query = (select(Submission).where(Submission.agency_id == agency, Submission.year == year)
              .order_by(Submission.version.desc()).limit(1))
     return session.scalar(query.with_for_update() if lock else query)
 
@@ -297,8 +293,6 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
 def _flush(session: Session) -> None:
     """Two versions numbered alike at the same moment (PostgreSQL; SQLite writers queue): the second is told to
     try again, the unique index having refused it."""
-    from sqlalchemy.exc import IntegrityError
-
     try:
         session.flush()
     except IntegrityError:
@@ -308,11 +302,9 @@ def _flush(session: Session) -> None:
 def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False,
               with_file: bool = False) -> Submission:
     """A version the person may see, else NotFound (never 'forbidden': ids of other agencies reveal nothing)."""
-    from sqlalchemy.orm import defer
-
     query = select(Submission).where(Submission.id == submission)
-    if not with_file:
-        query = query.options(defer(Submission.content))
+    if with_file:
+        query = query.options(undefer(Submission.content))
     if allowed is not None:
         query = query.where(Submission.agency_id.in_(allowed))
     row = session.scalar(query.with_for_update() if lock else query)
@@ -491,19 +483,15 @@ def get(session: Session, submission: int, allowed: Collection[int] | None, *, w
 
 def history(session: Session, agency: int, year: int) -> list[Submission]:
     """Every version of an agency's year, the newest first (without their files)."""
-    from sqlalchemy.orm import defer
-
-    return list(session.scalars(select(Submission).options(defer(Submission.content)).where(
+    return list(session.scalars(select(Submission).where(
         Submission.agency_id == agency, Submission.year == year).order_by(Submission.version.desc())))
 
 
 def of_agency(session: Session, agency: int) -> list[Submission]:
     """The latest version of each year an agency submitted, the newest year first (the officer's 工作台)."""
-    from sqlalchemy.orm import defer
-
     newest = (select(Submission.year, func.max(Submission.version).label("v")).where(Submission.agency_id == agency)
               .group_by(Submission.year).subquery())
-    return list(session.scalars(select(Submission).options(defer(Submission.content)).join(
+    return list(session.scalars(select(Submission).join(
         newest, (newest.c.year == Submission.year) & (newest.c.v == Submission.version)).where(
         Submission.agency_id == agency).order_by(Submission.year.desc())))
 
