@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -111,9 +112,15 @@ def test_isolation_is_in_every_query(reg) -> None:
         assert "content" not in inspect(subs.get(session, submission, None)).dict
     with reg.sessions() as session:
         assert subs.get(session, submission, None, with_file=True).content == b"a"
-    for action in (subs.accept, subs.publish):
+    for action in (subs.accept, subs.publish, partial(subs.return_report, note="请补齐表二")):
         with pytest.raises(NotFound):
-            action(reg, submission, {other}, user="x")
+            action(reg, submission, allowed={other}, user="x")
+    with reg.sessions() as session:
+        for read in (partial(subs.history, session, mine, 2020), partial(subs.of_agency, session, mine),
+                     partial(subs.decisions, session, submission)):
+            with pytest.raises(NotFound):
+                read({other})
+            assert read({mine}) == read(None)
     with pytest.raises(NotFound):
         subs.decide(reg, submission, 0, "dismissed", None, {other}, user="x")
 

@@ -16,7 +16,9 @@ Design, and why:
   Acceptance is refused while an error is not dismissed (the filing gate); the 问题清单 sent back with a return holds
   the confirmed findings.
 - Isolation is in the queries: every function that reads or changes a version takes the agency ids the person may
-  see (`accounts.scope`; None for an admin) and answers NotFound for a version outside them.
+  see (`accounts.scope`; None for an admin) and answers NotFound for a version outside them. `history`,
+  `of_agency` and `decisions` take them too, optionally: the web pages call them with the ids of a version they
+  got from the scoped `get`, or with the officer's own agency.
 - Every change is written to the audit log (table `submissions` or `finding_decisions`, with the agency).
 """
 
@@ -481,14 +483,18 @@ def get(session: Session, submission: int, allowed: Collection[int] | None, *, w
     return _in_scope(session, submission, allowed, with_file=with_file)
 
 
-def history(session: Session, agency: int, year: int) -> list[Submission]:
-    """Every version of an agency's year, the newest first (without their files)."""
+def history(session: Session, agency: int, year: int, allowed: Collection[int] | None = None) -> list[Submission]:
+    """Every version of an agency's year, the newest first (without their files); NotFound for an agency outside
+    `allowed`."""
+    _agency_in_scope(agency, allowed)
     return list(session.scalars(select(Submission).where(
         Submission.agency_id == agency, Submission.year == year).order_by(Submission.version.desc())))
 
 
-def of_agency(session: Session, agency: int) -> list[Submission]:
-    """The latest version of each year an agency submitted, the newest year first (the officer's 工作台)."""
+def of_agency(session: Session, agency: int, allowed: Collection[int] | None = None) -> list[Submission]:
+    """The latest version of each year an agency submitted, the newest year first (the officer's 工作台); NotFound
+    for an agency outside `allowed`."""
+    _agency_in_scope(agency, allowed)
     newest = (select(Submission.year, func.max(Submission.version).label("v")).where(Submission.agency_id == agency)
               .group_by(Submission.year).subquery())
     return list(session.scalars(select(Submission).join(
@@ -496,6 +502,15 @@ def of_agency(session: Session, agency: int) -> list[Submission]:
         Submission.agency_id == agency).order_by(Submission.year.desc())))
 
 
-def decisions(session: Session, submission: int) -> dict[int, FindingDecision]:
+def decisions(session: Session, submission: int, allowed: Collection[int] | None = None
+              ) -> dict[int, FindingDecision]:
+    """The decisions on a version's findings, by finding index; NotFound for a version outside `allowed`."""
+    if allowed is not None:
+        _in_scope(session, submission, allowed)
     return {d.finding: d for d in session.scalars(select(FindingDecision).where(
         FindingDecision.submission_id == submission))}
+
+
+def _agency_in_scope(agency: int, allowed: Collection[int] | None) -> None:
+    if allowed is not None and agency not in allowed:
+        raise NotFound(Message("web.error.not_found"))
