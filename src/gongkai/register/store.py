@@ -426,12 +426,18 @@ def _duplicate(session: Session, model: type[Record], values: Mapping[str, Any],
                                                                   label=_label(model, field), value=values[field]))])
 
 
+Guard = Callable[[Session], None]  # a condition checked inside a change's transaction (raises to refuse it)
+
+
 def create(reg: Register, model: type[Record], values: dict[str, Any], *, user: str | None = None,
-           today: date | None = None) -> int:
-    """Add one record after checking it; every value it is created with goes into the audit log."""
+           today: date | None = None, guard: Guard | None = None) -> int:
+    """Add one record after checking it; every value it is created with goes into the audit log. `guard` checks
+    what the record depends on elsewhere (its region still there) in the same transaction."""
     values = dict(values)
     check(model, values, today)
     with reg.writing() as session:
+        if guard is not None:
+            guard(session)
         return _create_in(session, model, values, current_user(user))
 
 
@@ -548,9 +554,6 @@ def _apply(session: Session, model: type[Record], record_id: int, changes: Mappi
 
 def _stale(model: type[Record], record_id: int) -> ConflictError:
     return ConflictError(Message("register.record.stale", table=table_name(model.__tablename__), id=record_id))
-
-
-Guard = Callable[[Session], None]  # a condition checked inside a change's transaction (raises to refuse it)
 
 
 def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[str, Any], *,
