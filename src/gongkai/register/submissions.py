@@ -388,7 +388,6 @@ def decide(reg: Register, submission: int, finding: int, decision: str, note: st
             found = FindingDecision(submission_id=row.id, finding=finding)
             session.add(found)
         found.decision, found.note, found.decided_by, found.decided_at = str(decision), note or None, who, now()
-        session.flush()
         _audit(session, who, "update" if before else "create", FindingDecision, row.id, row.agency_id,
                {f"decision[{finding}]": str(decision), f"note[{finding}]": note or None},
                {f"{k}[{finding}]": v for k, v in before.items()})
