@@ -348,3 +348,44 @@ def test_the_version_column_refuses_a_write_over_a_newer_version(register: Regis
             session.commit()
     with register.sessions() as session:
         assert session.get(Application, record_id).subject == "新的"
+
+
+# ── accounts ────────────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_an_agency_or_region_is_added_only_under_a_region_still_there(register: Register) -> None:
+    from gongkai.register import accounts
+
+    gone = accounts.add_region(register, "撤销县", user="admin")
+    accounts.withdraw_region(register, gone, "撤并", user="admin")
+    with pytest.raises(RecordInvalid, match=str(gone)):
+        accounts.add_agency(register, "某局", "department", gone, user="admin")
+    with pytest.raises(RecordInvalid, match=str(gone)):
+        accounts.add_region(register, "某镇", gone, user="admin")
+    with register.sessions() as session:
+        assert session.scalar(select(Agency).where(Agency.name == "某局")) is None
+    town = accounts.add_region(register, "某镇", accounts.add_region(register, "某县", user="admin"), user="admin")
+    assert accounts.add_agency(register, "某局", "department", town, user="admin")
+
+
+def test_disabling_someone_counts_the_admins_only_when_they_are_one(register: Register) -> None:
+    from sqlalchemy import event
+
+    from gongkai.register import accounts
+
+    accounts.add_user(register, "root", "password-1", "admin", user="setup")
+    accounts.add_user(register, "clerk", "password-1", "officer", agency=AGENCY, user="setup")
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(register.engine, "before_cursor_execute", seen)
+    try:
+        accounts.set_disabled(register, "clerk", user="root")
+        assert not [s for s in statements if "count(" in s.lower()]
+        with pytest.raises(RecordInvalid):
+            accounts.set_disabled(register, "root", user="cli")  # the last enabled admin
+        assert [s for s in statements if "count(" in s.lower()]
+    finally:
+        event.remove(register.engine, "before_cursor_execute", seen)

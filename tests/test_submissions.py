@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from gongkai.register import submissions as subs
 from gongkai.register.accounts import ensure_agency, ensure_region
@@ -107,9 +108,19 @@ def test_isolation_is_in_every_query(reg) -> None:
         with pytest.raises(NotFound):
             subs.get(session, submission, {other})
         assert subs.get(session, submission, None).id == submission  # an admin
-    for action in (subs.accept, subs.publish):
+    with reg.sessions() as session:  # the file's bytes only when asked for (a deferred column)
+        assert "content" not in inspect(subs.get(session, submission, None)).dict
+    with reg.sessions() as session:
+        assert subs.get(session, submission, None, with_file=True).content == b"a"
+    for action in (subs.accept, subs.publish, partial(subs.return_report, note="请补齐表二")):
         with pytest.raises(NotFound):
-            action(reg, submission, {other}, user="x")
+            action(reg, submission, allowed={other}, user="x")
+    with reg.sessions() as session:
+        for read in (partial(subs.history, session, mine, 2020), partial(subs.of_agency, session, mine),
+                     partial(subs.decisions, session, submission)):
+            with pytest.raises(NotFound):
+                read({other})
+            assert read({mine}) == read(None)
     with pytest.raises(NotFound):
         subs.decide(reg, submission, 0, "dismissed", None, {other}, user="x")
 
@@ -170,7 +181,27 @@ def test_checks_across_years_against_the_version_of_the_year_before(reg, tmp_pat
     assert {f.code for f in across} >= {"Y801"} and "Y801" not in alone
     carried = [f for f in across if f.code == "Y801"]
     assert {f.cells[0] for f in carried} == {"applications.carried_over.commercial", "applications.carried_over.total"}
-    assert any(f.code not in ("Y801",) for f in across)  # the prose copied word for word
+    assert "Y803" in {f.code for f in across}  # the prose copied word for word
+    assert [f["code"] for f in read.findings] == alone  # what was read is left as read
+
+
+def test_a_refused_submission_adds_nothing_to_what_was_read(reg, tmp_path) -> None:
+    from test_across import SAID, last_year, this_year, write
+
+    agency = ensure_agency(reg, "测试市测试局", region="乙县", user="setup")
+    carry = {"applications.carried_forward.commercial": 3, "applications.carried_forward.total": 3,
+             "applications.new.commercial": 3, "applications.new.total": 6}
+    before = write(tmp_path / "2023", "上年.md", last_year(**carry), SAID)
+    now = write(tmp_path / "2024", "本年.md", this_year(), SAID)
+    subs.submit(reg, agency, subs.read_submission(str(before)), "上年.md", before.read_bytes(), user="x")
+    read = subs.read_submission(str(now))
+    first = subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
+    with pytest.raises(subs.SubmissionError):
+        subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")  # the same file again
+    second = subs.submit(reg, agency, read, "本年.md", now.read_bytes() + b"\n", user="x")
+    with reg.sessions() as session:
+        stored = [subs.get(session, s, None) for s in (first, second)]
+        assert stored[0].findings == stored[1].findings and stored[0].errors == stored[1].errors
 
 
 def test_consistent_years_add_nothing(reg, tmp_path) -> None:
@@ -181,9 +212,10 @@ def test_consistent_years_add_nothing(reg, tmp_path) -> None:
     now = write(tmp_path / "2024", "本年.md", this_year(), SAID)
     subs.submit(reg, agency, subs.read_submission(str(before)), "上年.md", before.read_bytes(), user="x")
     read = subs.read_submission(str(now))
-    count = len(read.findings)
-    subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
-    assert len(read.findings) == count
+    submission = subs.submit(reg, agency, read, "本年.md", now.read_bytes(), user="x")
+    with reg.sessions() as session:
+        row = subs.get(session, submission, None)
+        assert json.loads(row.findings) == read.findings and row.errors == read.errors
 
 
 def test_a_zip_unpacked_with_gbk_names_and_no_way_out(tmp_path) -> None:

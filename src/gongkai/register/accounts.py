@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ from gongkai.register.db import (
     now,
 )
 from gongkai.register.store import (
+    Guard,
     NotFound,
     RecordInvalid,
     RegisterError,
@@ -172,9 +174,8 @@ def _clean(name: str | None) -> str:
 
 def add_agency(reg: Register, name: str, kind: str, region: int | None, *, user: str | None = None) -> int:
     """A new agency (a department or a government) in a region, or in none yet."""
-    with reg.sessions() as session:
-        _live_region(session, region, "agencies")
-    return create(reg, Agency, {"name": _clean(name), "kind": kind, "region_id": region}, user=user)
+    return create(reg, Agency, {"name": _clean(name), "kind": kind, "region_id": region}, user=user,
+                  guard=lambda session: _live_region(session, region, "agencies"))
 
 
 def change_agency(reg: Register, agency: int, name: str, kind: str, region: int | None, *,
@@ -198,21 +199,25 @@ def _agency_in_use(session: Session, agency: int) -> list:
     return problems
 
 
+def _unused(in_use: Callable[[Session, int], list], record: int, table: str) -> Guard:
+    """A withdrawal's guard: refused with every reason `in_use` finds the record still in use."""
+    def guard(session: Session) -> None:
+        problems = in_use(session, record)
+        if problems:
+            raise RecordInvalid(table, problems)
+
+    return guard
+
+
 def withdraw_agency(reg: Register, agency: int, reason: str, *, user: str | None = None) -> None:
     """Withdraw an agency that has no open application and no enabled officer (its records stay, closed)."""
-    def guard(session: Session) -> None:
-        problems = _agency_in_use(session, agency)
-        if problems:
-            raise RecordInvalid("agencies", problems)
-
-    withdraw(reg, Agency, agency, reason, user=user, guard=guard)
+    withdraw(reg, Agency, agency, reason, user=user, guard=_unused(_agency_in_use, agency, "agencies"))
 
 
 def add_region(reg: Register, name: str, parent: int | None = None, *, user: str | None = None) -> int:
     """A new region under `parent` (or at the top)."""
-    with reg.sessions() as session:
-        _live_region(session, parent, "regions")
-    return create(reg, Region, {"name": _clean(name), "parent_id": parent}, user=user)
+    return create(reg, Region, {"name": _clean(name), "parent_id": parent}, user=user,
+                  guard=lambda session: _live_region(session, parent, "regions"))
 
 
 def change_region(reg: Register, region: int, name: str, parent: int | None, *, user: str | None = None) -> None:
@@ -242,12 +247,7 @@ def _region_in_use(session: Session, region: int) -> list:
 
 def withdraw_region(reg: Register, region: int, reason: str, *, user: str | None = None) -> None:
     """Withdraw a region with nothing left in it."""
-    def guard(session: Session) -> None:
-        problems = _region_in_use(session, region)
-        if problems:
-            raise RecordInvalid("regions", problems)
-
-    withdraw(reg, Region, region, reason, user=user, guard=guard)
+    withdraw(reg, Region, region, reason, user=user, guard=_unused(_region_in_use, region, "regions"))
 
 
 @dataclass(frozen=True)
@@ -378,9 +378,11 @@ def _may_disable(session: Session, record: User, who: str | None) -> None:
     manage the others."""
     if who is not None and who == record.name:
         raise RecordInvalid("users", [("disabled", Message("web.account.not_yourself"))])
+    if record.role != Role.ADMIN:
+        return
     others = session.scalar(active(User).with_only_columns(func.count()).where(
         User.role == Role.ADMIN, User.disabled.is_(False), User.id != record.id))
-    if record.role == Role.ADMIN and not others:
+    if not others:
         raise RecordInvalid("users", [("disabled", Message("web.account.last_admin", name=record.name))])
 
 

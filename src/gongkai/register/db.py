@@ -320,7 +320,7 @@ class Submission(Base):
     source: Mapped[str] = mapped_column(String(16))  # upload | register
     file_name: Mapped[str]
     file_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of content
-    content: Mapped[bytes] = mapped_column(LargeBinary)
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # loaded only when asked (ORM only)
     uploaded_by: Mapped[str] = mapped_column(String(128))
     uploaded_at: Mapped[datetime]
     flat: Mapped[str] = mapped_column(Text)  # JSON: flat cell data of cell-keys.md, meta.* included

@@ -36,6 +36,7 @@ from gongkai.register.db import (
     AgencyKind,
     Application,
     AuditEntry,
+    Base,
     Case,
     Document,
     Record,
@@ -352,10 +353,11 @@ def audit_text(value: Any) -> str | None:
     return str(value)
 
 
-def _entry(user: str, action: str, model: type[Record], record_id: int | None, field: str | None = None,
-           before: Any = None, after: Any = None, at: datetime | None = None, *,
-           agency: int | None = None) -> AuditEntry:
-    """One audit entry; `agency` is whose record it is (the web application shows each agency its own)."""
+def audit_entry(user: str, action: str, model: type[Base], record_id: int | None, field: str | None = None,
+                before: Any = None, after: Any = None, at: datetime | None = None, *,
+                agency: int | None = None) -> AuditEntry:
+    """One audit entry of a row of `model`'s table; `agency` is whose record it is (the web application shows each
+    agency its own)."""
     return AuditEntry(at=at or now(), user_name=user, action=action, table_name=model.__tablename__,
                       record_id=record_id, field=field, before=audit_text(before), after=audit_text(after),
                       agency_id=agency)
@@ -390,8 +392,8 @@ def audit_import(session: Session, model: type[Record], source: str, ids: list[i
     the file itself and these ids say exactly what was created.
     """
     summary = {"file": source, "rows": len(ids), "ids": id_ranges(ids)}
-    session.add(_entry(current_user(user), "import", model, None, after=json.dumps(summary, ensure_ascii=False),
-                       agency=agency))
+    session.add(audit_entry(current_user(user), "import", model, None,
+                            after=json.dumps(summary, ensure_ascii=False), agency=agency))
 
 
 # ── changes ───────────────────────────────────────────────────────────────────────────────────────────────
@@ -424,12 +426,18 @@ def _duplicate(session: Session, model: type[Record], values: Mapping[str, Any],
                                                                   label=_label(model, field), value=values[field]))])
 
 
+Guard = Callable[[Session], None]  # a condition checked inside a change's transaction (raises to refuse it)
+
+
 def create(reg: Register, model: type[Record], values: dict[str, Any], *, user: str | None = None,
-           today: date | None = None) -> int:
-    """Add one record after checking it; every value it is created with goes into the audit log."""
+           today: date | None = None, guard: Guard | None = None) -> int:
+    """Add one record after checking it; every value it is created with goes into the audit log. `guard` checks
+    what the record depends on elsewhere (its region still there) in the same transaction."""
     values = dict(values)
     check(model, values, today)
     with reg.writing() as session:
+        if guard is not None:
+            guard(session)
         return _create_in(session, model, values, current_user(user))
 
 
@@ -441,8 +449,8 @@ def _create_in(session: Session, model: type[Record], values: dict[str, Any], wh
     _flush(session, model)
     at = now()
     agency = record.id if model is Agency else getattr(record, "agency_id", None)
-    session.add_all(_entry(who, "create", model, record.id, field, None, getattr(record, field), at, agency=agency)
-                    for field in _stored_fields(model) if getattr(record, field) is not None)
+    session.add_all(audit_entry(who, "create", model, record.id, field, None, getattr(record, field), at,
+                                agency=agency) for field in _stored_fields(model) if getattr(record, field) is not None)
     return record.id
 
 
@@ -538,17 +546,14 @@ def _apply(session: Session, model: type[Record], record_id: int, changes: Mappi
         before, after = getattr(record, field), merged[field]
         if before != after:
             setattr(record, field, after)
-            session.add(_entry(who, "update", model, record_id, field, before, after, at,
-                               agency=getattr(record, "agency_id", None)))
+            session.add(audit_entry(who, "update", model, record_id, field, before, after, at,
+                                    agency=getattr(record, "agency_id", None)))
     _flush(session, model)
     return record.version
 
 
 def _stale(model: type[Record], record_id: int) -> ConflictError:
     return ConflictError(Message("register.record.stale", table=table_name(model.__tablename__), id=record_id))
-
-
-Guard = Callable[[Session], None]  # a condition checked inside a change's transaction (raises to refuse it)
 
 
 def update(reg: Register, model: type[Record], record_id: int, changes: Mapping[str, Any], *,
@@ -585,9 +590,10 @@ def withdraw(reg: Register, model: type[Record], record_id: int, reason: str, *,
             at = now()
             record.withdrawn_at, record.withdrawn_reason = at, reason
             agency = getattr(record, "agency_id", None)
-            session.add_all([_entry(who, "withdraw", model, record_id, "withdrawn_at", None, at, at, agency=agency),
-                             _entry(who, "withdraw", model, record_id, "withdrawn_reason", None, reason, at,
-                                    agency=agency)])
+            session.add_all([audit_entry(who, "withdraw", model, record_id, "withdrawn_at", None, at, at,
+                                         agency=agency),
+                             audit_entry(who, "withdraw", model, record_id, "withdrawn_reason", None, reason, at,
+                                         agency=agency)])
             session.flush()
     except StaleDataError:
         raise _stale(model, record_id) from None

@@ -16,7 +16,9 @@ Design, and why:
   Acceptance is refused while an error is not dismissed (the filing gate); the 问题清单 sent back with a return holds
   the confirmed findings.
 - Isolation is in the queries: every function that reads or changes a version takes the agency ids the person may
-  see (`accounts.scope`; None for an admin) and answers NotFound for a version outside them.
+  see (`accounts.scope`; None for an admin) and answers NotFound for a version outside them. `history`,
+  `of_agency` and `decisions` take them too, optionally: the web pages call them with the ids of a version they
+  got from the scoped `get`, or with the officer's own agency.
 - Every change is written to the audit log (table `submissions` or `finding_decisions`, with the agency).
 """
 
@@ -32,20 +34,21 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, undefer
 
 from gongkai.i18n import Message
-from gongkai.readers.zipguard import Package
+from gongkai.readers.zipguard import Package, check_package
 from gongkai.register.db import (
     Agency,
-    AuditEntry,
+    Base,
     FindingDecision,
     Register,
     Submission,
     current_user,
     now,
 )
-from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_text
+from gongkai.register.store import ConflictError, NotFound, RegisterError, audit_entry
 
 
 class State(StrEnum):
@@ -131,10 +134,11 @@ def read_submission(path: str) -> Read:
                 names=tuple(n for n in (report.meta.agency, report.meta.signature) if n), digest=checked.digest)
 
 
-def across_years(session: Session, agency: int, read: Read) -> None:
-    """Add to `read` the checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps)
-    against the latest version the same agency submitted for the year before, as `gongkai check --previous` does.
-    The agency is known here, so the two reports are linked whatever names they print."""
+def across_years(session: Session, agency: int, read: Read) -> tuple[list[dict[str, Any]], int]:
+    """The checks across years (上年结转 against 结转下年度, 现行有效件数, prose copied, jumps) of `read` against the
+    latest version the same agency submitted for the year before, as `gongkai check --previous` does: the findings
+    they add (plain dicts, as `Read.findings`) and how many of them are errors. `read` is left as it is. The agency
+    is known here, so the two reports are linked whatever names they print."""
     from gongkai.serialized import report_from_flat
     from gongkai.supervision.across import link
     from gongkai.supervision.agencies import Aliases, normalise
@@ -143,15 +147,14 @@ def across_years(session: Session, agency: int, read: Read) -> None:
 
     before = _latest_row(session, agency, read.year - 1) if read.year and read.digest is not None else None
     if before is None:
-        return
+        return [], 0
     report = report_from_flat(json.loads(before.flat), before.file_name, json.loads(before.prose))
     previous = Checked(before.file_name, digest=digest_of(report))
     one = normalise(read.names[0]) if read.names else ""
     aliases = Aliases({normalise(name): one for name in (*read.names, report.meta.agency or "") if name})
     current = Checked(read.digest.file, digest=read.digest)
     link([current], [previous], aliases=aliases)
-    read.findings += [_plain(asdict(f)) for f in current.findings]
-    read.errors += current.severities["error"]
+    return [_plain(asdict(f)) for f in current.findings], current.severities["error"]
 
 
 def _plain(value: Any) -> Any:
@@ -186,8 +189,6 @@ def unpack(path: str | Path, folder: Path) -> list[tuple[str, Path | None, Messa
     (name, None, why) for a member not taken — none is dropped silently. Names stored in GBK by Chinese Windows
     (no UTF-8 flag) are read as GBK."""
     import zipfile
-
-    from gongkai.readers.zipguard import check_package
 
     check_package(path, ZIP)
     out: list[tuple[str, Path | None, Message | None]] = []
@@ -246,20 +247,15 @@ def match(read: Read, agencies: Mapping[int, str], aliases: Any = None) -> Match
 # ── changes ────────────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _audit(session: Session, who: str, action: str, table: str, record_id: int, agency: int,
+def _audit(session: Session, who: str, action: str, model: type[Base], record_id: int, agency: int,
            values: Mapping[str, Any], before: Mapping[str, Any] | None = None) -> None:
     at = now()
-    for name, value in values.items():
-        session.add(AuditEntry(at=at, user_name=who, action=action, table_name=table, record_id=record_id,
-                               field=name, before=audit_text((before or {}).get(name)), after=audit_text(value),
-                               agency_id=agency))
+    session.add_all(audit_entry(who, action, model, record_id, name, (before or {}).get(name), value, at,
+                                agency=agency) for name, value in values.items())
 
 
 def _latest_row(session: Session, agency: int, year: int, *, lock: bool = False) -> Submission | None:
-    from sqlalchemy.orm import defer
-
-    query = (select(Submission).options(defer(Submission.content))
-             .where(Submission.agency_id == agency, Submission.year == year)
+    query = (select(Submission).where(Submission.agency_id == agency, Submission.year == year)
              .order_by(Submission.version.desc()).limit(1))
     return session.scalar(query.with_for_update() if lock else query)
 
@@ -272,7 +268,7 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
         raise SubmissionError(Message("collect.unmatched.unreadable", error=read.error or file_name))
     who = current_user(user)
     with reg.sessions() as session:
-        across_years(session, agency, read)
+        extra, extra_errors = across_years(session, agency, read)
     with reg.writing() as session:
         latest = _latest_row(session, agency, read.year, lock=True)
         if latest is not None and latest.state == State.PUBLISHED:
@@ -280,16 +276,17 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
         digest = hashlib.sha256(content).hexdigest()
         if latest is not None and latest.file_hash == digest:
             raise SubmissionError(Message("collect.refused.same_file", version=latest.version))
+        findings, errors = [*read.findings, *extra], read.errors + extra_errors  # `read` unchanged (a retry)
         record = Submission(
             agency_id=agency, year=read.year, version=(latest.version + 1) if latest else 1, source=str(source),
             file_name=file_name[:255], file_hash=digest, content=content,
             uploaded_by=who, uploaded_at=now(), flat=json.dumps(read.flat, ensure_ascii=False),
             prose=json.dumps({str(k): v for k, v in read.prose.items()}, ensure_ascii=False),
-            findings=json.dumps(read.findings, ensure_ascii=False), errors=read.errors,
-            state=State.FAILED if read.errors else State.SUBMITTED)
+            findings=json.dumps(findings, ensure_ascii=False), errors=errors,
+            state=State.FAILED if errors else State.SUBMITTED)
         session.add(record)
         _flush(session)
-        _audit(session, who, "create", "submissions", record.id, agency,
+        _audit(session, who, "create", Submission, record.id, agency,
                {"year": record.year, "version": record.version, "source": record.source,
                 "file_name": record.file_name, "file_hash": record.file_hash, "state": record.state})
         return record.id
@@ -298,8 +295,6 @@ def submit(reg: Register, agency: int, read: Read, file_name: str, content: byte
 def _flush(session: Session) -> None:
     """Two versions numbered alike at the same moment (PostgreSQL; SQLite writers queue): the second is told to
     try again, the unique index having refused it."""
-    from sqlalchemy.exc import IntegrityError
-
     try:
         session.flush()
     except IntegrityError:
@@ -309,11 +304,9 @@ def _flush(session: Session) -> None:
 def _in_scope(session: Session, submission: int, allowed: Collection[int] | None, *, lock: bool = False,
               with_file: bool = False) -> Submission:
     """A version the person may see, else NotFound (never 'forbidden': ids of other agencies reveal nothing)."""
-    from sqlalchemy.orm import defer
-
     query = select(Submission).where(Submission.id == submission)
-    if not with_file:
-        query = query.options(defer(Submission.content))
+    if with_file:
+        query = query.options(undefer(Submission.content))
     if allowed is not None:
         query = query.where(Submission.agency_id.in_(allowed))
     row = session.scalar(query.with_for_update() if lock else query)
@@ -341,7 +334,7 @@ def _change_state(reg: Register, submission: int, allowed: Collection[int] | Non
             _gate(session, row)
         before = {"state": row.state, "note": row.note}
         row.state, row.note, row.decided_by, row.decided_at = str(to), note, who, now()
-        _audit(session, who, "update", "submissions", row.id, row.agency_id, {"state": row.state, "note": note},
+        _audit(session, who, "update", Submission, row.id, row.agency_id, {"state": row.state, "note": note},
                before)
 
 
@@ -395,8 +388,7 @@ def decide(reg: Register, submission: int, finding: int, decision: str, note: st
             found = FindingDecision(submission_id=row.id, finding=finding)
             session.add(found)
         found.decision, found.note, found.decided_by, found.decided_at = str(decision), note or None, who, now()
-        session.flush()
-        _audit(session, who, "update" if before else "create", "finding_decisions", row.id, row.agency_id,
+        _audit(session, who, "update" if before else "create", FindingDecision, row.id, row.agency_id,
                {f"decision[{finding}]": str(decision), f"note[{finding}]": note or None},
                {f"{k}[{finding}]": v for k, v in before.items()})
 
@@ -490,25 +482,34 @@ def get(session: Session, submission: int, allowed: Collection[int] | None, *, w
     return _in_scope(session, submission, allowed, with_file=with_file)
 
 
-def history(session: Session, agency: int, year: int) -> list[Submission]:
-    """Every version of an agency's year, the newest first (without their files)."""
-    from sqlalchemy.orm import defer
-
-    return list(session.scalars(select(Submission).options(defer(Submission.content)).where(
+def history(session: Session, agency: int, year: int, allowed: Collection[int] | None = None) -> list[Submission]:
+    """Every version of an agency's year, the newest first (without their files); NotFound for an agency outside
+    `allowed`."""
+    _agency_in_scope(agency, allowed)
+    return list(session.scalars(select(Submission).where(
         Submission.agency_id == agency, Submission.year == year).order_by(Submission.version.desc())))
 
 
-def of_agency(session: Session, agency: int) -> list[Submission]:
-    """The latest version of each year an agency submitted, the newest year first (the officer's 工作台)."""
-    from sqlalchemy.orm import defer
-
+def of_agency(session: Session, agency: int, allowed: Collection[int] | None = None) -> list[Submission]:
+    """The latest version of each year an agency submitted, the newest year first (the officer's 工作台); NotFound
+    for an agency outside `allowed`."""
+    _agency_in_scope(agency, allowed)
     newest = (select(Submission.year, func.max(Submission.version).label("v")).where(Submission.agency_id == agency)
               .group_by(Submission.year).subquery())
-    return list(session.scalars(select(Submission).options(defer(Submission.content)).join(
+    return list(session.scalars(select(Submission).join(
         newest, (newest.c.year == Submission.year) & (newest.c.v == Submission.version)).where(
         Submission.agency_id == agency).order_by(Submission.year.desc())))
 
 
-def decisions(session: Session, submission: int) -> dict[int, FindingDecision]:
+def decisions(session: Session, submission: int, allowed: Collection[int] | None = None
+              ) -> dict[int, FindingDecision]:
+    """The decisions on a version's findings, by finding index; NotFound for a version outside `allowed`."""
+    if allowed is not None:
+        _in_scope(session, submission, allowed)
     return {d.finding: d for d in session.scalars(select(FindingDecision).where(
         FindingDecision.submission_id == submission))}
+
+
+def _agency_in_scope(agency: int, allowed: Collection[int] | None) -> None:
+    if allowed is not None and agency not in allowed:
+        raise NotFound(Message("web.error.not_found"))

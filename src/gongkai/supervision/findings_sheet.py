@@ -38,7 +38,8 @@ def headers(columns: Iterable[str]) -> list[str]:
     return [t(c, lang=LANG) for c in columns]
 
 
-def _where(finding: Finding) -> tuple[int | None, int | None]:
+def page_and_line(finding: Finding) -> tuple[int | None, int | None]:
+    """The page and line of the file a finding was found at (its first place that has either), else (None, None)."""
     for source in finding.where:
         if source.page is not None or source.line is not None:
             return source.page, source.line
@@ -54,7 +55,7 @@ def finding_rows(results: Iterable[Checked]) -> Iterator[list[object]]:
         for finding in checked.findings:
             key = finding.cells[0] if finding.cells else ""
             table, row, column = place(key, meta.get("template")) if key else ("", "", "")
-            page, line = _where(finding)
+            page, line = page_and_line(finding)
             yield [meta.get("agency") or "", meta.get("year"), checked.path, finding.code,
                    t(f"common.severity.{severity(finding)}", lang=LANG), table, row, column, key,
                    message(finding, LANG), page, line]

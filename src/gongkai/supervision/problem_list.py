@@ -7,6 +7,7 @@ Always in Chinese, as findings_sheet is: the list goes to a Chinese agency.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -49,12 +50,12 @@ def xlsx_bytes(returned: Returned) -> bytes:
 def _place(finding: Finding, template: str | None) -> str:
     """Where the finding is: the table, row and column of its first cell, and the page and line of the file."""
     from gongkai.supervision.cells import place
-    from gongkai.supervision.findings_sheet import _where
+    from gongkai.supervision.findings_sheet import page_and_line
 
     parts = []
     if finding.cells:
         parts += [p for p in place(finding.cells[0], template) if p]
-    page, line = _where(finding)
+    page, line = page_and_line(finding)
     if page is not None:
         parts.append(t("collect.problems.page", lang=LANG, page=page))
     if line is not None:
@@ -65,6 +66,7 @@ def _place(finding: Finding, template: str | None) -> str:
 def docx_bytes(returned: Returned) -> bytes:
     """问题清单.docx in the official document's page and fonts (writers/official.py)."""
     from gongkai.checks.catalogue import message
+    from gongkai.letters.compose import chinese_date
     from gongkai.writers import official
 
     heading = t("collect.problems.title", lang=LANG, agency=returned.agency, year=returned.year)
@@ -84,9 +86,7 @@ def docx_bytes(returned: Returned) -> bytes:
     for number, finding in enumerate(returned.findings, 1):
         where = _place(finding, template)
         para(f"{number}. [{finding.code}] {message(finding, LANG)}" + (f"（{where}）" if where else ""))
-    day = returned.day
-    official.closing(body, returned.office, f"{day.year}年{day.month}月{day.day}日")
-    with tempfile.TemporaryDirectory(prefix="gongkai-problems-") as folder:
-        path = Path(folder) / "问题清单.docx"
-        doc.save(path)
-        return path.read_bytes()
+    official.closing(body, returned.office, chinese_date(returned.day))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -62,8 +62,7 @@ def check_report(report: Report, digest: bool = True) -> Checked:
     web pages that show the same)."""
     from gongkai.checks import run_checks
 
-    if not digest:
-        return Checked.of(report, run_checks(report))
-    from gongkai.supervision.digest import digest_of
-
-    return Checked.of(report, run_checks(report), digest_of(report))
+    findings = run_checks(report)
+    if digest:  # imported only when asked: `gongkai check` without checks across reports never loads it
+        from gongkai.supervision.digest import digest_of
+    return Checked.of(report, findings, digest_of(report) if digest else None)

@@ -50,12 +50,11 @@ _ESCAPED = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
 def _cell(ref: str, value: object, style: str = "") -> str:
     if value is None or value == "":
         return ""
-    if type(value) is str:  # most cells: the common case first
-        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{value.translate(_ESCAPED)}</t></is></c>'
-    if isinstance(value, bool):
-        value = int(value)
-    if isinstance(value, int | float):
-        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    if type(value) is not str:  # most cells are text: they skip the tests below
+        if isinstance(value, bool):
+            value = int(value)
+        if isinstance(value, int | float):
+            return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
     text = str(value).translate(_ESCAPED)
     return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
