@@ -195,6 +195,16 @@ def test_the_register_report_is_submitted_from_the_report_page(app, reg) -> None
     assert "高新区(近海镇)" in client(app, "sue").get("/collect?year=2025").text
 
 
+def test_a_missing_or_bad_year_is_refused_with_a_page(app, reg) -> None:
+    alice = client(app, "alice")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', alice.get("/report?year=2025").text).group(1)
+    for data in ({"csrf": csrf}, {"csrf": csrf, "year": "二〇二五"}, {"csrf": csrf, "year": "25x"}):
+        response = alice.post("/report/submit", data=data)
+        assert response.status_code == 422 and "年度" in response.text and "无效" in response.text, data
+    with reg.sessions() as session:
+        assert session.scalar(select(Submission)) is None
+
+
 def test_isolation_other_region_and_other_agency_get_404(app) -> None:
     sue = client(app, "sue")
     upload(sue, seed(ERRORS_SEED))

@@ -26,7 +26,7 @@ from gongkai.register.db import Agency, Register, Role
 from gongkai.register.store import NotFound, RegisterError
 from gongkai.web.app import wants_json
 from gongkai.web.auth import DeskDep, Forbidden, VisitorDep, may_write, registry
-from gongkai.web.render import render
+from gongkai.web.render import render, render_error
 
 router = APIRouter(include_in_schema=False)
 CHUNK = 1 << 16
@@ -435,7 +435,10 @@ async def submit_from_register(request: Request, who: VisitorDep, desk: DeskDep)
 
     may_write(who.account)
     form = await request.form()
-    year = int(str(form.get("year")))
+    text = str(form.get("year") or "").strip()
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        return render_error(request, 422, t("collect.web.bad_year", year=text))
+    year = int(text)
     outcome = await run_in_threadpool(register_submission, registry(request), desk.agency_id, desk.agency, year,
                                       who.account.name)
     if outcome.problem:
