@@ -205,6 +205,19 @@ def test_a_missing_or_bad_year_is_refused_with_a_page(app, reg) -> None:
         assert session.scalar(select(Submission)) is None
 
 
+def test_upload_lines_and_problem_list_names_come_from_the_catalogue(app) -> None:
+    from urllib.parse import quote
+
+    sue = client(app, "sue")
+    result = upload(sue, seed(ERRORS_SEED), json=True).json()["results"][0]
+    assert result["label"] == f"{ERRORS_SEED} → 高新区(近海镇) 2020 · 检查未通过 · 第 1 版"
+    again = upload(sue, seed(ERRORS_SEED), json=True).json()["results"][0]
+    assert again["label"] == f"{ERRORS_SEED}：{again['problem']}"
+    first = submission_id(sue.get("/collect?year=2020").text, "高新区(近海镇)")
+    disposition = sue.get(f"/collect/{first}/problems.xlsx").headers["content-disposition"]
+    assert disposition == f"attachment; filename*=UTF-8''{quote('高新区(近海镇)2020年报问题清单（第1版）.xlsx')}"
+
+
 def test_isolation_other_region_and_other_agency_get_404(app) -> None:
     sue = client(app, "sue")
     upload(sue, seed(ERRORS_SEED))

@@ -111,6 +111,9 @@ class Outcome:
     def shown(self) -> dict[str, Any]:
         out = dict(vars(self))
         out["state_label"] = t(f"collect.state.{self.state}") if self.state else None
+        out["label"] = (t("collect.web.problem_line", file=self.file, problem=self.problem) if self.problem else
+                        t("collect.web.result_line", file=self.file, agency=self.agency, year=self.year,
+                          state=out["state_label"], version=t("collect.web.version", version=self.version)))
         return out
 
 
@@ -380,7 +383,8 @@ def problems(request: Request, who: VisitorDep, submission: int, kind: str) -> R
         raise NotFound(Message("web.error.not_found"))
     returned = returned_of(registry(request), who.account, submission)
     content = xlsx_bytes(returned) if kind == "xlsx" else docx_bytes(returned)
-    name = f"{returned.agency}{returned.year}年报问题清单（第{returned.version}版）.{kind}"
+    name = t("collect.problems.file_name", agency=returned.agency, year=returned.year, version=returned.version)
+    name += f".{kind}"
     return _download(content, name, MEDIA[kind])
 
 
