@@ -26,10 +26,10 @@ from gongkai.register.db import Agency, Register, Role
 from gongkai.register.store import NotFound, RegisterError
 from gongkai.web.app import wants_json
 from gongkai.web.auth import DeskDep, Forbidden, VisitorDep, may_write, registry
+from gongkai.web.files import too_large, upload_form, write_upload
 from gongkai.web.render import render, render_error
 
 router = APIRouter(include_in_schema=False)
-CHUNK = 1 << 16
 MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
@@ -163,19 +163,17 @@ def store_upload(reg: Register, path: Path, shown_name: str, agencies: dict[int,
 
 async def _saved(request: Request, folder: Path) -> tuple[list[tuple[str, Path]], str | None]:
     """The uploaded files written to `folder` (names kept for the list), or the problem with the upload."""
-    form = await request.form(max_part_size=request.app.state.max_upload)
-    saved, total = [], 0
-    for index, upload in enumerate(form.getlist("files")):
+    saved: list[tuple[str, Path]] = []
+    used = 0  # the bytes of the files before (the limit is the request's)
+    for index, upload in enumerate((await upload_form(request)).getlist("files")):
         if isinstance(upload, str) or not upload.filename:
             continue
         name = Path(upload.filename).name
         path = folder / f"{index:04d}{Path(name).suffix.lower()}"
-        with path.open("wb") as out:
-            while chunk := await upload.read(CHUNK):
-                total += len(chunk)
-                if total > request.app.state.max_upload:
-                    return [], t("web.error.too_large", mb=request.app.state.max_upload / 1048576)
-                out.write(chunk)
+        written = await write_upload(request, upload, path, used)
+        if written is None:
+            return [], too_large(request)
+        used = written
         saved.append((name, path))
     return saved, None if saved else t("collect.web.no_file")
 

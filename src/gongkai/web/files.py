@@ -37,22 +37,38 @@ def files_page(request: Request, desk: DeskDep) -> Response:
     return render(request, "files.html", desk=desk, kinds=list(SHEETS), result=None, errors=[], problem=None)
 
 
+async def upload_form(request: Request) -> Any:
+    """The request's form, no part of it larger than the application's limit."""
+    return await request.form(max_part_size=request.app.state.max_upload)
+
+
+def too_large(request: Request) -> str:
+    return t("web.error.too_large", mb=request.app.state.max_upload / 1048576)
+
+
+async def write_upload(request: Request, upload: Any, path: Path, used: int = 0) -> int | None:
+    """An uploaded file written to `path` in chunks: the bytes of the request's files so far (`used` those before
+    this one), or None as soon as they pass the application's limit."""
+    with path.open("wb") as out:
+        while chunk := await upload.read(CHUNK):
+            used += len(chunk)
+            if used > request.app.state.max_upload:
+                return None
+            out.write(chunk)
+    return used
+
+
 async def _saved_upload(request: Request, folder: Path) -> tuple[Path | None, str | None]:
     """The uploaded file written to `folder` (its name and suffix kept), or the problem with it."""
-    form = await request.form(max_part_size=request.app.state.max_upload)
-    upload = form.get("file")
+    upload = (await upload_form(request)).get("file")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return None, t("web.files.no_file")
     name = Path(upload.filename).name
     if Path(name).suffix.lower() not in (".csv", ".xlsx"):
         return None, t("web.files.bad_suffix", name=name)
-    path, size = folder / name, 0
-    with path.open("wb") as out:
-        while chunk := await upload.read(CHUNK):
-            size += len(chunk)
-            if size > request.app.state.max_upload:
-                return None, t("web.error.too_large", mb=request.app.state.max_upload / 1048576)
-            out.write(chunk)
+    path = folder / name
+    if await write_upload(request, upload, path) is None:
+        return None, too_large(request)
     return path, None
 
 
@@ -68,8 +84,7 @@ async def import_upload(request: Request, who: VisitorDep, desk: DeskDep) -> Res
     with tempfile.TemporaryDirectory(prefix="gongkai-upload-") as folder:
         path, problem = await _saved_upload(request, Path(folder))
         if path is None:
-            status = 413 if problem and problem == t("web.error.too_large", mb=request.app.state.max_upload / 1048576) \
-                else 400
+            status = 413 if problem == too_large(request) else 400
             return render(request, "files.html", status=status, **(context | {"problem": problem}))
         try:
             result = await run_in_threadpool(lambda: import_file(registry(request), path, desk.agency,
