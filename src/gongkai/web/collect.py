@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -27,11 +26,9 @@ from gongkai.register.store import NotFound, RegisterError
 from gongkai.web.app import wants_json
 from gongkai.web.auth import DeskDep, Forbidden, VisitorDep, may_write, registry
 from gongkai.web.files import too_large, upload_form, write_upload
-from gongkai.web.render import render, render_error
+from gongkai.web.render import MEDIA, attachment, render, render_error
 
 router = APIRouter(include_in_schema=False)
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def may_review(account: Account) -> None:
@@ -43,11 +40,6 @@ def may_review(account: Account) -> None:
 def _allowed(reg: Register, account: Account) -> set[int] | None:
     with reg.sessions() as session:
         return scope(session, account)
-
-
-def _download(content: bytes, name: str, media: str) -> Response:
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 # ── the board ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -326,7 +318,7 @@ def original_file(request: Request, who: VisitorDep, submission: int) -> Respons
     with reg.sessions() as session:
         row = subs.get(session, submission, _allowed(reg, who.account), with_file=True)
         content, name = row.content, row.file_name.rsplit("/", 1)[-1]
-    return _download(content, name, "application/octet-stream")
+    return attachment(content, name, "application/octet-stream")
 
 
 def returned_of(reg: Register, account: Account, submission: int) -> Any:
@@ -377,13 +369,13 @@ def problems(request: Request, who: VisitorDep, submission: int, kind: str) -> R
     """问题清单 as Excel or Word, for the office and for the agency's officer."""
     from gongkai.supervision.problem_list import docx_bytes, xlsx_bytes
 
-    if kind not in MEDIA:
+    if kind not in ("xlsx", "docx"):
         raise NotFound(Message("web.error.not_found"))
     returned = returned_of(registry(request), who.account, submission)
     content = xlsx_bytes(returned) if kind == "xlsx" else docx_bytes(returned)
     name = t("collect.problems.file_name", agency=returned.agency, year=returned.year, version=returned.version)
     name += f".{kind}"
-    return _download(content, name, MEDIA[kind])
+    return attachment(content, name, MEDIA[kind])
 
 
 # ── the officer's side ─────────────────────────────────────────────────────────────────────────────────────

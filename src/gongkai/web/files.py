@@ -11,7 +11,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -19,17 +18,11 @@ from fastapi.responses import Response
 from gongkai.i18n import t
 from gongkai.register.tabular import SHEETS
 from gongkai.web.auth import Desk, DeskDep, VisitorDep, may_write, registry
-from gongkai.web.render import render
+from gongkai.web.render import MEDIA, attachment, render
 
 router = APIRouter(include_in_schema=False)
-MEDIA = {"csv": "text/csv; charset=utf-8",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = ("csv", "xlsx")  # of exports and blank files
 CHUNK = 1 << 16
-
-
-def _download(content: bytes, name: str, suffix: str) -> Response:
-    return Response(content, media_type=MEDIA[suffix],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/files")
@@ -113,9 +106,9 @@ def _export_bytes(request: Request, desk: Desk, kind: str, suffix: str) -> bytes
 @router.get("/files/export")
 def export_download(request: Request, desk: DeskDep, kind: str = "applications", format: str = "csv") -> Response:
     kind = kind if kind in SHEETS else "applications"
-    suffix = format if format in MEDIA else "csv"
+    suffix = format if format in FORMATS else "csv"
     name = f"{desk.agency}-{SHEETS[kind].title}-{date.today().isoformat()}.{suffix}"
-    return _download(_export_bytes(request, desk, kind, suffix), name, suffix)
+    return attachment(_export_bytes(request, desk, kind, suffix), name, MEDIA[suffix])
 
 
 @router.get("/files/template")
@@ -124,9 +117,9 @@ def template_download(request: Request, desk: DeskDep, kind: str = "applications
     from gongkai.register.blank import write_blank
 
     kind = kind if kind in SHEETS else "applications"
-    suffix = format if format in MEDIA else "csv"
+    suffix = format if format in FORMATS else "csv"
     with tempfile.TemporaryDirectory(prefix="gongkai-blank-") as folder:
         path = Path(folder) / f"blank.{suffix}"
         write_blank(path, kind)
         content = path.read_bytes()
-    return _download(content, f"{SHEETS[kind].title}-{t('web.files.template_name')}.{suffix}", suffix)
+    return attachment(content, f"{SHEETS[kind].title}-{t('web.files.template_name')}.{suffix}", MEDIA[suffix])

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from threading import Lock
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -29,13 +29,11 @@ from gongkai.register.store import NotFound
 from gongkai.supervision.board_data import Submitted, Summary
 from gongkai.supervision.regions import Member, Regions
 from gongkai.web.auth import Forbidden, VisitorDep, registry
-from gongkai.web.render import render
+from gongkai.web.render import MEDIA, attachment, render
 
 router = APIRouter(include_in_schema=False)
 TREND_YEARS = 5  # the comparison's trend reaches back this many years
-MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         ".json": "application/json"}
+DOWNLOADS = (".xlsx", ".docx", ".json")  # the roll-up's files
 
 
 @dataclass(frozen=True)
@@ -204,11 +202,6 @@ def _sections(rollup: Any) -> list[tuple[int, str]]:
             if (n := int(s.key))]
 
 
-def _download(content: bytes, name: str, suffix: str) -> Response:
-    return Response(content, media_type=MEDIA[suffix],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
-
-
 @router.get("/summary/download{suffix}")
 def summary_download(request: Request, who: VisitorDep, suffix: str, year: int | None = None,
                      region: int | None = None, submitted: bool = False) -> Response:
@@ -216,7 +209,7 @@ def summary_download(request: Request, who: VisitorDep, suffix: str, year: int |
     from gongkai.supervision.rollup_files import write_rollup
 
     supervising(who.account)
-    if suffix not in MEDIA:
+    if suffix not in DOWNLOADS:
         raise NotFound(Message("web.error.not_found"))
     year = _year(year)
     area, summary = _summary(request, who.account, year, submitted)
@@ -226,7 +219,7 @@ def summary_download(request: Request, who: VisitorDep, suffix: str, year: int |
         path = Path(folder, f"summary{suffix}")
         write_rollup(summary.of(name), path, tree)
         content = path.read_bytes()
-    return _download(content, t("summary.file_name", region=name, year=year) + suffix, suffix)
+    return attachment(content, t("summary.file_name", region=name, year=year) + suffix, MEDIA[suffix[1:]])
 
 
 def _below(regions: Regions, name: str) -> list[str]:
@@ -314,4 +307,4 @@ def compare_download(request: Request, who: VisitorDep, year: int | None = None,
         path = Path(folder, "compare.xlsx")
         write_comparison(found, pngs, path)
         content = path.read_bytes()
-    return _download(content, t("summary.compare_file_name", region=name, year=year) + ".xlsx", ".xlsx")
+    return attachment(content, t("summary.compare_file_name", region=name, year=year) + ".xlsx", MEDIA["xlsx"])
