@@ -402,7 +402,7 @@ async def resubmit(request: Request, who: VisitorDep, desk: DeskDep) -> Response
                                                                      who.account.name)])
     failed = problem or next((o.problem for o in outcomes if o.problem), None)
     if failed:
-        return render(request, "error.html", status=422, status_code=422, message=failed, desk=desk)
+        return render_error(request, 422, failed)
     return RedirectResponse(f"/collect/{outcomes[0].submission_id}", status_code=303)
 
 
@@ -436,5 +436,5 @@ async def submit_from_register(request: Request, who: VisitorDep, desk: DeskDep)
     outcome = await run_in_threadpool(register_submission, registry(request), desk.agency_id, desk.agency, year,
                                       who.account.name)
     if outcome.problem:
-        return render(request, "error.html", status=422, status_code=422, message=outcome.problem, desk=desk)
+        return render_error(request, 422, outcome.problem)
     return RedirectResponse(f"/collect/{outcome.submission_id}", status_code=303)
