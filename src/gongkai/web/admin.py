@@ -385,14 +385,28 @@ def api_users(request: Request, who: AdminDep) -> list[dict[str, Any]]:
     return [_user_json(row) for row in accounts.list_users(registry(request))]
 
 
+def _known_places(reg: Any, agency: str | None, region: str | None) -> None:
+    """RecordInvalid (422) for an agency or a region named that is not in the register: the API adds a person to
+    places that exist (a misspelt name would otherwise be added as a new agency or region, as `users add` does)."""
+    problems = []
+    if agency and agency not in {row.name for row in accounts.list_agencies(reg)}:
+        problems.append(("agency", Message("web.admin.no_such_agency", name=agency)))
+    if region and region not in {row.name for row in accounts.region_tree(reg)}:
+        problems.append(("region", Message("web.admin.no_such_region", name=region)))
+    if problems:
+        raise RecordInvalid("users", problems)
+
+
 @api.post("/users", status_code=201)
 def api_user_add(request: Request, data: JSON, who: AdminDep) -> dict[str, Any]:
     """Add a person: `{"name", "role", "agency"}` (officer) or `{…, "region"}` (supervisor), with `"password"`;
-    the agency and the region by name, as `gongkai users add` takes them."""
+    the agency and the region by name, as `gongkai users add` takes them, but only those in the register (an
+    unknown name is refused with 422, never added)."""
     reg = registry(request)
+    agency, region = _text(data, "agency") or None, _text(data, "region") or None
+    _known_places(reg, agency, region)
     new = accounts.add_user(reg, _text(data, "name"), _text(data, "password"), _text(data, "role"),
-                            agency=_text(data, "agency") or None, region=_text(data, "region") or None,
-                            user=who.account.name)
+                            agency=agency, region=region, user=who.account.name)
     return _user_json(accounts.user_row(reg, new))
 
 
