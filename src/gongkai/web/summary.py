@@ -43,6 +43,7 @@ class Area:
     regions: Regions
     region_ids: dict[str, int]  # name → id
     agencies: dict[int, str]  # id → name
+    homes: dict[int, str]  # agency id → its region's name
 
     def name_of(self, region_id: int | None) -> str:
         """The region asked for (its id), or the first root; NotFound outside the person's regions."""
@@ -55,6 +56,18 @@ class Area:
         if found is None:
             raise NotFound(Message("web.error.not_found"))
         return found
+
+    def under(self, name: str) -> Area:
+        """The region `name` and the regions below it, as a tree of its own (`name` its root), with their agencies
+        only: what its 汇总 and 对比 read."""
+        kept = [name, *_below(self.regions, name)]
+        regions = Regions()
+        for region in kept:
+            regions.parent[region] = None if region == name else self.regions.parent[region]
+            if region in self.regions.members:
+                regions.members[region] = self.regions.members[region]
+        homes = {aid: home for aid, home in self.homes.items() if home in regions.parent}
+        return Area(regions, {r: self.region_ids[r] for r in kept}, {aid: self.agencies[aid] for aid in homes}, homes)
 
     def levels(self) -> list[tuple[int, int, str]]:
         """(depth, id, name) of every region, each under its parent (a tree read top down)."""
@@ -100,7 +113,8 @@ def area_of(reg: Register, account: Account) -> Area:
     for agency in agencies:
         member = Member(agency.name, aliases.canonical(agency.name) or agency.name, agency.kind)
         regions.members.setdefault(names[agency.region_id], []).append(member)
-    return Area(regions, {r.name: r.id for r in rows}, {a.id: a.name for a in agencies})
+    return Area(regions, {r.name: r.id for r in rows}, {a.id: a.name for a in agencies},
+                {a.id: names[a.region_id] for a in agencies})
 
 
 def reports_of(reg: Register, area: Area, years: list[int], findings: bool = False) -> list[Submitted]:
@@ -143,12 +157,17 @@ def _year(year: int | None) -> int:
     return year or date.today().year - 1  # the year whose reports are collected now
 
 
-def _summary(request: Request, account: Account, year: int, submitted: bool) -> tuple[Area, Summary]:
+def _summary(request: Request, account: Account, year: int, region: int | None, submitted: bool
+             ) -> tuple[Area, str, Summary]:
+    """The person's area, the region chosen in it, and the roll-up of that region and those under it (only their
+    agencies' reports are read)."""
     from gongkai.supervision.board_data import summarise
 
     reg = registry(request)
     area = area_of(reg, account)
-    return area, summarise(reports_of(reg, area, [year]), area.regions, year, submitted)
+    name = area.name_of(region)
+    chosen = area.under(name)
+    return area, name, summarise(reports_of(reg, chosen, [year]), chosen.regions, year, submitted)
 
 
 def _query(year: int, region: int | None, submitted: bool) -> str:
@@ -178,8 +197,7 @@ def summary_page(request: Request, who: VisitorDep, year: int | None = None, reg
                  submitted: bool = False) -> Response:
     supervising(who.account)
     year = _year(year)
-    area, summary = _summary(request, who.account, year, submitted)
-    name = area.name_of(region)
+    area, name, summary = _summary(request, who.account, year, region, submitted)
     rollup = summary.of(name)
     children = [(area.region_ids[c], c, summary.of(c)) for c in sorted(rollup.regions)]
     tree = [name, *_below(area.regions, name)]  # the lists: every level below too, each report with its region
@@ -212,8 +230,7 @@ def summary_download(request: Request, who: VisitorDep, suffix: str, year: int |
     if suffix not in DOWNLOADS:
         raise NotFound(Message("web.error.not_found"))
     year = _year(year)
-    area, summary = _summary(request, who.account, year, submitted)
-    name = area.name_of(region)
+    area, name, summary = _summary(request, who.account, year, region, submitted)
     tree = {r: summary.of(r) for r in [name, *_below(area.regions, name)]}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, f"summary{suffix}")
@@ -244,9 +261,7 @@ def _comparison(request: Request, account: Account, year: int, region: int | Non
     reg = registry(request)
     area = area_of(reg, account)
     name = area.name_of(region)
-    inside = {m.name for r in [name, *_below(area.regions, name)] for m in area.regions.members.get(r, [])}
-    reports = [r for r in reports_of(reg, area, list(range(year - TREND_YEARS + 1, year + 1)), findings=True)
-               if r.agency in inside]
+    reports = reports_of(reg, area.under(name), list(range(year - TREND_YEARS + 1, year + 1)), findings=True)
     return area, name, comparison(reports, submitted)
 
 
