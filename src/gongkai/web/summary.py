@@ -179,13 +179,17 @@ def _query(year: int, region: int | None, submitted: bool) -> str:
     return urlencode(params)
 
 
-def _tables(rollup: Any) -> dict[int, Any]:
+def _tables(rollup: Any) -> tuple[dict[int, Any], list[tuple[int, str]]]:
+    """The sum's tables as the HTML writer renders them (number → HTML) and the headings of its format's sections,
+    from one report of the sum; none when nothing was summed."""
     from gongkai.serialized import report_from_flat
     from gongkai.web.reports import tables_html
+    from gongkai.writers.html import section_headings
 
     if rollup.format_id is None or not (rollup.summed or rollup.regions):
-        return {}
-    return tables_html(report_from_flat(rollup.flat(), t("summary.title")))
+        return {}, []
+    report = report_from_flat(rollup.flat(), t("summary.title"))
+    return tables_html(report), section_headings(report)
 
 
 def _years() -> range:
@@ -203,21 +207,11 @@ def summary_page(request: Request, who: VisitorDep, year: int | None = None, reg
     tree = [name, *_below(area.regions, name)]  # the lists: every level below too, each report with its region
     included = [(r, e) for r in tree for e in summary.of(r).included]
     excluded = [(r, e, e.reason.render() if e.reason else "") for r in tree for e in summary.of(r).excluded]
+    tables, sections = _tables(rollup)
     return render(request, "summary.html", year=year, years=_years(), region=name,
                   region_id=area.region_ids[name], levels=area.levels(), rollup=rollup, children=children,
-                  tables=_tables(rollup), sections=_sections(rollup), submitted=submitted,
+                  tables=tables, sections=sections, submitted=submitted,
                   query=_query(year, area.region_ids[name], submitted), included=included, excluded=excluded)
-
-
-def _sections(rollup: Any) -> list[tuple[int, str]]:
-    """(number, heading) of the sections of the roll-up's format that hold a table."""
-    from gongkai.formats import get_format
-    from gongkai.serialized import SECTION_NUMERALS
-
-    if rollup.format_id is None:
-        return []
-    return [(n, f"{SECTION_NUMERALS[n - 1]}、{s.label}") for s in get_format(rollup.format_id).sections
-            if (n := int(s.key))]
 
 
 @router.get("/summary/download{suffix}")
