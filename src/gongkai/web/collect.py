@@ -17,11 +17,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from gongkai.i18n import Message, t
 from gongkai.register import submissions as subs
 from gongkai.register.accounts import Account, scope
-from gongkai.register.db import Agency, Register, Role
+from gongkai.register.db import Agency, Region, Register, Role, User
 from gongkai.register.store import NotFound, RegisterError
 from gongkai.web.app import wants_json
 from gongkai.web.auth import DeskDep, Forbidden, VisitorDep, may_write, registry
@@ -187,10 +189,10 @@ def _aliases(saved: list[tuple[str, Path]]) -> tuple[Any, list[tuple[str, Path]]
     return aliases, rest, problems
 
 
-def _names(reg: Register, allowed: set[int] | None) -> dict[int, str]:
-    from sqlalchemy import select
-
+def _names(reg: Register, account: Account) -> dict[int, str]:
+    """The agencies the person may submit for, id → name."""
     with reg.sessions() as session:
+        allowed = scope(session, account)
         query = select(Agency.id, Agency.name).where(Agency.withdrawn_at.is_(None))
         if allowed is not None:
             query = query.where(Agency.id.in_(allowed))
@@ -199,15 +201,13 @@ def _names(reg: Register, allowed: set[int] | None) -> dict[int, str]:
 
 def _upload_all(reg: Register, account: Account, saved: list[tuple[str, Path]]) -> list[Outcome]:
     aliases, reports, outcomes = _aliases(saved)
-    agencies = _names(reg, _allowed(reg, account))
+    agencies = _names(reg, account)
     for name, path in reports:
         outcomes += store_upload(reg, path, name, agencies, aliases, account.name)
     return outcomes
 
 
 async def _upload(request: Request, account: Account) -> tuple[list[Outcome], str | None]:
-    from starlette.concurrency import run_in_threadpool
-
     with tempfile.TemporaryDirectory(prefix="gongkai-collect-") as folder:
         saved, problem = await _saved(request, Path(folder))
         if problem:
@@ -241,9 +241,8 @@ def _review_context(reg: Register, account: Account, submission: int) -> dict[st
     from gongkai.supervision.cells import label
     from gongkai.web.reports import tables_html
 
-    allowed = _allowed(reg, account)
     with reg.sessions() as session:
-        row = subs.get(session, submission, allowed)
+        row = subs.get(session, submission, scope(session, account))
         agency = session.get(Agency, row.agency_id)
         decided = subs.decisions(session, row.id)
         versions = subs.history(session, row.agency_id, row.year)
@@ -316,7 +315,7 @@ def original_file(request: Request, who: VisitorDep, submission: int) -> Respons
     """The file as it was received."""
     reg = registry(request)
     with reg.sessions() as session:
-        row = subs.get(session, submission, _allowed(reg, who.account), with_file=True)
+        row = subs.get(session, submission, scope(session, who.account), with_file=True)
         content, name = row.content, row.file_name.rsplit("/", 1)[-1]
     return attachment(content, name, "application/octet-stream")
 
@@ -326,7 +325,7 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
     from gongkai.supervision.problem_list import Returned
 
     with reg.sessions() as session:
-        row = subs.get(session, submission, _allowed(reg, account))
+        row = subs.get(session, submission, scope(session, account))
         agency = session.get(Agency, row.agency_id)
         decided = subs.decisions(session, row.id)
         region = _signing_region(session, row.decided_by) or _region_name(session, agency.region_id)
@@ -343,10 +342,6 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
 def _signing_region(session: Any, decided_by: str | None) -> str | None:
     """The region of the supervisor who returned the report: their office signs the 问题清单 (a county's office
     returning a report signs as the county, not as the city above it)."""
-    from sqlalchemy import select
-
-    from gongkai.register.db import Region, User
-
     if not decided_by:
         return None
     region_id = session.scalar(select(User.region_id).where(User.name == decided_by, User.withdrawn_at.is_(None)))
@@ -355,8 +350,6 @@ def _signing_region(session: Any, decided_by: str | None) -> str | None:
 
 def _region_name(session: Any, region_id: int | None) -> str | None:
     """The top of the agency's region tree: the office that oversees it (the county's or city's)."""
-    from gongkai.register.db import Region
-
     name = None
     while region_id is not None:
         region = session.get(Region, region_id)
@@ -391,8 +384,6 @@ def submissions_of(reg: Register, agency: int) -> list[Any]:
 @router.post("/collect/resubmit")
 async def resubmit(request: Request, who: VisitorDep, desk: DeskDep) -> Response:
     """An officer's corrected report: a new version of their own agency's year (matched to their agency only)."""
-    from starlette.concurrency import run_in_threadpool
-
     may_write(who.account)
     with tempfile.TemporaryDirectory(prefix="gongkai-collect-") as folder:
         saved, problem = await _saved(request, Path(folder))
@@ -425,8 +416,6 @@ def register_submission(reg: Register, agency: int, agency_name: str, year: int,
 @router.post("/report/submit")
 async def submit_from_register(request: Request, who: VisitorDep, desk: DeskDep) -> Response:
     """报送: the 年度报告 page sends the register's report of the year to the office."""
-    from starlette.concurrency import run_in_threadpool
-
     may_write(who.account)
     form = await request.form()
     text = str(form.get("year") or "").strip()

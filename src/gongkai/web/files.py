@@ -14,9 +14,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from gongkai.i18n import t
-from gongkai.register.tabular import SHEETS
+from gongkai.register.tabular import SHEETS, RegisterFileError, export_file, import_file
 from gongkai.web.auth import Desk, DeskDep, VisitorDep, may_write, registry
 from gongkai.web.render import MEDIA, attachment, render
 
@@ -67,10 +68,7 @@ async def _saved_upload(request: Request, folder: Path) -> tuple[Path | None, st
 
 @router.post("/files/import")
 async def import_upload(request: Request, who: VisitorDep, desk: DeskDep) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     from gongkai.errors import InputError
-    from gongkai.register.tabular import RegisterFileError, import_file
 
     may_write(who.account)
     context: dict[str, Any] = {"desk": desk, "kinds": list(SHEETS), "result": None, "errors": [], "problem": None}
@@ -95,8 +93,6 @@ async def import_upload(request: Request, who: VisitorDep, desk: DeskDep) -> Res
 
 def _export_bytes(request: Request, desk: Desk, kind: str, suffix: str) -> bytes:
     """The register's own export (register export: formula-safe cells, text kept as text), as bytes."""
-    from gongkai.register.tabular import export_file
-
     with tempfile.TemporaryDirectory(prefix="gongkai-export-") as folder:
         path = Path(folder) / f"export.{suffix}"
         export_file(registry(request), path, desk.agency, kind)

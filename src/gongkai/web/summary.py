@@ -9,6 +9,7 @@ reasons and the indicators are the library's (gongkai.supervision), the same as 
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,9 +25,9 @@ from sqlalchemy import select
 
 from gongkai.i18n import Message, t
 from gongkai.register.accounts import Account, regions_under, scope
-from gongkai.register.db import Agency, Region, Register, Role
+from gongkai.register.db import Agency, FindingDecision, Region, Register, Role, Submission
 from gongkai.register.store import NotFound
-from gongkai.supervision.board_data import Submitted, Summary
+from gongkai.supervision.board_data import Submitted, Summary, comparison, data_hash, summarise
 from gongkai.supervision.regions import Member, Regions
 from gongkai.web.auth import Forbidden, VisitorDep, registry
 from gongkai.web.render import MEDIA, attachment, render
@@ -136,17 +137,11 @@ def reports_of(reg: Register, area: Area, years: list[int], findings: bool = Fal
 
 
 def _files(session: Any, ids: list[int]) -> dict[int, str]:
-    from gongkai.register.db import Submission
-
     return dict(session.execute(select(Submission.id, Submission.file_name).where(Submission.id.in_(ids))).all())
 
 
 def _findings(session: Any, ids: list[int]) -> dict[int, list[dict]]:
     """Each version's findings as stored at upload, less those the office dismissed."""
-    import json
-
-    from gongkai.register.db import FindingDecision, Submission
-
     dismissed = set(session.execute(select(FindingDecision.submission_id, FindingDecision.finding).where(
         FindingDecision.submission_id.in_(ids), FindingDecision.decision == "dismissed")).all())
     rows = session.execute(select(Submission.id, Submission.findings).where(Submission.id.in_(ids))).all()
@@ -161,8 +156,6 @@ def _summary(request: Request, account: Account, year: int, region: int | None, 
              ) -> tuple[Area, str, Summary]:
     """The person's area, the region chosen in it, and the roll-up of that region and those under it (only their
     agencies' reports are read)."""
-    from gongkai.supervision.board_data import summarise
-
     reg = registry(request)
     area = area_of(reg, account)
     name = area.name_of(region)
@@ -250,8 +243,6 @@ CHARTS_KEPT = 16  # drawn chart sets kept in memory (a region, a year, the same 
 
 def _comparison(request: Request, account: Account, year: int, region: int | None, submitted: bool
                 ) -> tuple[Area, str, Any]:
-    from gongkai.supervision.board_data import comparison
-
     reg = registry(request)
     area = area_of(reg, account)
     name = area.name_of(region)
@@ -263,7 +254,6 @@ def charts_of(key: tuple[int, int, bool], found: Any) -> list[tuple[str, str]]:
     """The charts as data: URIs, drawn once per region, year and data (drawing takes a second or more)."""
     import base64
 
-    from gongkai.supervision.board_data import data_hash
     from gongkai.supervision.charts import charts
 
     full = (*key, data_hash(found))
