@@ -358,6 +358,14 @@ def test_the_json_api_does_the_same_under_the_same_rules(app, register) -> None:
     person = c.post("/api/admin/users", json={"name": "erin", "role": "officer", "agency": "甲市财政局",
                                               "password": "a good password"}, headers=auth)
     assert person.status_code == 201 and person.json()["agency"] == "甲市财政局"
+    typo = c.post("/api/admin/users", json={"name": "fay", "role": "officer", "agency": "甲市財政局",
+                                            "password": "a good password"}, headers=auth)
+    assert typo.status_code == 422 and "甲市財政局" in typo.json()["problems"][0]["message"]
+    typo = c.post("/api/admin/users", json={"name": "fay", "role": "supervisor", "region": "甲巿",
+                                            "password": "a good password"}, headers=auth)
+    assert typo.status_code == 422 and typo.json()["problems"][0]["field"] == "region"
+    assert ids(register, Agency, "甲市財政局") is None and ids(register, Region, "甲巿") is None
+    assert ids(register, User, "fay") is None
     assert c.post(f"/api/admin/agencies/{agency.json()['id']}/withdraw", json={"reason": "合并"},
                   headers=auth).status_code == 422  # erin works there
     off = c.post(f"/api/admin/users/{person.json()['id']}/disabled", json={"disabled": True}, headers=auth)

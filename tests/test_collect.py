@@ -195,6 +195,31 @@ def test_the_register_report_is_submitted_from_the_report_page(app, reg) -> None
     assert "高新区(近海镇)" in client(app, "sue").get("/collect?year=2025").text
 
 
+def test_a_bad_year_or_a_file_not_a_report_is_refused_with_a_page(app, reg) -> None:
+    alice = client(app, "alice")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', alice.get("/report?year=2025").text).group(1)
+    for data in ({"csrf": csrf}, {"csrf": csrf, "year": "二〇二五"}, {"csrf": csrf, "year": "25x"}):
+        response = alice.post("/report/submit", data=data)
+        assert response.status_code == 422 and "年度" in response.text and "无效" in response.text, data
+    response = alice.post("/collect/resubmit", data={"csrf": csrf}, files=[("files", ("照片.png", b"\x89PNG"))])
+    assert response.status_code == 422 and "照片.png" in response.text and "返回工作台" in response.text
+    with reg.sessions() as session:
+        assert session.scalar(select(Submission)) is None
+
+
+def test_upload_lines_and_problem_list_names_come_from_the_catalogue(app) -> None:
+    from urllib.parse import quote
+
+    sue = client(app, "sue")
+    result = upload(sue, seed(ERRORS_SEED), json=True).json()["results"][0]
+    assert result["label"] == f"{ERRORS_SEED} → 高新区(近海镇) 2020 · 检查未通过 · 第 1 版"
+    again = upload(sue, seed(ERRORS_SEED), json=True).json()["results"][0]
+    assert again["label"] == f"{ERRORS_SEED}：{again['problem']}"
+    first = submission_id(sue.get("/collect?year=2020").text, "高新区(近海镇)")
+    disposition = sue.get(f"/collect/{first}/problems.xlsx").headers["content-disposition"]
+    assert disposition == f"attachment; filename*=UTF-8''{quote('高新区(近海镇)2020年报问题清单（第1版）.xlsx')}"
+
+
 def test_isolation_other_region_and_other_agency_get_404(app) -> None:
     sue = client(app, "sue")
     upload(sue, seed(ERRORS_SEED))

@@ -14,11 +14,10 @@ import pytest
 from gongkai.register.accounts import add_user, ensure_agency, ensure_region
 from gongkai.register.db import open_register
 from gongkai.web.app import create_app
+from support import SEEDS
 from test_web_browser import VIEWPORT, shot
 from webserver import needs_chromium, running
 
-SEEDS = Path("/work/shared/seeds") if Path("/work/shared/seeds").is_dir() else (
-    Path(__file__).resolve().parent.parent / "examples" / "seeds")
 PASSWORD = "correct horse 1"
 RETURNED = "高新区(近海镇)"  # the seed with an error (表二 lacks 规章): the one sent back
 AGENCIES = {"高铁新区服务中心": "department", "铜鼓县行政服务中心": "department", RETURNED: "government",

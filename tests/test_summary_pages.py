@@ -174,6 +174,24 @@ def test_a_sub_region_rolls_up_its_own_and_the_region_adds_it(office) -> None:
     assert "甲市财政局" not in county
 
 
+def test_a_sub_region_s_pages_read_only_its_own_agencies(office, monkeypatch) -> None:
+    from gongkai.web import summary
+
+    app, flats = office
+    c = client(app, "sue")
+    county = region_id(c, "甲县")
+    read: list[set[str]] = []
+    real = summary.reports_of
+    monkeypatch.setattr(summary, "reports_of", lambda reg, area, *a, **k: read.append(set(area.agencies.values()))
+                        or real(reg, area, *a, **k))
+    for path in ("/summary", "/compare", "/summary/download.json"):
+        assert c.get(f"{path}?year={YEAR}&region={county}").status_code == 200, path
+    assert read == [{"甲县财政局", "甲县教育体育局"}] * 3
+    page = c.get(f"/summary?year={YEAR}").text  # the city: its own agencies and the county's
+    assert read[-1] == {n for n, (region, _, _) in AGENCIES.items() if region in ("甲市", "甲县")}
+    assert shown_cells(page)["applications.new.total"] == expected(flats, ACCEPTED_甲).cells["applications.new.total"]
+
+
 def test_the_downloads_open_and_hold_the_same_numbers(office) -> None:
     from docx import Document
     from openpyxl import load_workbook

@@ -14,11 +14,11 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from gongkai.cli import main
 from gongkai.register.accounts import THROTTLE_FAILURES, add_user
-from gongkai.register.db import AuditEntry, WebSession, now, open_register
+from gongkai.register.db import AuditEntry, User, WebSession, now, open_register
 from gongkai.web.app import create_app
 
 AGENCY, OTHER = "甲市交通运输局", "乙市生态环境局"
@@ -419,6 +419,19 @@ def test_the_audit_log_names_the_officer_and_filters(app, register) -> None:
         entries = session.query(AuditEntry).filter(AuditEntry.table_name == "applications").all()
     assert entries and all(e.agency_id is not None and e.user_name == "alice" for e in entries)
     assert c.get("/api/audit?action=update", headers=bearer(c)).json()["total"] == 0
+
+
+def test_the_audit_query_never_reads_every_agency_unless_tables_are_named(app, register) -> None:
+    from gongkai.web import queries
+
+    add(client(app))
+    with pytest.raises(ValueError):
+        queries.audit(register, None, queries.AuditFilters())
+    rows, total = queries.audit(register, None, queries.AuditFilters(), tables=("users",))
+    assert total == len(rows) > 0 and {row.table_name for row in rows} == {"users"}
+    with register.sessions() as session:
+        bob = session.scalar(select(User.agency_id).where(User.name == "bob"))
+    assert queries.audit(register, bob, queries.AuditFilters("applications")) == ([], 0)  # alice's, not bob's
 
 
 # ── the command line ──────────────────────────────────────────────────────────────────────────────────────────

@@ -9,16 +9,19 @@ form (the API answers 422 with the problems).
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from gongkai.i18n import Message
+from gongkai.i18n import Message, t
 from gongkai.register import accounts
 from gongkai.register.db import AgencyKind, Role
-from gongkai.register.store import RecordInvalid
+from gongkai.register.store import NotFound, RecordInvalid, table_name
+from gongkai.web import queries
 from gongkai.web.auth import Forbidden, Visitor, VisitorDep, registry
 from gongkai.web.render import render
 
@@ -49,6 +52,13 @@ def _id(text: str) -> int | None:
 def _problems(exc: RecordInvalid) -> list[tuple[str, str]]:
     """The problems as the pages show them: each message names its field itself."""
     return [("", str(message)) for _, message in exc.problems]
+
+
+def _found(row: Any, table: str, record: int) -> Any:
+    """The row looked up by id; NotFound (404) when there is none, as `accounts.user_row`."""
+    if row is None:
+        raise NotFound(Message("register.record.not_found", table=table_name(table), id=record))
+    return row
 
 
 def _done(path: str) -> Response:
@@ -95,13 +105,8 @@ async def agency_add(request: Request, who: AdminDep) -> Response:
 
 
 def _agency(request: Request, agency_id: int) -> accounts.AgencyRow:
-    from gongkai.register.db import Agency
-    from gongkai.register.store import NotFound, table_name
-
-    found = next(iter(accounts.list_agencies(registry(request), agency=agency_id)), None)
-    if found is None:
-        raise NotFound(Message("register.record.not_found", table=table_name(Agency.__tablename__), id=agency_id))
-    return found
+    return _found(next(iter(accounts.list_agencies(registry(request), agency=agency_id)), None), "agencies",
+                  agency_id)
 
 
 def _agency_page(request: Request, agency_id: int, status: int = 200, problems: list | None = None,
@@ -159,13 +164,8 @@ async def region_add(request: Request, who: AdminDep) -> Response:
 
 def _region_page(request: Request, region_id: int, status: int = 200, problems: list | None = None,
                  values: dict | None = None) -> Response:
-    from gongkai.register.db import Region
-    from gongkai.register.store import NotFound, table_name
-
     tree = accounts.region_tree(registry(request))
-    row = next((r for r in tree if r.id == region_id), None)
-    if row is None:
-        raise NotFound(Message("register.record.not_found", table=table_name(Region.__tablename__), id=region_id))
+    row = _found(next((r for r in tree if r.id == region_id), None), "regions", region_id)
     below = {r.id for r in _subtree(tree, row)}  # not offered as its new parent (the library refuses them too)
     shown = values or {"name": row.name, "parent": str(row.parent_id or "")}
     return render(request, "admin_region.html", status=status, row=row, values=shown,
@@ -282,11 +282,6 @@ ADMIN_TABLES = ("agencies", "regions", "users")
 @pages.get("/audit")
 def audit_page(request: Request, who: AdminDep, table: str = "", user: str = "", action: str = "",
                record: str = "", page: int = 1) -> Response:
-    from urllib.parse import urlencode
-
-    from gongkai.i18n import t
-    from gongkai.web import queries
-
     filters = queries.AuditFilters(table if table in ADMIN_TABLES else "", user.strip(), action,
                                    int(record) if record.isdigit() else None)
     rows, total = queries.audit(registry(request), None, filters, page, tables=ADMIN_TABLES)
@@ -315,8 +310,6 @@ def _number(data: dict[str, Any], name: str) -> int | None:
 @api.get("/agencies")
 def api_agencies(request: Request, who: AdminDep, q: str = "") -> list[dict[str, Any]]:
     """The agencies not withdrawn, with their region (`q`: part of the agency's or the region's name)."""
-    from dataclasses import asdict
-
     return [asdict(row) for row in accounts.list_agencies(registry(request), q)]
 
 
@@ -346,8 +339,6 @@ def api_agency_withdraw(request: Request, agency_id: int, data: JSON, who: Admin
 @api.get("/regions")
 def api_regions(request: Request, who: AdminDep) -> list[dict[str, Any]]:
     """The regions as a tree, depth first (`depth` 0 at the top)."""
-    from dataclasses import asdict
-
     return [asdict(row) for row in accounts.region_tree(registry(request))]
 
 
@@ -385,14 +376,28 @@ def api_users(request: Request, who: AdminDep) -> list[dict[str, Any]]:
     return [_user_json(row) for row in accounts.list_users(registry(request))]
 
 
+def _known_places(reg: Any, agency: str | None, region: str | None) -> None:
+    """RecordInvalid (422) for an agency or a region named that is not in the register: the API adds a person to
+    places that exist (a misspelt name would otherwise be added as a new agency or region, as `users add` does)."""
+    problems = []
+    if agency and agency not in {row.name for row in accounts.list_agencies(reg)}:
+        problems.append(("agency", Message("web.admin.no_such_agency", name=agency)))
+    if region and region not in {row.name for row in accounts.region_tree(reg)}:
+        problems.append(("region", Message("web.admin.no_such_region", name=region)))
+    if problems:
+        raise RecordInvalid("users", problems)
+
+
 @api.post("/users", status_code=201)
 def api_user_add(request: Request, data: JSON, who: AdminDep) -> dict[str, Any]:
     """Add a person: `{"name", "role", "agency"}` (officer) or `{…, "region"}` (supervisor), with `"password"`;
-    the agency and the region by name, as `gongkai users add` takes them."""
+    the agency and the region by name, as `gongkai users add` takes them, but only those in the register (an
+    unknown name is refused with 422, never added)."""
     reg = registry(request)
+    agency, region = _text(data, "agency") or None, _text(data, "region") or None
+    _known_places(reg, agency, region)
     new = accounts.add_user(reg, _text(data, "name"), _text(data, "password"), _text(data, "role"),
-                            agency=_text(data, "agency") or None, region=_text(data, "region") or None,
-                            user=who.account.name)
+                            agency=agency, region=region, user=who.account.name)
     return _user_json(accounts.user_row(reg, new))
 
 

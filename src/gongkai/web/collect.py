@@ -14,24 +14,23 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from gongkai.i18n import Message, t
 from gongkai.register import submissions as subs
 from gongkai.register.accounts import Account, scope
-from gongkai.register.db import Agency, Register, Role
+from gongkai.register.db import Agency, Region, Register, Role, User
 from gongkai.register.store import NotFound, RegisterError
 from gongkai.web.app import wants_json
 from gongkai.web.auth import DeskDep, Forbidden, VisitorDep, may_write, registry
-from gongkai.web.render import render
+from gongkai.web.files import too_large, upload_form, write_upload
+from gongkai.web.render import MEDIA, attachment, render, render_error
 
 router = APIRouter(include_in_schema=False)
-CHUNK = 1 << 16
-MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def may_review(account: Account) -> None:
@@ -43,11 +42,6 @@ def may_review(account: Account) -> None:
 def _allowed(reg: Register, account: Account) -> set[int] | None:
     with reg.sessions() as session:
         return scope(session, account)
-
-
-def _download(content: bytes, name: str, media: str) -> Response:
-    return Response(content, media_type=media,
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 # ── the board ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -111,6 +105,9 @@ class Outcome:
     def shown(self) -> dict[str, Any]:
         out = dict(vars(self))
         out["state_label"] = t(f"collect.state.{self.state}") if self.state else None
+        out["label"] = (t("collect.web.problem_line", file=self.file, problem=self.problem) if self.problem else
+                        t("collect.web.result_line", file=self.file, agency=self.agency, year=self.year,
+                          state=out["state_label"], version=t("collect.web.version", version=self.version)))
         return out
 
 
@@ -160,19 +157,17 @@ def store_upload(reg: Register, path: Path, shown_name: str, agencies: dict[int,
 
 async def _saved(request: Request, folder: Path) -> tuple[list[tuple[str, Path]], str | None]:
     """The uploaded files written to `folder` (names kept for the list), or the problem with the upload."""
-    form = await request.form(max_part_size=request.app.state.max_upload)
-    saved, total = [], 0
-    for index, upload in enumerate(form.getlist("files")):
+    saved: list[tuple[str, Path]] = []
+    used = 0  # the bytes of the files before (the limit is the request's)
+    for index, upload in enumerate((await upload_form(request)).getlist("files")):
         if isinstance(upload, str) or not upload.filename:
             continue
         name = Path(upload.filename).name
         path = folder / f"{index:04d}{Path(name).suffix.lower()}"
-        with path.open("wb") as out:
-            while chunk := await upload.read(CHUNK):
-                total += len(chunk)
-                if total > request.app.state.max_upload:
-                    return [], t("web.error.too_large", mb=request.app.state.max_upload / 1048576)
-                out.write(chunk)
+        written = await write_upload(request, upload, path, used)
+        if written is None:
+            return [], too_large(request)
+        used = written
         saved.append((name, path))
     return saved, None if saved else t("collect.web.no_file")
 
@@ -194,10 +189,10 @@ def _aliases(saved: list[tuple[str, Path]]) -> tuple[Any, list[tuple[str, Path]]
     return aliases, rest, problems
 
 
-def _names(reg: Register, allowed: set[int] | None) -> dict[int, str]:
-    from sqlalchemy import select
-
+def _names(reg: Register, account: Account) -> dict[int, str]:
+    """The agencies the person may submit for, id → name."""
     with reg.sessions() as session:
+        allowed = scope(session, account)
         query = select(Agency.id, Agency.name).where(Agency.withdrawn_at.is_(None))
         if allowed is not None:
             query = query.where(Agency.id.in_(allowed))
@@ -206,15 +201,13 @@ def _names(reg: Register, allowed: set[int] | None) -> dict[int, str]:
 
 def _upload_all(reg: Register, account: Account, saved: list[tuple[str, Path]]) -> list[Outcome]:
     aliases, reports, outcomes = _aliases(saved)
-    agencies = _names(reg, _allowed(reg, account))
+    agencies = _names(reg, account)
     for name, path in reports:
         outcomes += store_upload(reg, path, name, agencies, aliases, account.name)
     return outcomes
 
 
 async def _upload(request: Request, account: Account) -> tuple[list[Outcome], str | None]:
-    from starlette.concurrency import run_in_threadpool
-
     with tempfile.TemporaryDirectory(prefix="gongkai-collect-") as folder:
         saved, problem = await _saved(request, Path(folder))
         if problem:
@@ -248,9 +241,8 @@ def _review_context(reg: Register, account: Account, submission: int) -> dict[st
     from gongkai.supervision.cells import label
     from gongkai.web.reports import tables_html
 
-    allowed = _allowed(reg, account)
     with reg.sessions() as session:
-        row = subs.get(session, submission, allowed)
+        row = subs.get(session, submission, scope(session, account))
         agency = session.get(Agency, row.agency_id)
         decided = subs.decisions(session, row.id)
         versions = subs.history(session, row.agency_id, row.year)
@@ -323,9 +315,9 @@ def original_file(request: Request, who: VisitorDep, submission: int) -> Respons
     """The file as it was received."""
     reg = registry(request)
     with reg.sessions() as session:
-        row = subs.get(session, submission, _allowed(reg, who.account), with_file=True)
+        row = subs.get(session, submission, scope(session, who.account), with_file=True)
         content, name = row.content, row.file_name.rsplit("/", 1)[-1]
-    return _download(content, name, "application/octet-stream")
+    return attachment(content, name, "application/octet-stream")
 
 
 def returned_of(reg: Register, account: Account, submission: int) -> Any:
@@ -333,7 +325,7 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
     from gongkai.supervision.problem_list import Returned
 
     with reg.sessions() as session:
-        row = subs.get(session, submission, _allowed(reg, account))
+        row = subs.get(session, submission, scope(session, account))
         agency = session.get(Agency, row.agency_id)
         decided = subs.decisions(session, row.id)
         region = _signing_region(session, row.decided_by) or _region_name(session, agency.region_id)
@@ -350,10 +342,6 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
 def _signing_region(session: Any, decided_by: str | None) -> str | None:
     """The region of the supervisor who returned the report: their office signs the 问题清单 (a county's office
     returning a report signs as the county, not as the city above it)."""
-    from sqlalchemy import select
-
-    from gongkai.register.db import Region, User
-
     if not decided_by:
         return None
     region_id = session.scalar(select(User.region_id).where(User.name == decided_by, User.withdrawn_at.is_(None)))
@@ -362,8 +350,6 @@ def _signing_region(session: Any, decided_by: str | None) -> str | None:
 
 def _region_name(session: Any, region_id: int | None) -> str | None:
     """The top of the agency's region tree: the office that oversees it (the county's or city's)."""
-    from gongkai.register.db import Region
-
     name = None
     while region_id is not None:
         region = session.get(Region, region_id)
@@ -376,12 +362,13 @@ def problems(request: Request, who: VisitorDep, submission: int, kind: str) -> R
     """问题清单 as Excel or Word, for the office and for the agency's officer."""
     from gongkai.supervision.problem_list import docx_bytes, xlsx_bytes
 
-    if kind not in MEDIA:
+    if kind not in ("xlsx", "docx"):
         raise NotFound(Message("web.error.not_found"))
     returned = returned_of(registry(request), who.account, submission)
     content = xlsx_bytes(returned) if kind == "xlsx" else docx_bytes(returned)
-    name = f"{returned.agency}{returned.year}年报问题清单（第{returned.version}版）.{kind}"
-    return _download(content, name, MEDIA[kind])
+    name = t("collect.problems.file_name", agency=returned.agency, year=returned.year, version=returned.version)
+    name += f".{kind}"
+    return attachment(content, name, MEDIA[kind])
 
 
 # ── the officer's side ─────────────────────────────────────────────────────────────────────────────────────
@@ -397,8 +384,6 @@ def submissions_of(reg: Register, agency: int) -> list[Any]:
 @router.post("/collect/resubmit")
 async def resubmit(request: Request, who: VisitorDep, desk: DeskDep) -> Response:
     """An officer's corrected report: a new version of their own agency's year (matched to their agency only)."""
-    from starlette.concurrency import run_in_threadpool
-
     may_write(who.account)
     with tempfile.TemporaryDirectory(prefix="gongkai-collect-") as folder:
         saved, problem = await _saved(request, Path(folder))
@@ -408,7 +393,7 @@ async def resubmit(request: Request, who: VisitorDep, desk: DeskDep) -> Response
                                                                      who.account.name)])
     failed = problem or next((o.problem for o in outcomes if o.problem), None)
     if failed:
-        return render(request, "error.html", status=422, status_code=422, message=failed, desk=desk)
+        return render_error(request, 422, failed)
     return RedirectResponse(f"/collect/{outcomes[0].submission_id}", status_code=303)
 
 
@@ -431,13 +416,14 @@ def register_submission(reg: Register, agency: int, agency_name: str, year: int,
 @router.post("/report/submit")
 async def submit_from_register(request: Request, who: VisitorDep, desk: DeskDep) -> Response:
     """报送: the 年度报告 page sends the register's report of the year to the office."""
-    from starlette.concurrency import run_in_threadpool
-
     may_write(who.account)
     form = await request.form()
-    year = int(str(form.get("year")))
+    text = str(form.get("year") or "").strip()
+    if not (len(text) == 4 and text.isascii() and text.isdigit()):
+        return render_error(request, 422, t("collect.web.bad_year", year=text))
+    year = int(text)
     outcome = await run_in_threadpool(register_submission, registry(request), desk.agency_id, desk.agency, year,
                                       who.account.name)
     if outcome.problem:
-        return render(request, "error.html", status=422, status_code=422, message=outcome.problem, desk=desk)
+        return render_error(request, 422, outcome.problem)
     return RedirectResponse(f"/collect/{outcome.submission_id}", status_code=303)

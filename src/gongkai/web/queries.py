@@ -200,9 +200,12 @@ class AuditFilters:
 
 
 def audit(reg: Register, agency: int | None, filters: AuditFilters, page: int = 1,
-          size: int = PAGE_SIZE, tables: tuple[str, ...] = ()) -> tuple[list[AuditEntry], int]:
+          size: int = PAGE_SIZE, *, tables: tuple[str, ...] = ()) -> tuple[list[AuditEntry], int]:
     """One page of an agency's audit entries (the newest first) and how many match; with no agency, those of
-    `tables` (an admin's view of the agencies, regions and people)."""
+    `tables` (an admin's view of the agencies, regions and people), which must then be named: no agency and no
+    tables is refused, never every agency's entries."""
+    if agency is None and not tables:
+        raise ValueError("audit: no agency and no tables would read every agency's entries")
     query = select(AuditEntry)
     if agency is not None:
         query = query.where(AuditEntry.agency_id == agency)

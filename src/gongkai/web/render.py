@@ -6,13 +6,17 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from gongkai.i18n import t
 from gongkai.web.app import HERE
 
+MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # downloads, by suffix
 MENU = (("desk", "/"), ("applications", "/applications"), ("cases", "/cases"), ("documents", "/documents"),
         ("counts", "/counts"), ("report", "/report"), ("files", "/files"), ("audit", "/audit"))
 
@@ -42,3 +46,9 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
     return render(request, "error.html", status=status, status_code=status, message=message,
                   desk=getattr(request.state, "desk", None))
+
+
+def attachment(content: bytes, name: str, media: str) -> Response:
+    """A download, saved as `name` (any characters: RFC 5987's UTF-8 form)."""
+    return Response(content, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

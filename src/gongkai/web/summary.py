@@ -9,6 +9,7 @@ reasons and the indicators are the library's (gongkai.supervision), the same as 
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from threading import Lock
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -24,18 +25,16 @@ from sqlalchemy import select
 
 from gongkai.i18n import Message, t
 from gongkai.register.accounts import Account, regions_under, scope
-from gongkai.register.db import Agency, Region, Register, Role
+from gongkai.register.db import Agency, FindingDecision, Region, Register, Role, Submission
 from gongkai.register.store import NotFound
-from gongkai.supervision.board_data import Submitted, Summary
+from gongkai.supervision.board_data import Submitted, Summary, comparison, data_hash, summarise
 from gongkai.supervision.regions import Member, Regions
 from gongkai.web.auth import Forbidden, VisitorDep, registry
-from gongkai.web.render import render
+from gongkai.web.render import MEDIA, attachment, render
 
 router = APIRouter(include_in_schema=False)
 TREND_YEARS = 5  # the comparison's trend reaches back this many years
-MEDIA = {".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         ".json": "application/json"}
+DOWNLOADS = (".xlsx", ".docx", ".json")  # the roll-up's files
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,7 @@ class Area:
     regions: Regions
     region_ids: dict[str, int]  # name → id
     agencies: dict[int, str]  # id → name
+    homes: dict[int, str]  # agency id → its region's name
 
     def name_of(self, region_id: int | None) -> str:
         """The region asked for (its id), or the first root; NotFound outside the person's regions."""
@@ -57,6 +57,18 @@ class Area:
         if found is None:
             raise NotFound(Message("web.error.not_found"))
         return found
+
+    def under(self, name: str) -> Area:
+        """The region `name` and the regions below it, as a tree of its own (`name` its root), with their agencies
+        only: what its 汇总 and 对比 read."""
+        kept = [name, *_below(self.regions, name)]
+        regions = Regions()
+        for region in kept:
+            regions.parent[region] = None if region == name else self.regions.parent[region]
+            if region in self.regions.members:
+                regions.members[region] = self.regions.members[region]
+        homes = {aid: home for aid, home in self.homes.items() if home in regions.parent}
+        return Area(regions, {r: self.region_ids[r] for r in kept}, {aid: self.agencies[aid] for aid in homes}, homes)
 
     def levels(self) -> list[tuple[int, int, str]]:
         """(depth, id, name) of every region, each under its parent (a tree read top down)."""
@@ -102,7 +114,8 @@ def area_of(reg: Register, account: Account) -> Area:
     for agency in agencies:
         member = Member(agency.name, aliases.canonical(agency.name) or agency.name, agency.kind)
         regions.members.setdefault(names[agency.region_id], []).append(member)
-    return Area(regions, {r.name: r.id for r in rows}, {a.id: a.name for a in agencies})
+    return Area(regions, {r.name: r.id for r in rows}, {a.id: a.name for a in agencies},
+                {a.id: names[a.region_id] for a in agencies})
 
 
 def reports_of(reg: Register, area: Area, years: list[int], findings: bool = False) -> list[Submitted]:
@@ -124,17 +137,11 @@ def reports_of(reg: Register, area: Area, years: list[int], findings: bool = Fal
 
 
 def _files(session: Any, ids: list[int]) -> dict[int, str]:
-    from gongkai.register.db import Submission
-
     return dict(session.execute(select(Submission.id, Submission.file_name).where(Submission.id.in_(ids))).all())
 
 
 def _findings(session: Any, ids: list[int]) -> dict[int, list[dict]]:
     """Each version's findings as stored at upload, less those the office dismissed."""
-    import json
-
-    from gongkai.register.db import FindingDecision, Submission
-
     dismissed = set(session.execute(select(FindingDecision.submission_id, FindingDecision.finding).where(
         FindingDecision.submission_id.in_(ids), FindingDecision.decision == "dismissed")).all())
     rows = session.execute(select(Submission.id, Submission.findings).where(Submission.id.in_(ids))).all()
@@ -145,12 +152,15 @@ def _year(year: int | None) -> int:
     return year or date.today().year - 1  # the year whose reports are collected now
 
 
-def _summary(request: Request, account: Account, year: int, submitted: bool) -> tuple[Area, Summary]:
-    from gongkai.supervision.board_data import summarise
-
+def _summary(request: Request, account: Account, year: int, region: int | None, submitted: bool
+             ) -> tuple[Area, str, Summary]:
+    """The person's area, the region chosen in it, and the roll-up of that region and those under it (only their
+    agencies' reports are read)."""
     reg = registry(request)
     area = area_of(reg, account)
-    return area, summarise(reports_of(reg, area, [year]), area.regions, year, submitted)
+    name = area.name_of(region)
+    chosen = area.under(name)
+    return area, name, summarise(reports_of(reg, chosen, [year]), chosen.regions, year, submitted)
 
 
 def _query(year: int, region: int | None, submitted: bool) -> str:
@@ -162,13 +172,17 @@ def _query(year: int, region: int | None, submitted: bool) -> str:
     return urlencode(params)
 
 
-def _tables(rollup: Any) -> dict[int, Any]:
+def _tables(rollup: Any) -> tuple[dict[int, Any], list[tuple[int, str]]]:
+    """The sum's tables as the HTML writer renders them (number → HTML) and the headings of its format's sections,
+    from one report of the sum; none when nothing was summed."""
     from gongkai.serialized import report_from_flat
     from gongkai.web.reports import tables_html
+    from gongkai.writers.html import section_headings
 
     if rollup.format_id is None or not (rollup.summed or rollup.regions):
-        return {}
-    return tables_html(report_from_flat(rollup.flat(), t("summary.title")))
+        return {}, []
+    report = report_from_flat(rollup.flat(), t("summary.title"))
+    return tables_html(report), section_headings(report)
 
 
 def _years() -> range:
@@ -180,33 +194,17 @@ def summary_page(request: Request, who: VisitorDep, year: int | None = None, reg
                  submitted: bool = False) -> Response:
     supervising(who.account)
     year = _year(year)
-    area, summary = _summary(request, who.account, year, submitted)
-    name = area.name_of(region)
+    area, name, summary = _summary(request, who.account, year, region, submitted)
     rollup = summary.of(name)
     children = [(area.region_ids[c], c, summary.of(c)) for c in sorted(rollup.regions)]
     tree = [name, *_below(area.regions, name)]  # the lists: every level below too, each report with its region
     included = [(r, e) for r in tree for e in summary.of(r).included]
     excluded = [(r, e, e.reason.render() if e.reason else "") for r in tree for e in summary.of(r).excluded]
+    tables, sections = _tables(rollup)
     return render(request, "summary.html", year=year, years=_years(), region=name,
                   region_id=area.region_ids[name], levels=area.levels(), rollup=rollup, children=children,
-                  tables=_tables(rollup), sections=_sections(rollup), submitted=submitted,
+                  tables=tables, sections=sections, submitted=submitted,
                   query=_query(year, area.region_ids[name], submitted), included=included, excluded=excluded)
-
-
-def _sections(rollup: Any) -> list[tuple[int, str]]:
-    """(number, heading) of the sections of the roll-up's format that hold a table."""
-    from gongkai.formats import get_format
-    from gongkai.serialized import SECTION_NUMERALS
-
-    if rollup.format_id is None:
-        return []
-    return [(n, f"{SECTION_NUMERALS[n - 1]}、{s.label}") for s in get_format(rollup.format_id).sections
-            if (n := int(s.key))]
-
-
-def _download(content: bytes, name: str, suffix: str) -> Response:
-    return Response(content, media_type=MEDIA[suffix],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
 
 @router.get("/summary/download{suffix}")
@@ -216,17 +214,16 @@ def summary_download(request: Request, who: VisitorDep, suffix: str, year: int |
     from gongkai.supervision.rollup_files import write_rollup
 
     supervising(who.account)
-    if suffix not in MEDIA:
+    if suffix not in DOWNLOADS:
         raise NotFound(Message("web.error.not_found"))
     year = _year(year)
-    area, summary = _summary(request, who.account, year, submitted)
-    name = area.name_of(region)
+    area, name, summary = _summary(request, who.account, year, region, submitted)
     tree = {r: summary.of(r) for r in [name, *_below(area.regions, name)]}
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder, f"summary{suffix}")
         write_rollup(summary.of(name), path, tree)
         content = path.read_bytes()
-    return _download(content, t("summary.file_name", region=name, year=year) + suffix, suffix)
+    return attachment(content, t("summary.file_name", region=name, year=year) + suffix, MEDIA[suffix[1:]])
 
 
 def _below(regions: Regions, name: str) -> list[str]:
@@ -246,14 +243,10 @@ CHARTS_KEPT = 16  # drawn chart sets kept in memory (a region, a year, the same 
 
 def _comparison(request: Request, account: Account, year: int, region: int | None, submitted: bool
                 ) -> tuple[Area, str, Any]:
-    from gongkai.supervision.board_data import comparison
-
     reg = registry(request)
     area = area_of(reg, account)
     name = area.name_of(region)
-    inside = {m.name for r in [name, *_below(area.regions, name)] for m in area.regions.members.get(r, [])}
-    reports = [r for r in reports_of(reg, area, list(range(year - TREND_YEARS + 1, year + 1)), findings=True)
-               if r.agency in inside]
+    reports = reports_of(reg, area.under(name), list(range(year - TREND_YEARS + 1, year + 1)), findings=True)
     return area, name, comparison(reports, submitted)
 
 
@@ -261,7 +254,6 @@ def charts_of(key: tuple[int, int, bool], found: Any) -> list[tuple[str, str]]:
     """The charts as data: URIs, drawn once per region, year and data (drawing takes a second or more)."""
     import base64
 
-    from gongkai.supervision.board_data import data_hash
     from gongkai.supervision.charts import charts
 
     full = (*key, data_hash(found))
@@ -314,4 +306,4 @@ def compare_download(request: Request, who: VisitorDep, year: int | None = None,
         path = Path(folder, "compare.xlsx")
         write_comparison(found, pngs, path)
         content = path.read_bytes()
-    return _download(content, t("summary.compare_file_name", region=name, year=year) + ".xlsx", ".xlsx")
+    return attachment(content, t("summary.compare_file_name", region=name, year=year) + ".xlsx", MEDIA["xlsx"])

@@ -14,9 +14,11 @@
     return li;
   };
 
-  var shown = function (result) {
-    if (result.problem) { return result.file + "：" + result.problem; }
-    return result.file + " → " + result.agency + " " + result.year + " · " + result.state_label + " · v" + result.version;
+  // the server renders each line (collect.web.result_line); a problem of the request itself, or a failed request,
+  // fills the catalogue's pattern the list carries (collect.web.problem_line)
+  var problem = function (file, text) {
+    return list.dataset.problem.replace("{file}", function () { return file; })
+                               .replace("{problem}", function () { return text; });
   };
 
   var send = function (file, aliases) {
@@ -43,10 +45,10 @@
         var working = line((i + 1) + "/" + reports.length + " " + file.name + " … " + list.dataset.working, "working");
         return send(file, aliases).then(function (data) {
           working.remove();
-          if (data.problem) { line(file.name + "：" + data.problem, "unmatched"); }
-          (data.results || []).forEach(function (r) { line(shown(r), r.problem ? "unmatched" : "matched"); });
+          if (data.problem) { line(problem(file.name, data.problem), "unmatched"); }
+          (data.results || []).forEach(function (r) { line(r.label, r.problem ? "unmatched" : "matched"); });
         }, function (error) {
-          working.textContent = file.name + "：" + error;
+          working.textContent = problem(file.name, String(error));
           working.className = "unmatched";
         });
       });
