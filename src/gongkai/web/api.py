@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse, Response
@@ -179,14 +178,13 @@ def put_counts(request: Request, year: int, data: Annotated[dict[str, Any], Body
 @router.get("/reports/{year}.{kind}", tags=["reports"])
 def report_file(request: Request, year: int, kind: str, desk: DeskDep) -> Response:
     """The year's report as Word (.docx) or PDF (.pdf), with the prose written in the pages."""
-    from gongkai.web.yearly import MEDIA, file_name, report_bytes, year_report
+    from gongkai.web.render import MEDIA, attachment
+    from gongkai.web.yearly import REPORT_KINDS, file_name, report_bytes, year_report
 
-    if kind not in MEDIA:
+    if kind not in REPORT_KINDS:
         return JSONResponse({"detail": str(Message("web.error.not_found"))}, status_code=404)
     built = year_report(registry(request), desk.agency, desk.agency_id, year, checked=False)
-    name = quote(file_name(desk.agency, year, kind))
-    return Response(report_bytes(built.report, kind), media_type=MEDIA[kind],
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return attachment(report_bytes(built.report, kind), file_name(desk.agency, year, kind), MEDIA[kind])
 
 
 @router.get("/reports/{year}", tags=["reports"])

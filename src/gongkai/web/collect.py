@@ -242,10 +242,11 @@ def _review_context(reg: Register, account: Account, submission: int) -> dict[st
     from gongkai.web.reports import tables_html
 
     with reg.sessions() as session:
-        row = subs.get(session, submission, scope(session, account))
+        allowed = scope(session, account)
+        row = subs.get(session, submission, allowed)
         agency = session.get(Agency, row.agency_id)
-        decided = subs.decisions(session, row.id)
-        versions = subs.history(session, row.agency_id, row.year)
+        decided = subs.decisions(session, row.id, allowed)
+        versions = subs.history(session, row.agency_id, row.year, allowed)
     report = _report(row)
     template = report.meta.template
     findings = [{"index": i, **render_finding(f), "cells_shown": [label(k, template) for k in f.cells[:3]],
@@ -325,9 +326,10 @@ def returned_of(reg: Register, account: Account, submission: int) -> Any:
     from gongkai.supervision.problem_list import Returned
 
     with reg.sessions() as session:
-        row = subs.get(session, submission, scope(session, account))
+        allowed = scope(session, account)
+        row = subs.get(session, submission, allowed)
         agency = session.get(Agency, row.agency_id)
-        decided = subs.decisions(session, row.id)
+        decided = subs.decisions(session, row.id, allowed)
         region = _signing_region(session, row.decided_by) or _region_name(session, agency.region_id)
     findings = [f for i, f in enumerate(subs.findings_of(row.findings))
                 if i in decided and decided[i].decision == subs.Decision.CONFIRMED]

@@ -7,16 +7,13 @@ The package is imported when a letter is asked for; where it is not installed th
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from gongkai.i18n import t
 from gongkai.web.auth import Desk
-from gongkai.web.render import render_error
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from gongkai.web.render import MEDIA, attachment, render_error
 
 
 def letters_available() -> bool:
@@ -41,5 +38,4 @@ def letter_response(request: Request, desk: Desk, row: Any, kind: str) -> Respon
         content = letters.write_letter(kind, row, desk.agency)
     except letters.LetterError as exc:
         return render_error(request, 409, str(exc))
-    name = quote(f"{row.number}-{kind}.docx")
-    return Response(content, media_type=DOCX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{name}"})
+    return attachment(content, f"{row.number}-{kind}.docx", MEDIA["docx"])

@@ -16,7 +16,8 @@ from gongkai.web.app import HERE
 
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}  # downloads, by suffix
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "pdf": "application/pdf"}  # downloads, by suffix
 MENU = (("desk", "/"), ("applications", "/applications"), ("cases", "/cases"), ("documents", "/documents"),
         ("counts", "/counts"), ("report", "/report"), ("files", "/files"), ("audit", "/audit"))
 

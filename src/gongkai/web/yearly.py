@@ -16,7 +16,7 @@ from gongkai.register.db import Register, ReportText
 from gongkai.register.report import YearReport, build_report
 
 SECTIONS = range(1, 7)
-MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+REPORT_KINDS = ("docx", "pdf")  # the report as Word or PDF (media types: web.render.MEDIA)
 
 
 def prose(reg: Register, agency: int, year: int) -> dict[int, ReportText]:
